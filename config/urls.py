@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from deflect.core import views as core_views
+from deflect.core.api import api
+
+urlpatterns = [
+    path("", include("deflect.accounts.urls")),
+    path("programs/", include("deflect.programs.urls")),
+    path("audit/", include("deflect.audit.urls")),
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/.*$", core_views.api_not_found, name="api-not-found"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "deflect.core.views.bad_request"
+handler403 = "deflect.core.views.permission_denied"
+handler404 = "deflect.core.views.page_not_found"
+handler500 = "deflect.core.views.server_error"

@@ -1,0 +1,42 @@
+"""Role → capabilities: the one declarative table. Anything not listed here is denied.
+
+A capability is granted through a membership at an agency and reaches the agencies that share a
+program with that agency (its *program scope*); the admin role reaches every agency.
+"""
+
+from deflect.accounts.models import Role
+
+HOME_VIEW = "home.view"
+API_USE = "api.use"
+AGENCY_VIEW = "agency.view"
+AGENCY_MANAGE = "agency.manage"
+PROGRAM_VIEW = "program.view"
+PROGRAM_MANAGE = "program.manage"
+STAFF_VIEW = "staff.view"
+STAFF_MANAGE = "staff.manage"
+ADMIN_ROLE_GRANT = "role.grant_admin"
+AUDIT_VIEW = "audit.view"
+
+_EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.RESPONDER: _EVERY_ROLE,
+    Role.DISPATCHER: _EVERY_ROLE,
+    Role.OUTREACH: _EVERY_ROLE,
+    Role.CASE_MANAGER: _EVERY_ROLE,
+    Role.PROVIDER: _EVERY_ROLE,
+    Role.PROSECUTOR: _EVERY_ROLE,
+    Role.ANALYST: _EVERY_ROLE,
+    Role.COORDINATOR: _EVERY_ROLE | {PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE},
+    Role.ADMIN: _EVERY_ROLE
+    | {AGENCY_MANAGE, PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, ADMIN_ROLE_GRANT, AUDIT_VIEW},
+}
+
+# Roles whose grants reach every agency rather than their programs' agencies.
+GLOBAL_ROLES = frozenset({Role.ADMIN})
+
+ALL_CAPABILITIES = frozenset().union(*CAPABILITIES.values())
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    return frozenset(role for role, caps in CAPABILITIES.items() if capability in caps)

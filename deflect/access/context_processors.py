@@ -1,0 +1,25 @@
+"""Navigation built from the access policy, so menus never offer what the user cannot open."""
+
+from django.urls import reverse
+
+from . import capabilities as caps
+from .policy import can
+
+NAV_ITEMS = (
+    ("Home", "home", caps.HOME_VIEW),
+    ("Programs", "programs:list", caps.PROGRAM_VIEW),
+    ("Staff", "staff-list", caps.STAFF_VIEW),
+    ("Audit log", "audit:list", caps.AUDIT_VIEW),
+)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
+        for label, name, capability in NAV_ITEMS
+        if can(user, capability)
+    ]
+    return {"nav_items": items}

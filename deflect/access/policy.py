@@ -1,0 +1,174 @@
+"""The one access policy: ``can`` and ``visible_to``, and the accessors built on them.
+
+Views, the API, exports and reports ask these functions; nothing checks roles ad hoc.
+Deny by default: an anonymous or inactive user, or a user with no active membership, can do
+nothing and sees nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from deflect.accounts.models import Agency, Membership, User
+from deflect.audit.actions import Action, Outcome
+from deflect.audit.models import AuditEvent
+from deflect.audit.services import audit_record
+from deflect.programs.models import Program, ProgramAgency
+
+from . import capabilities as caps
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class ModelScope:
+    """How a model's rows relate to agencies, and which capability lets a user see them."""
+
+    view_capability: str
+    agency_lookup: str | None  # ORM path from the model to Agency; None: global roles only
+
+
+MODEL_SCOPES: dict[type[Model], ModelScope] = {
+    Agency: ModelScope(caps.AGENCY_VIEW, "pk"),
+    Program: ModelScope(caps.PROGRAM_VIEW, "agencies"),
+    Membership: ModelScope(caps.STAFF_VIEW, "agency"),
+    User: ModelScope(caps.STAFF_VIEW, "memberships__agency"),
+    AuditEvent: ModelScope(caps.AUDIT_VIEW, None),
+}
+
+
+def _active(actor: Any) -> bool:
+    return bool(actor is not None and actor.is_authenticated and actor.is_active)
+
+
+def _memberships(actor: User) -> list[tuple[str, int]]:
+    cache = actor.__dict__.setdefault("_access_cache", {})
+    if "memberships" not in cache:
+        cache["memberships"] = list(
+            Membership.objects.filter(
+                user=actor, is_active=True, agency__is_active=True
+            ).values_list("role", "agency_id")
+        )
+    return cache["memberships"]
+
+
+def _program_reach(agency_ids: frozenset[int], actor: User) -> frozenset[int]:
+    """Agencies sharing a program with any of ``agency_ids`` (and those agencies themselves)."""
+    cache = actor.__dict__.setdefault("_access_cache", {})
+    key = ("reach", agency_ids)
+    if key not in cache:
+        programs = ProgramAgency.objects.filter(
+            agency_id__in=agency_ids, program__is_active=True
+        ).values("program_id")
+        reached = ProgramAgency.objects.filter(program_id__in=programs).values_list(
+            "agency_id", flat=True
+        )
+        cache[key] = frozenset(reached) | agency_ids
+    return cache[key]
+
+
+def clear_cache(actor: Any) -> None:
+    if actor is not None:
+        actor.__dict__.pop("_access_cache", None)
+
+
+def roles_of(actor: Any) -> set[str]:
+    if not _active(actor):
+        return set()
+    return {role for role, _ in _memberships(actor)}
+
+
+def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
+    """The agencies whose records ``capability`` reaches for ``actor``, or ``ALL``."""
+    if not _active(actor):
+        return frozenset()
+    granting = [
+        (role, agency_id)
+        for role, agency_id in _memberships(actor)
+        if capability in caps.CAPABILITIES.get(role, frozenset())
+    ]
+    if any(role in caps.GLOBAL_ROLES for role, _ in granting):
+        return ALL
+    return (
+        _program_reach(frozenset(agency_id for _, agency_id in granting), actor)
+        if granting
+        else frozenset()
+    )
+
+
+def agencies_of(obj: Any) -> set[int]:
+    """The agencies a record belongs to, for scoping decisions about one object."""
+    if isinstance(obj, Agency):
+        return {obj.pk}
+    if isinstance(obj, Membership):
+        return {obj.agency_id}
+    if isinstance(obj, Program):
+        return set(obj.agencies.values_list("pk", flat=True))
+    if isinstance(obj, User):
+        return set(obj.memberships.values_list("agency_id", flat=True))
+    return set()
+
+
+def can(actor: Any, capability: str, obj: Any = None) -> bool:
+    """May ``actor`` exercise ``capability``, on ``obj`` if given?"""
+    scope = agency_scope(actor, capability)
+    if scope == ALL:
+        return True
+    if not scope:
+        return False
+    if obj is None:
+        return True
+    return bool(agencies_of(obj) & scope)
+
+
+def visible_to(actor: Any, model: type[Model], capability: str | None = None) -> QuerySet:
+    """The rows of ``model`` that ``actor`` may see (with ``capability``, default: view)."""
+    model_scope = MODEL_SCOPES.get(model)
+    if model_scope is None:
+        raise LookupError(f"{model.__name__} has no access scope registered")
+    scope = agency_scope(actor, capability or model_scope.view_capability)
+    queryset = model._default_manager.all()
+    if scope == ALL:
+        return queryset
+    if not scope or model_scope.agency_lookup is None:
+        return queryset.none()
+    lookup = f"{model_scope.agency_lookup}__in"
+    matching = model._default_manager.filter(**{lookup: scope}).values("pk")
+    return queryset.filter(pk__in=matching)
+
+
+def deny(actor: Any, capability: str, target: Any = None, reason: str = "") -> PermissionDenied:
+    """Record a denial and return the exception for the caller to raise."""
+    audit_record(
+        action=Action.ACCESS_DENIED,
+        actor=actor if _active(actor) else None,
+        target=target,
+        outcome=Outcome.DENIED,
+        extra={"capability": capability, "reason": reason or "not permitted"},
+    )
+    return PermissionDenied("You do not have permission to do that.")
+
+
+def require(actor: Any, capability: str, obj: Any = None) -> None:
+    """Raise (and audit) PermissionDenied unless ``can(actor, capability, obj)``."""
+    if not can(actor, capability, obj):
+        raise deny(actor, capability, obj)
+
+
+def get_for(actor: Any, model: type[Model], pk: Any, capability: str | None = None) -> Any:
+    """Fetch *and* authorize one row: 404 (audited) when ``actor`` may not see it at all,
+    403 (audited) when they may see it but not exercise ``capability`` on it."""
+    view_capability = MODEL_SCOPES[model].view_capability
+    try:
+        obj = visible_to(actor, model).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        deny(actor, view_capability, (model._meta.label_lower, str(pk)[:64]), "not visible")
+        raise Http404(f"No such {model._meta.verbose_name}.") from None
+    if capability and capability != view_capability:
+        require(actor, capability, obj)
+    return obj

@@ -1,0 +1,126 @@
+from ninja import Router, Schema
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import get_for, require, roles_of, visible_to
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
+
+from . import selectors, services
+from .models import Agency, Membership, User
+
+router = Router(tags=["accounts"])
+
+
+class MembershipOut(Schema):
+    id: int
+    user_id: int
+    username: str
+    agency_id: int
+    agency: str
+    role: str
+    is_active: bool
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    roles: list[str]
+    capabilities: list[str]
+    memberships: list[MembershipOut]
+
+
+class AgencyOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+
+
+class MembershipIn(Schema):
+    user_id: int
+    agency_id: int
+    role: str
+
+
+def _membership_out(m: Membership) -> MembershipOut:
+    return MembershipOut(
+        id=m.pk,
+        user_id=m.user_id,
+        username=m.user.username,
+        agency_id=m.agency_id,
+        agency=m.agency.name,
+        role=m.role,
+        is_active=m.is_active,
+    )
+
+
+@router.get("/me", response={200: MeOut, **COMMON_ERRORS}, summary="Who am I")
+def me(request):
+    from deflect.access.policy import can
+
+    user = request.auth
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        display_name=str(user),
+        roles=sorted(roles_of(user)),
+        capabilities=sorted(c for c in caps.ALL_CAPABILITIES if can(user, c)),
+        memberships=[
+            _membership_out(m) for m in selectors.memberships_of(user=user).select_related("user")
+        ],
+    )
+
+
+@router.get(
+    "/agencies", response={200: list[AgencyOut], **COMMON_ERRORS}, summary="Agencies I may see"
+)
+def agency_list(request):
+    require(request.auth, caps.AGENCY_VIEW)
+    return list(visible_to(request.auth, Agency).order_by("name"))
+
+
+@router.get(
+    "/agencies/{agency_id}", response={200: AgencyOut, **WITH_NOT_FOUND}, summary="One agency"
+)
+def agency_get(request, agency_id: int):
+    return get_for(request.auth, Agency, agency_id)
+
+
+@router.get(
+    "/staff/memberships",
+    response={200: list[MembershipOut], **COMMON_ERRORS},
+    summary="Roles held at my programs' agencies",
+)
+def membership_list(request, agency_id: int | None = None):
+    require(request.auth, caps.STAFF_VIEW)
+    return [
+        _membership_out(m)
+        for m in selectors.membership_list_for(actor=request.auth, agency_id=agency_id)
+    ]
+
+
+@router.post(
+    "/staff/memberships", response={201: MembershipOut, **WITH_CONFLICT}, summary="Grant a role"
+)
+def membership_create(request, payload: MembershipIn):
+    require(request.auth, caps.STAFF_MANAGE)
+    agency = get_for(request.auth, Agency, payload.agency_id, caps.STAFF_MANAGE)
+    user = User.objects.filter(pk=payload.user_id, is_active=True).first()
+    if user is None:
+        from django.http import Http404
+
+        raise Http404("No such user.")
+    membership = services.membership_create(
+        actor=request.auth, user=user, agency=agency, role=payload.role
+    )
+    return 201, _membership_out(membership)
+
+
+@router.delete(
+    "/staff/memberships/{membership_id}",
+    response={200: MembershipOut, **WITH_CONFLICT},
+    summary="Revoke a role",
+)
+def membership_revoke(request, membership_id: int):
+    membership = get_for(request.auth, Membership, membership_id, caps.STAFF_MANAGE)
+    return _membership_out(services.membership_revoke(actor=request.auth, membership=membership))

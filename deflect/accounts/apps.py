@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "deflect.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (login/logout/lockout audit receivers)

@@ -1,0 +1,37 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import Role
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "That username and password do not match an active account. "
+        "After 5 failed attempts the account is locked for 10 minutes.",
+        "inactive": "This account is disabled.",
+    }
+
+
+class StaffAddForm(forms.Form):
+    """A coordinator adds a staff member: a new account, or a role for an existing one."""
+
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    agency = forms.ModelChoiceField(queryset=None, empty_label="Choose an agency")
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text="For a new account: at least 12 characters. Leave empty to add a role "
+        "to an existing account.",
+    )
+
+    def __init__(self, *args, agencies, allow_admin: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        if not allow_admin:
+            self.fields["role"].choices = [
+                choice for choice in self.fields["role"].choices if choice[0] != Role.ADMIN
+            ]

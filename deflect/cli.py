@@ -1,0 +1,62 @@
+"""The ``deflect`` command: one entry point for operators."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# (words after "deflect", Django management command, one-line help)
+COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
+    (("serve",), "serve", "Run the web server on 127.0.0.1:8000 (gunicorn; --dev reloads)."),
+    (("demo",), "demo", "Migrate and load the synthetic demo county; print the demo logins."),
+    (("migrate",), "migrate", "Create or upgrade the database tables."),
+    (("createuser",), "createuser", "Create a user with a role at an agency."),
+    (("token", "create"), "token_create", "Create an API token for a user."),
+    (("audit", "verify"), "audit_verify", "Verify the audit log hash chain."),
+    (("check",), "check", "Check the configuration (add --deploy for production checks)."),
+    (("collectstatic",), "collectstatic", "Gather static files for a production server."),
+    (("manage",), "", "Run any Django management command: deflect manage <command> …"),
+]
+
+
+def usage() -> str:
+    lines = ["usage: deflect <command> [options]", "", "commands:"]
+    for words, _, text in COMMANDS:
+        lines.append(f"  {' '.join(words):<16}{text}")
+    lines += [
+        "",
+        "Run 'deflect <command> --help' for a command's options.",
+        "Settings come from the environment: DATABASE_URL, SECRET_KEY, DEBUG, "
+        "ALLOWED_HOSTS, AUDIT_HMAC_KEY, DEFLECT_ENV.",
+    ]
+    return "\n".join(lines)
+
+
+def resolve(argv: list[str]) -> list[str] | None:
+    """Map ``deflect`` words to a Django management argv, or None if unknown."""
+    for words, command, _ in COMMANDS:
+        if tuple(argv[: len(words)]) == words:
+            rest = argv[len(words) :]
+            return rest if not command else [command, *rest]
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0
+    management_argv = resolve(argv)
+    if management_argv is None:
+        print(f"deflect: unknown command {' '.join(argv[:2])!r}\n", file=sys.stderr)
+        print(usage(), file=sys.stderr)
+        return 2
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["deflect", *management_argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""The JSON API at /api/v1/: authentication, the one error shape, and the routers."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import can, deny
+
+from .errors import DomainError, ErrorCode, error_body
+
+log = logging.getLogger("deflect.api")
+
+
+def _require_api_use(request, user):
+    if not can(user, caps.API_USE):
+        raise deny(user, caps.API_USE, reason="no active membership")
+    request.user = user
+    return user
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer dfl_…`` with a token from ``deflect token create``."""
+
+    def authenticate(self, request, token):
+        from deflect.accounts.services import api_token_authenticate
+
+        user = api_token_authenticate(token)
+        return _require_api_use(request, user) if user is not None else None
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session; unsafe methods need the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return _require_api_use(request, user)
+
+
+api = NinjaAPI(
+    title="deflect API",
+    version="1",
+    description=(
+        "Deflection and pre-arrest diversion programs. Authenticate with a signed-in session "
+        "(send the CSRF token in `X-CSRFToken` for writes) or `Authorization: Bearer <token>`. "
+        'Every error has the shape `{"code", "message", "fields"}`.'
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def error_response(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(request, error_body(code, message, fields), status=status)
+
+
+def _fields_from_validation(errors: list[dict]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+        key = ".".join(location[1:] if location and location[0] in ("query", "path") else location)
+        fields.setdefault(key or "__all__", []).append(str(error.get("msg", "invalid")))
+    return fields
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc):
+    errors = exc.errors
+    if any(e.get("type") == "json_invalid" or "JSON" in str(e.get("msg", "")) for e in errors):
+        return error_response(
+            request, 400, ErrorCode.MALFORMED_JSON, "The request body is not valid JSON."
+        )
+    return error_response(
+        request,
+        422,
+        ErrorCode.VALIDATION_ERROR,
+        "Some fields are missing or invalid.",
+        _fields_from_validation(errors),
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error_response(
+        request, 401, ErrorCode.NOT_AUTHENTICATED, "Sign in or send a valid API token."
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return error_response(
+        request, 403, ErrorCode.PERMISSION_DENIED, "You do not have permission to do that."
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, ErrorCode.NOT_FOUND, str(exc) or "Not found.")
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc):
+    return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    log.warning("request body too large path=%s", request.path)
+    return error_response(
+        request, 413, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    status = exc.status_code
+    if status == 403 and "CSRF" in str(exc):
+        return error_response(
+            request,
+            403,
+            ErrorCode.CSRF_FAILED,
+            "The CSRF token is missing or wrong; reload the page.",
+        )
+    code = {
+        400: ErrorCode.BAD_REQUEST,
+        401: ErrorCode.NOT_AUTHENTICATED,
+        403: ErrorCode.PERMISSION_DENIED,
+        404: ErrorCode.NOT_FOUND,
+        409: ErrorCode.CONFLICT,
+    }.get(status, ErrorCode.BAD_REQUEST)
+    return error_response(request, status, code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    log.exception("unhandled API error path=%s", request.path)
+    return error_response(
+        request,
+        500,
+        ErrorCode.SERVER_ERROR,
+        "Something went wrong on our side; it has been logged.",
+    )
+
+
+def _register_routers() -> None:
+    from deflect.accounts.api import router as accounts_router
+    from deflect.audit.api import router as audit_router
+    from deflect.programs.api import router as programs_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/programs", programs_router)
+    api.add_router("/audit", audit_router)
+
+
+_register_routers()

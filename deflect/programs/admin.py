@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from deflect.audit.actions import Action
+from deflect.core.admin import AuditedAdminMixin
+
+from .models import Program, ProgramAgency, ProgramPathway
+
+
+class ProgramAgencyInline(admin.TabularInline):
+    model = ProgramAgency
+    extra = 0
+
+
+class ProgramPathwayInline(admin.TabularInline):
+    model = ProgramPathway
+    extra = 0
+
+
+@admin.register(Program)
+class ProgramAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_actions = (Action.PROGRAM_CREATE, Action.PROGRAM_UPDATE, Action.PROGRAM_DELETE)
+    list_display = ("name", "jurisdiction", "is_active")
+    inlines = [ProgramAgencyInline, ProgramPathwayInline]

@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import can, get_for, require, visible_to
+from deflect.core.errors import DomainError
+
+from . import services
+from .forms import ProgramEditForm
+from .models import Program
+
+
+@login_required
+def program_list(request):
+    require(request.user, caps.PROGRAM_VIEW)
+    programs = visible_to(request.user, Program).prefetch_related("pathways", "agencies")
+    return render(request, "programs/program_list.html", {"programs": programs})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_detail(request, program_id: int):
+    program = get_for(request.user, Program, program_id)
+    may_edit = can(request.user, caps.PROGRAM_MANAGE, program)
+    initial = {
+        "jurisdiction": program.jurisdiction,
+        "description": program.description,
+        "pathways": list(program.pathways.values_list("pathway", flat=True)),
+    }
+    form = ProgramEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        require(request.user, caps.PROGRAM_MANAGE, program)
+        if form.is_valid():
+            try:
+                services.program_update(
+                    actor=request.user,
+                    program=program,
+                    pathways=form.cleaned_data["pathways"],
+                    description=form.cleaned_data["description"],
+                    jurisdiction=form.cleaned_data["jurisdiction"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Program saved.")
+                return redirect("programs:detail", program_id=program.pk)
+        status = 422
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "agencies": program.agencies.all(),
+            "pathways": program.pathways.all(),
+            "form": form,
+            "may_edit": may_edit,
+        },
+        status=status,
+    )
