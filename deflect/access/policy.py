@@ -7,10 +7,14 @@ nothing and sees nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -23,6 +27,10 @@ from deflect.programs.models import Program, ProgramAgency
 from . import capabilities as caps
 
 ALL = "all"
+# How many atomic services are running in this context (see ``atomic_service``).
+_service_depth: ContextVar[int] = ContextVar("deflect_service_depth", default=0)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -143,15 +151,52 @@ def visible_to(actor: Any, model: type[Model], capability: str | None = None) ->
 
 
 def deny(actor: Any, capability: str, target: Any = None, reason: str = "") -> PermissionDenied:
-    """Record a denial and return the exception for the caller to raise."""
-    audit_record(
-        action=Action.ACCESS_DENIED,
-        actor=actor if _active(actor) else None,
-        target=target,
-        outcome=Outcome.DENIED,
-        extra={"capability": capability, "reason": reason or "not permitted"},
-    )
-    return PermissionDenied("You do not have permission to do that.")
+    """Record a denial and return the exception for the caller to raise.
+
+    Inside a service's transaction the audit row would vanish with the rollback, so it travels
+    on the exception instead and is written once the outermost ``atomic_service`` has rolled
+    back (or by the error handlers, as a last resort).
+    """
+    event = {
+        "action": Action.ACCESS_DENIED,
+        "actor": actor if _active(actor) else None,
+        "target": target,
+        "outcome": Outcome.DENIED,
+        "extra": {"capability": capability, "reason": reason or "not permitted"},
+    }
+    error = PermissionDenied("You do not have permission to do that.")
+    if _service_depth.get() > 0:
+        error.pending_audit = event  # type: ignore[attr-defined]
+    else:
+        audit_record(**event)
+    return error
+
+
+def record_pending_denial(error: BaseException) -> None:
+    """Write a denial's audit row that could not be written inside a transaction."""
+    event = getattr(error, "pending_audit", None)
+    if event is not None:
+        error.pending_audit = None  # type: ignore[attr-defined]
+        audit_record(**event)
+
+
+def atomic_service(func: Callable[P, R]) -> Callable[P, R]:
+    """``transaction.atomic`` for services, keeping the audit rows of refused requests."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        depth = _service_depth.set(_service_depth.get() + 1)
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except PermissionDenied as error:
+            if _service_depth.get() == 1:  # the outermost service has rolled back
+                record_pending_denial(error)
+            raise
+        finally:
+            _service_depth.reset(depth)
+
+    return wrapper
 
 
 def require(actor: Any, capability: str, obj: Any = None) -> None:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import clear_cache, require
+from deflect.access.policy import atomic_service, clear_cache, require
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
@@ -23,7 +23,7 @@ from .models import Agency, AgencyKind, ApiToken, Membership, Role, User
 TOKEN_PREFIX = "dfl_"
 
 
-@transaction.atomic
+@atomic_service
 def agency_create(*, actor: User | None, name: str, kind: str, short_name: str = "") -> Agency:
     """Create an agency. ``actor=None`` is reserved for operator commands (CLI, demo)."""
     if actor is not None:
@@ -48,7 +48,7 @@ def agency_create(*, actor: User | None, name: str, kind: str, short_name: str =
     return agency
 
 
-@transaction.atomic
+@atomic_service
 def user_create(
     *,
     actor: User | None,
@@ -90,7 +90,7 @@ def user_create(
     return user
 
 
-@transaction.atomic
+@atomic_service
 def membership_create(*, actor: User | None, user: User, agency: Agency, role: str) -> Membership:
     """Grant ``role`` at ``agency``. Coordinators may grant within their programs' agencies;
     only admins may grant the admin role."""
@@ -124,7 +124,7 @@ def membership_create(*, actor: User | None, user: User, agency: Agency, role: s
     return membership
 
 
-@transaction.atomic
+@atomic_service
 def membership_revoke(*, actor: User, membership: Membership) -> Membership:
     require(actor, caps.STAFF_MANAGE, membership.agency)
     if membership.role == Role.ADMIN:
@@ -149,7 +149,7 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-@transaction.atomic
+@atomic_service
 def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is shown once and never stored."""
     if actor is not None and actor.pk != user.pk:
@@ -171,7 +171,7 @@ def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiT
     return token, secret
 
 
-@transaction.atomic
+@atomic_service
 def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     if actor is not None and actor.pk != token.user_id:
         require(actor, caps.STAFF_MANAGE, token.user)

@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, deny
+from deflect.access.policy import can, deny, record_pending_denial
 
 from .errors import DomainError, ErrorCode, error_body
 
@@ -104,6 +104,7 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
+    record_pending_denial(exc)
     return error_response(
         request, 403, ErrorCode.PERMISSION_DENIED, "You do not have permission to do that."
     )
@@ -130,7 +131,15 @@ def on_too_big(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
     status = exc.status_code
+    if isinstance(exc.__cause__, RequestDataTooBig):
+        return on_too_big(request, exc.__cause__)
+    if status == 400 and str(exc).startswith("Cannot parse request body"):
+        log.warning("malformed request body path=%s", request.path)
+        return error_response(
+            request, 400, ErrorCode.MALFORMED_JSON, "The request body is not valid JSON."
+        )
     if status == 403 and "CSRF" in str(exc):
+        log.warning("csrf failure path=%s", request.path)
         return error_response(
             request,
             403,

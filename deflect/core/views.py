@@ -34,6 +34,10 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    if exception is not None:
+        from deflect.access.policy import record_pending_denial
+
+        record_pending_denial(exception)
     return _error_page(
         request,
         403,

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
-
 from deflect.access import capabilities as caps
-from deflect.access.policy import clear_cache, require
+from deflect.access.policy import atomic_service, clear_cache, require
 from deflect.accounts.models import Agency, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -25,7 +23,7 @@ def _clean_pathways(pathways: Iterable[str]) -> list[str]:
     return chosen
 
 
-@transaction.atomic
+@atomic_service
 def program_create(
     *,
     actor: User | None,
@@ -57,7 +55,7 @@ def program_create(
     return program
 
 
-@transaction.atomic
+@atomic_service
 def program_update(
     *,
     actor: User,
@@ -94,7 +92,7 @@ def program_update(
     return program
 
 
-@transaction.atomic
+@atomic_service
 def program_agency_add(*, actor: User, program: Program, agency: Agency) -> ProgramAgency:
     require(actor, caps.AGENCY_MANAGE)
     link, created = ProgramAgency.objects.get_or_create(program=program, agency=agency)

@@ -1,0 +1,127 @@
+"""The audit log is append-only and tamper-evident."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from deflect.audit.actions import Action, Outcome
+from deflect.audit.chain import GENESIS_HASH
+from deflect.audit.models import AppendOnlyError, AuditEvent
+from deflect.audit.selectors import audit_chain_verify
+from deflect.audit.services import audit_record
+
+pytestmark = pytest.mark.django_db
+
+
+def _three_events(world):
+    first = audit_record(action=Action.AUTH_LOGIN, actor=world.officer)
+    second = audit_record(
+        action=Action.PROGRAM_UPDATE,
+        actor=world.coordinator,
+        target=world.program,
+        extra={"pathways": ["self_referral"]},
+    )
+    third = audit_record(
+        action=Action.ACCESS_DENIED,
+        actor=world.prosecutor,
+        outcome=Outcome.DENIED,
+        extra={"capability": "audit.view"},
+    )
+    return first, second, third
+
+
+def _raw_update(sql, params):
+    """Edit the table behind the application's back, as an attacker with DB access would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_update_delete"
+            )
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_no_update_delete"
+            )
+
+
+def test_each_event_links_to_the_one_before(world):
+    first, second, third = _three_events(world)
+    assert AuditEvent.objects.order_by("id").first().prev_hash == GENESIS_HASH
+    assert second.prev_hash == first.entry_hash
+    assert third.prev_hash == second.entry_hash
+    report = audit_chain_verify()
+    assert report.ok and report.checked == AuditEvent.objects.count()
+
+
+def test_an_edited_row_is_named_by_verify(world):
+    _, second, _ = _three_events(world)
+    _raw_update(
+        "UPDATE audit_auditevent SET actor_username = %s WHERE id = %s", ["someone_else", second.pk]
+    )
+    report = audit_chain_verify()
+    assert not report.ok
+    assert report.broken_id == second.pk
+    assert "hash" in report.reason
+
+
+def test_an_edited_extra_is_detected(world):
+    _, second, _ = _three_events(world)
+    _raw_update(
+        "UPDATE audit_auditevent SET extra = %s WHERE id = %s", ['{"pathways": []}', second.pk]
+    )
+    assert audit_chain_verify().broken_id == second.pk
+
+
+def test_a_deleted_row_breaks_the_next_link(world):
+    _, second, third = _three_events(world)
+    _raw_update("DELETE FROM audit_auditevent WHERE id = %s", [second.pk])
+    report = audit_chain_verify()
+    assert not report.ok and report.broken_id == third.pk
+    assert "link" in report.reason
+
+
+def test_a_recomputed_hash_without_the_key_is_detected(world):
+    """Someone with database access but not the key cannot re-seal an edited row."""
+    _, second, _ = _three_events(world)
+    assert audit_chain_verify(key="a-guessed-key").ok is False
+    assert audit_chain_verify().ok is True
+
+
+def test_unregistered_actions_are_refused(world):
+    with pytest.raises(ValueError):
+        audit_record(action="person.secretly_read", actor=world.officer)
+
+
+def test_the_application_and_postgresql_refuse_changes(world):
+    event = audit_record(action=Action.AUTH_LOGIN, actor=world.officer)
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action=Action.AUTH_LOGOUT)
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    if connection.vendor == "postgresql":
+        # Below the application, the database itself refuses (trigger from migration 0002).
+        for sql in (
+            "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+            "DELETE FROM audit_auditevent WHERE id = %s",
+        ):
+            with (
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk, action=Action.AUTH_LOGIN).exists()
+
+
+def test_verify_command_passes_then_fails_on_tampering(world, capsys):
+    _, second, _ = _three_events(world)
+    call_command("audit_verify")
+    assert "Audit chain OK" in capsys.readouterr().out
+    _raw_update("UPDATE audit_auditevent SET outcome = %s WHERE id = %s", ["denied", second.pk])
+    with pytest.raises(CommandError, match=f"#{second.pk}"):
+        call_command("audit_verify")
