@@ -1,4 +1,5 @@
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require, roles_of, visible_to
@@ -113,7 +114,7 @@ def membership_create(request, payload: MembershipIn):
     membership = services.membership_create(
         actor=request.auth, user=user, agency=agency, role=payload.role
     )
-    return 201, _membership_out(membership)
+    return Status(201, _membership_out(membership))
 
 
 @router.delete(

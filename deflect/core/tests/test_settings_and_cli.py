@@ -120,3 +120,8 @@ def test_createuser_command_gives_a_clear_error_for_a_weak_password(world, monke
         "--password-stdin",
     )
     assert Membership.objects.filter(user__username="newbie", role="responder").exists()
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
