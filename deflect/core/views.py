@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from .errors import ErrorCode, error_body
+from .logging import clean
 
 log = logging.getLogger("deflect.web")
 
@@ -23,7 +24,7 @@ def _error_page(request, status: int, title: str, message: str):
 
 
 def bad_request(request, exception=None):
-    log.warning("bad request path=%s reason=%s", request.path, type(exception).__name__)
+    log.warning("bad request path=%s reason=%s", clean(request.path), type(exception).__name__)
     return _error_page(
         request,
         400,
@@ -82,4 +83,5 @@ def csrf_failure(request, reason=""):
 
 
 def api_not_found(request):
+    log.info("unknown API route method=%s path=%s", request.method, clean(request.path))
     return JsonResponse(error_body(ErrorCode.NOT_FOUND, "No such API route."), status=404)

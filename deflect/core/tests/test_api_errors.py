@@ -26,10 +26,11 @@ def test_unauthenticated_requests_get_401(client):
     assert _json(response)["code"] == "not_authenticated"
 
 
-def test_an_unknown_route_gets_404_in_the_error_shape(client, world):
+def test_an_unknown_route_gets_404_in_the_error_shape(client, world, caplog):
     client.force_login(world.officer)
     response = client.get("/api/v1/encounters/no-such-thing")
     assert response.status_code == 404 and _json(response)["code"] == "not_found"
+    assert any("unknown API route" in r.getMessage() for r in caplog.records)
 
 
 def test_another_countys_record_is_404_and_the_attempt_is_audited(client, world):
