@@ -187,6 +187,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "deflect" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 for _folder in (DATA_DIR, STATIC_ROOT):
     _folder.mkdir(parents=True, exist_ok=True)

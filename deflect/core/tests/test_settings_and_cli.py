@@ -125,3 +125,15 @@ def test_createuser_command_gives_a_clear_error_for_a_weak_password(world, monke
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_production_static_files_include_the_apps_css_and_htmx(tmp_path):
+    result = _django(
+        ["collectstatic", "--noinput", "-v", "0"],
+        DEFLECT_ENV="production",
+        STATIC_ROOT=str(tmp_path),
+        **STRONG,
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "deflect/app.css" in manifest and "deflect/vendor/htmx-2.0.8.min.js" in manifest
