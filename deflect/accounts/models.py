@@ -67,19 +67,7 @@ class Membership(BaseModel):
                 fields=["user", "agency", "role"], name="membership_unique_user_agency_role"
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    role__in=[
-                        "responder",
-                        "dispatcher",
-                        "outreach",
-                        "case_manager",
-                        "provider",
-                        "prosecutor",
-                        "coordinator",
-                        "analyst",
-                        "admin",
-                    ]
-                ),
+                condition=models.Q(role__in=Role.values),
                 name="membership_role_valid",
             ),
         ]
