@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "deflect.audit",
     "deflect.accounts",
     "deflect.programs",
+    "deflect.people",
+    "deflect.screening",
+    "deflect.encounters",
     "deflect.access",
 ]
 

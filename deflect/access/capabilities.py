@@ -4,7 +4,7 @@ A capability is granted through a membership at an agency and reaches the agenci
 program with that agency (its *program scope*); the admin role reaches every agency.
 """
 
-from deflect.accounts.models import Role
+from deflect.accounts.models import AgencyKind, Role
 
 HOME_VIEW = "home.view"
 API_USE = "api.use"
@@ -16,24 +16,43 @@ STAFF_VIEW = "staff.view"
 STAFF_MANAGE = "staff.manage"
 ADMIN_ROLE_GRANT = "role.grant_admin"
 AUDIT_VIEW = "audit.view"
+PERSON_VIEW = "person.view"
+PERSON_CREATE = "person.create"
+CONSENT_RECORD = "consent.record"
+ENCOUNTER_VIEW = "encounter.view"
+ENCOUNTER_CREATE = "encounter.create"
+CLINICAL_VIEW = "clinical.view"
+SCREENING_CONFIGURE = "screening.configure"
 
 _EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
 
+_FIELD_WORK = frozenset(
+    {PERSON_VIEW, PERSON_CREATE, CONSENT_RECORD, ENCOUNTER_VIEW, ENCOUNTER_CREATE}
+)
+
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.RESPONDER: _EVERY_ROLE,
+    Role.RESPONDER: _EVERY_ROLE | _FIELD_WORK,
     Role.DISPATCHER: _EVERY_ROLE,
-    Role.OUTREACH: _EVERY_ROLE,
-    Role.CASE_MANAGER: _EVERY_ROLE,
+    Role.OUTREACH: _EVERY_ROLE | _FIELD_WORK | {CLINICAL_VIEW},
+    Role.CASE_MANAGER: _EVERY_ROLE
+    | {PERSON_VIEW, PERSON_CREATE, CONSENT_RECORD, ENCOUNTER_VIEW, CLINICAL_VIEW},
     Role.PROVIDER: _EVERY_ROLE,
     Role.PROSECUTOR: _EVERY_ROLE,
     Role.ANALYST: _EVERY_ROLE,
-    Role.COORDINATOR: _EVERY_ROLE | {PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE},
+    Role.COORDINATOR: _EVERY_ROLE
+    | {PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, PERSON_VIEW, ENCOUNTER_VIEW, SCREENING_CONFIGURE},
     Role.ADMIN: _EVERY_ROLE
     | {AGENCY_MANAGE, PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, ADMIN_ROLE_GRANT, AUDIT_VIEW},
 }
 
 # Roles whose grants reach every agency rather than their programs' agencies.
 GLOBAL_ROLES = frozenset({Role.ADMIN})
+
+# Capabilities a membership never grants at these kinds of agency, whatever the role
+# (42 CFR Part 2: clinical detail never reaches law enforcement or prosecutors).
+DENIED_AT_AGENCY_KINDS: dict[str, frozenset[str]] = {
+    CLINICAL_VIEW: frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTOR}),
+}
 
 ALL_CAPABILITIES = frozenset().union(*CAPABILITIES.values())
 

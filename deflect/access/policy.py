@@ -22,6 +22,8 @@ from deflect.accounts.models import Agency, Membership, User
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.models import AuditEvent
 from deflect.audit.services import audit_record
+from deflect.encounters.models import Encounter
+from deflect.people.models import Consent, Person
 from deflect.programs.models import Program, ProgramAgency
 
 from . import capabilities as caps
@@ -47,6 +49,9 @@ MODEL_SCOPES: dict[type[Model], ModelScope] = {
     Membership: ModelScope(caps.STAFF_VIEW, "agency"),
     User: ModelScope(caps.STAFF_VIEW, "memberships__agency"),
     AuditEvent: ModelScope(caps.AUDIT_VIEW, None),
+    Person: ModelScope(caps.PERSON_VIEW, "program__agencies"),
+    Consent: ModelScope(caps.PERSON_VIEW, "person__program__agencies"),
+    Encounter: ModelScope(caps.ENCOUNTER_VIEW, "program__agencies"),
 }
 
 
@@ -54,15 +59,21 @@ def _active(actor: Any) -> bool:
     return bool(actor is not None and actor.is_authenticated and actor.is_active)
 
 
-def _memberships(actor: User) -> list[tuple[str, int]]:
+def _memberships(actor: User) -> list[tuple[str, int, str]]:
     cache = actor.__dict__.setdefault("_access_cache", {})
     if "memberships" not in cache:
         cache["memberships"] = list(
             Membership.objects.filter(
                 user=actor, is_active=True, agency__is_active=True
-            ).values_list("role", "agency_id")
+            ).values_list("role", "agency_id", "agency__kind")
         )
     return cache["memberships"]
+
+
+def _grants(role: str, agency_kind: str, capability: str) -> bool:
+    if capability not in caps.CAPABILITIES.get(role, frozenset()):
+        return False
+    return agency_kind not in caps.DENIED_AT_AGENCY_KINDS.get(capability, frozenset())
 
 
 def _program_reach(agency_ids: frozenset[int], actor: User) -> frozenset[int]:
@@ -88,7 +99,7 @@ def clear_cache(actor: Any) -> None:
 def roles_of(actor: Any) -> set[str]:
     if not _active(actor):
         return set()
-    return {role for role, _ in _memberships(actor)}
+    return {role for role, _, _ in _memberships(actor)}
 
 
 def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
@@ -97,8 +108,8 @@ def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
         return frozenset()
     granting = [
         (role, agency_id)
-        for role, agency_id in _memberships(actor)
-        if capability in caps.CAPABILITIES.get(role, frozenset())
+        for role, agency_id, kind in _memberships(actor)
+        if _grants(role, kind, capability)
     ]
     if any(role in caps.GLOBAL_ROLES for role, _ in granting):
         return ALL
@@ -119,6 +130,14 @@ def agencies_of(obj: Any) -> set[int]:
         return set(obj.agencies.values_list("pk", flat=True))
     if isinstance(obj, User):
         return set(obj.memberships.values_list("agency_id", flat=True))
+    if isinstance(obj, Consent):
+        obj = obj.person
+    if isinstance(obj, Person | Encounter):
+        return set(
+            ProgramAgency.objects.filter(program_id=obj.program_id).values_list(
+                "agency_id", flat=True
+            )
+        )
     return set()
 
 

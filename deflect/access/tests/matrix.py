@@ -86,7 +86,7 @@ class Row:
 _signed_in = dict.fromkeys(IN_PROGRAM, 200) | {"admin": 200, "other_coordinator": 200}
 STAFF_ONLY = expect(403, anonymous=302, coordinator=200, admin=200, other_coordinator=200)
 
-WEB_ROWS = [
+WEB_ROWS: list[Row] = [
     Row("login", "GET", expect(302, anonymous=200)),
     Row("logout", "POST", expect(302)),
     Row("home", "GET", expect(200, anonymous=302)),
@@ -139,7 +139,7 @@ WEB_ROWS = [
 DELEGATED_NAMESPACES = ("admin:",)
 
 _api_signed_in = expect(200, anonymous=401, nobody=403)
-API_ROWS = [
+API_ROWS: list[Row] = [
     Row("/api/v1/me", "GET", _api_signed_in),
     Row("/api/v1/agencies", "GET", _api_signed_in),
     Row(
@@ -202,3 +202,20 @@ API_ROWS = [
     Row("/api/v1/audit/events", "GET", expect(403, anonymous=401, nobody=403, admin=200)),
     Row("/api/v1/audit/verify", "POST", expect(403, anonymous=401, nobody=403, admin=200)),
 ]
+
+
+def _app_rows() -> None:
+    """Each domain app keeps its own rows in ``deflect/<app>/tests/matrix_rows.py``
+    (``WEB_ROWS`` and ``API_ROWS`` lists of ``Row``)."""
+    import importlib
+
+    for app in ("people", "screening", "encounters"):
+        try:
+            module = importlib.import_module(f"deflect.{app}.tests.matrix_rows")
+        except ModuleNotFoundError:
+            continue
+        WEB_ROWS.extend(getattr(module, "WEB_ROWS", []))
+        API_ROWS.extend(getattr(module, "API_ROWS", []))
+
+
+_app_rows()

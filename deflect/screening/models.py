@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db import models
+
+from deflect.core.models import BaseModel, LevelOfCare
+
+
+class EligibilityRuleSet(BaseModel):
+    """A program's eligibility rules, configured by its coordinator."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="eligibility_rules"
+    )
+    excluded_offense_categories = models.JSONField(default=list, blank=True)
+    exclude_violent = models.BooleanField(default=True)
+    exclude_outstanding_warrant = models.BooleanField(default=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True, default=18)
+    max_prior_participations = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Eligibility rules of {self.program}"
+
+
+class EligibilityScreening(BaseModel):
+    """The eligibility decision made at an encounter, with any officer override (audited)."""
+
+    encounter = models.OneToOneField(
+        "encounters.Encounter", on_delete=models.CASCADE, related_name="eligibility"
+    )
+    facts = models.JSONField(default=dict)
+    rule_eligible = models.BooleanField()
+    reasons = models.JSONField(default=list)
+    overridden = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    eligible = models.BooleanField(help_text="The final decision, after any override.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(overridden=False) | ~models.Q(override_reason=""),
+                name="eligibility_override_has_reason",
+            ),
+        ]
+
+
+class NeedsScreening(BaseModel):
+    """Needs and level of care. Clinical (42 CFR Part 2): never shown to law enforcement or
+    prosecutor roles; the access policy's CLINICAL_VIEW capability guards it."""
+
+    encounter = models.OneToOneField(
+        "encounters.Encounter", on_delete=models.CASCADE, related_name="needs"
+    )
+    substances = models.JSONField(default=list)
+    oud_indicators = models.JSONField(default=list)
+    mental_health_crisis = models.BooleanField(default=False)
+    immediate_medical_need = models.BooleanField(default=False)
+    withdrawal_symptoms_now = models.BooleanField(default=False)
+    housing = models.CharField(max_length=20, default="unknown")
+    readiness = models.CharField(max_length=20, default="considering")
+    recent_overdose = models.BooleanField(default=False)
+    recommended_level_of_care = models.CharField(max_length=32, choices=LevelOfCare.choices)
+    reasons = models.JSONField(default=list)
+    harm_reduction_offers = models.JSONField(default=list)
+    notes = models.TextField(blank=True)
