@@ -7,6 +7,9 @@ from deflect.core.api import api
 urlpatterns = [
     path("", include("deflect.accounts.urls")),
     path("programs/", include("deflect.programs.urls")),
+    path("people/", include("deflect.people.urls")),
+    path("encounters/", include("deflect.encounters.urls")),
+    path("screening/", include("deflect.screening.urls")),
     path("audit/", include("deflect.audit.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/.*$", core_views.api_not_found, name="api-not-found"),

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "deflect.accounts.middleware.AbsoluteSessionTimeoutMiddleware",
+    "deflect.accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -109,11 +110,14 @@ TEMPLATES = [
 DEFAULT_SQLITE = DATA_DIR / "deflect.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"), conn_max_age=60
+        os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"),
+        conn_max_age=600,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not shared-cache memory, so concurrent tests see real SQLite locking (WAL).
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-deflect.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at the start of every transaction, so audit chain
         # appends are serialized; WAL lets readers proceed while one writer works.
@@ -158,7 +162,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # Sessions: 30-minute idle timeout, 12-hour absolute limit, server-side storage.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle clock is renewed by writing the session at most once a minute (see
+# accounts.middleware.SessionActivityMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -1,7 +1,7 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import redirect
 
 from deflect.audit.actions import Action
@@ -26,3 +26,26 @@ class AbsoluteSessionTimeoutMiddleware:
                 if not request.path.startswith("/api/"):
                     return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """Keeps the 30-minute idle timeout sliding without a database write on every request:
+    the session is re-saved (renewing its expiry) when the last save is older than
+    ``SESSION_ACTIVITY_RESOLUTION_SECONDS``, so the idle limit holds to within that margin."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not user.is_authenticated:
+            return response
+        if not session.session_key or SESSION_KEY not in session:
+            return response  # token-authenticated API calls carry no session to renew
+        now = int(time.time())
+        last = session.get("activity_at", 0)
+        if now - int(last) >= settings.SESSION_ACTIVITY_RESOLUTION_SECONDS:
+            session["activity_at"] = now
+        return response

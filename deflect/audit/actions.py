@@ -30,8 +30,18 @@ class Action(models.TextChoices):
     AUDIT_VIEW = "audit.view", "Audit log viewed"
     AUDIT_VERIFY = "audit.verify", "Audit chain verified"
     PERSON_READ = "person.read", "Person record read"
+    ENCOUNTER_CREATE = "encounter.create", "Encounter recorded"
+    ENCOUNTER_READ = "encounter.read", "Encounter read"
     EXPORT = "data.export", "Data exported"
     DEMO_LOAD = "system.demo_load", "Demo data loaded"
+    PERSON_CREATE = "person.create", "Person created"
+    PERSON_UPDATE = "person.update", "Person updated"
+    PERSON_ALIAS_ADD = "person.alias_add", "Alias added to a person"
+    PERSON_SEARCH = "person.search", "People searched"
+    CONSENT_RECORD = "consent.record", "Consent recorded"
+    CONSENT_REVOKE = "consent.revoke", "Consent revoked"
+    SCREENING_RULES_UPDATE = "screening.rules_update", "Eligibility rules changed"
+    ELIGIBILITY_OVERRIDE = "screening.eligibility_override", "Eligibility decision overridden"
 
 
 class Outcome(models.TextChoices):

@@ -170,11 +170,16 @@ def on_unexpected(request, exc):
 def _register_routers() -> None:
     from deflect.accounts.api import router as accounts_router
     from deflect.audit.api import router as audit_router
+    from deflect.encounters.api import router as encounters_router
+    from deflect.people.api import router as people_router
     from deflect.programs.api import router as programs_router
 
     api.add_router("/", accounts_router)
     api.add_router("/programs", programs_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/screening", "deflect.screening.api.router")
+    api.add_router("/encounters", encounters_router)
+    api.add_router("/people", people_router)
 
 
 _register_routers()

@@ -45,6 +45,7 @@ class DemoUser:
 
 USERS = [
     DemoUser("officer", "Dana", "Reyes", "Marlow City Police Department", Role.RESPONDER),
+    DemoUser("medic", "Lee", "Santos", "Marlow Fire & EMS", Role.RESPONDER),
     DemoUser("dispatcher", "Sam", "Okafor", "Marlow County Sheriff's Office", Role.DISPATCHER),
     DemoUser("outreach", "Jordan", "Lee", "Marlow Peer Recovery Network", Role.OUTREACH),
     DemoUser(

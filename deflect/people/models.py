@@ -55,6 +55,14 @@ class Person(BaseModel):
             models.Index(fields=["program", "date_of_birth"], name="person_program_dob_idx"),
             models.Index(fields=["program", "last_key"], name="person_program_lastkey_idx"),
             models.Index(fields=["program", "first_key"], name="person_program_firstkey_idx"),
+            # Person lookup's blocking queries read only these indexes (people.search).
+            models.Index(
+                fields=["program", "last_key", "first_key", "first_name"],
+                name="person_lastkey_firstkey_idx",
+            ),
+            models.Index(
+                fields=["program", "first_key", "last_name"], name="person_firstkey_last_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,6 +16,19 @@ class EligibilityRuleSet(BaseModel):
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True, default=18)
     max_prior_participations = models.PositiveSmallIntegerField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minimum_age__isnull=True) | models.Q(minimum_age__lte=120),
+                name="eligibility_minimum_age_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_prior_participations__isnull=True)
+                | models.Q(max_prior_participations__gte=1),
+                name="eligibility_participation_limit_positive",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Eligibility rules of {self.program}"
 
@@ -27,6 +40,9 @@ class EligibilityScreening(BaseModel):
         "encounters.Encounter", on_delete=models.CASCADE, related_name="eligibility"
     )
     facts = models.JSONField(default=dict)
+    rules = models.JSONField(
+        default=dict, blank=True, help_text="The program's rules as they stood at the decision."
+    )
     rule_eligible = models.BooleanField()
     reasons = models.JSONField(default=list)
     overridden = models.BooleanField(default=False)
@@ -41,6 +57,13 @@ class EligibilityScreening(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(overridden=False) | ~models.Q(override_reason=""),
                 name="eligibility_override_has_reason",
+            ),
+            # An override changes the decision; without one the rules decide.
+            models.CheckConstraint(
+                condition=models.Q(overridden=True, rule_eligible=True, eligible=False)
+                | models.Q(overridden=True, rule_eligible=False, eligible=True)
+                | models.Q(overridden=False, eligible=models.F("rule_eligible")),
+                name="eligibility_final_follows_override",
             ),
         ]
 
@@ -61,6 +84,16 @@ class NeedsScreening(BaseModel):
     readiness = models.CharField(max_length=20, default="considering")
     recent_overdose = models.BooleanField(default=False)
     recommended_level_of_care = models.CharField(max_length=32, choices=LevelOfCare.choices)
+    urgent_medical = models.BooleanField(default=False, help_text="Transport / EMS first.")
+    crisis_services = models.BooleanField(default=False, help_text="Crisis services first.")
     reasons = models.JSONField(default=list)
     harm_reduction_offers = models.JSONField(default=list)
     notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recommended_level_of_care__in=LevelOfCare.values),
+                name="needs_level_of_care_valid",
+            ),
+        ]

@@ -1,11 +1,13 @@
 """Signing in and out: lockout, session rotation and timeouts, all audited (CJIS / ASVS)."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
 from django.urls import reverse
+from django.utils import timezone
 
 from deflect.accounts.tests.factories import PASSWORD
 from deflect.audit.actions import Action, Outcome
@@ -54,12 +56,32 @@ def test_the_session_is_rotated_at_sign_in(client, world):
     assert before is None or before.value != after
 
 
-def test_idle_timeout_is_thirty_minutes_and_refreshed_on_each_request(client, world):
+def test_idle_timeout_is_thirty_minutes_and_renewed_by_activity(client, world):
+    from django.contrib.sessions.models import Session
+
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+    client.force_login(world.officer)
+    key = client.session.session_key
+    session = client.session
+    session["activity_at"] = time.time() - 120  # last renewed two minutes ago
+    session.save()
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + timedelta(minutes=28)
+    )
+    client.get(reverse("home"))
+    renewed = Session.objects.get(session_key=key).expire_date - timezone.now()
+    assert timedelta(minutes=29) < renewed <= timedelta(minutes=30)
+
+
+def test_activity_within_a_minute_does_not_rewrite_the_session(client, world):
     client.force_login(world.officer)
     client.get(reverse("home"))
-    assert client.session.get_expiry_age() == 30 * 60
+    from django.contrib.sessions.models import Session
+
+    key = client.session.session_key
+    before = Session.objects.get(session_key=key).expire_date
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date == before
 
 
 def test_an_expired_idle_session_requires_signing_in_again(client, world):
@@ -116,3 +138,17 @@ def test_log_lines_cannot_be_forged_with_newlines(client, world, caplog):
     _sign_in(client, "officer\n2026-01-01 INFO deflect.auth login user=admin", "x")
     lines = [r.getMessage() for r in caplog.records if r.name == "deflect.auth"]
     assert lines and all("\n" not in line for line in lines)
+
+
+def test_token_api_calls_create_no_sessions(world):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from deflect.accounts.services import api_token_create
+
+    _, secret = api_token_create(actor=None, user=world.officer, name="cad")
+    api = Client()
+    for _ in range(3):
+        response = api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert Session.objects.count() == 0

@@ -28,7 +28,7 @@ def test_unauthenticated_requests_get_401(client):
 
 def test_an_unknown_route_gets_404_in_the_error_shape(client, world, caplog):
     client.force_login(world.officer)
-    response = client.get("/api/v1/encounters/no-such-thing")
+    response = client.get("/api/v1/no-such-thing/here")
     assert response.status_code == 404 and _json(response)["code"] == "not_found"
     assert any("unknown API route" in r.getMessage() for r in caplog.records)
 

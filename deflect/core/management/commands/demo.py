@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from deflect.core.demo import demo_load, demo_logins_text
+from deflect.core.demo_people import demo_people_load
 
 
 class Command(BaseCommand):
@@ -10,6 +11,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-migrate", action="store_true", help="Skip migrations.")
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=60,
+            help="Synthetic people in the demo program (about 3 encounters each); "
+            "100000 for benchmarks.",
+        )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
@@ -17,5 +25,10 @@ class Command(BaseCommand):
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         demo_load()
-        self.stdout.write(self.style.SUCCESS("Demo county loaded."))
+        added, encounters = demo_people_load(people=options["people"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo county loaded ({added} people and {encounters} encounters added)."
+            )
+        )
         self.stdout.write(demo_logins_text())

@@ -1,0 +1,1 @@
+"""Load benchmarks for deflect: ``make bench`` runs ``benchmarks/run.py``."""

@@ -1,0 +1,133 @@
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpResponse
+from ninja import Header, Router, Schema
+from ninja.responses import Status
+
+from deflect.core.errors import ValidationFailed
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
+
+from . import selectors, services
+from .inputs import EncounterIn
+from .models import Encounter
+
+router = Router(tags=["encounters"])
+
+
+class EncounterSubmit(EncounterIn):
+    """An encounter submission. ``client_uuid`` may instead come in the Idempotency-Key header."""
+
+    client_uuid: UUID | None = None  # type: ignore[assignment]
+
+
+class PersonRef(Schema):
+    id: int
+    display_name: str
+
+
+class EncounterSummary(Schema):
+    id: int
+    client_uuid: UUID
+    pathway: str
+    occurred_at: dt.datetime
+    location_text: str
+    outcome: str
+    agency_id: int
+    person: PersonRef | None
+    recorded_by: str
+
+
+class EncounterOut(EncounterSummary):
+    program_id: int
+    latitude: Decimal | None
+    longitude: Decimal | None
+    circumstance: str
+    needs_post_overdose_followup: bool
+    details: dict[str, Any]
+    eligibility: dict[str, Any] | None
+    needs: dict[str, Any] | None
+    clinical_withheld: bool
+
+
+def _summary(e: Encounter) -> dict:
+    return {
+        "id": e.pk,
+        "client_uuid": e.client_uuid,
+        "pathway": e.pathway,
+        "occurred_at": e.occurred_at,
+        "location_text": e.location_text,
+        "outcome": e.outcome,
+        "agency_id": e.agency_id,
+        "recorded_by": e.recorded_by.get_username(),
+        "person": {"id": e.person.pk, "display_name": str(e.person)} if e.person else None,
+    }
+
+
+def _full(e: Encounter, actor) -> dict:
+    return {
+        **_summary(e),
+        "program_id": e.program_id,
+        "latitude": e.latitude,
+        "longitude": e.longitude,
+        "circumstance": e.circumstance,
+        "needs_post_overdose_followup": e.needs_post_overdose_followup,
+        "details": selectors.encounter_details(e),
+        **selectors.encounter_screening_view(e, actor),
+    }
+
+
+@router.post(
+    "",
+    response={200: EncounterOut, 201: EncounterOut, **WITH_CONFLICT},
+    summary="Record an encounter (idempotent per client_uuid / Idempotency-Key)",
+)
+def encounter_create(
+    request,
+    response: HttpResponse,
+    payload: EncounterSubmit,
+    idempotency_key: UUID | None = Header(default=None, alias="Idempotency-Key"),
+):
+    key = payload.client_uuid or idempotency_key
+    if key is None:
+        raise ValidationFailed(
+            "Every submission needs a client_uuid or an Idempotency-Key header.",
+            fields={"client_uuid": ["Required."]},
+        )
+    if payload.client_uuid and idempotency_key and payload.client_uuid != idempotency_key:
+        raise ValidationFailed(
+            "client_uuid and the Idempotency-Key header differ.",
+            fields={"client_uuid": ["Must match the Idempotency-Key header."]},
+        )
+    data = payload.model_dump() | {"client_uuid": key}
+    result = services.encounter_create(actor=request.auth, data=data)
+    encounter = selectors.encounter_get_for(actor=request.auth, encounter_id=result.encounter.pk)
+    if not result.created:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201 if result.created else 200, _full(encounter, request.auth))
+
+
+@router.get(
+    "",
+    response={200: list[EncounterSummary], **COMMON_ERRORS},
+    summary="Encounters I may see, newest first",
+)
+def encounter_list(request, mine: bool = False, pathway: str = "", limit: int = 50):
+    return [
+        _summary(e)
+        for e in selectors.encounter_list_for(
+            actor=request.auth, mine=mine, pathway=pathway, limit=limit
+        )
+    ]
+
+
+@router.get(
+    "/{encounter_id}",
+    response={200: EncounterOut, **WITH_NOT_FOUND},
+    summary="One encounter; clinical answers only for roles allowed to see them",
+)
+def encounter_get(request, encounter_id: int):
+    encounter = selectors.encounter_get_for(actor=request.auth, encounter_id=encounter_id)
+    return _full(encounter, request.auth)

@@ -1,0 +1,127 @@
+"""Reads of encounters. Every read of one encounter (a person-level record) is audited, and
+clinical screening answers are included only for actors the policy allows to see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import can, get_for, require, visible_to
+from deflect.accounts.models import User
+from deflect.audit.actions import Action
+from deflect.audit.services import audit_record
+
+from .inputs import DETAIL_FIELDS
+from .models import Encounter
+
+DETAIL_RELATIONS = tuple(DETAIL_FIELDS.values())
+
+
+def encounter_list_for(
+    *, actor: User, mine: bool = False, pathway: str = "", limit: int = 50
+) -> QuerySet[Encounter]:
+    require(actor, caps.ENCOUNTER_VIEW)
+    qs = visible_to(actor, Encounter).select_related("person", "agency", "recorded_by")
+    if mine:
+        qs = qs.filter(recorded_by=actor)
+    if pathway:
+        qs = qs.filter(pathway=pathway)
+    return qs.order_by("-occurred_at", "-id")[: max(1, min(limit, 500))]
+
+
+def encounter_get_for(*, actor: User, encounter_id: Any) -> Encounter:
+    """Fetch, authorize and audit the read of one encounter."""
+    encounter = get_for(actor, Encounter, encounter_id)
+    encounter = (
+        Encounter.objects.select_related(
+            "person",
+            "agency",
+            "program",
+            "recorded_by",
+            "overdose",
+            "self_referral",
+            "officer_intervention",
+            "first_responder_referral",
+            "active_outreach",
+            "community_response",
+            "eligibility",
+            "needs",
+        )
+        .prefetch_related("officer_intervention__offenses", "responders")
+        .get(pk=encounter.pk)
+    )
+    audit_record(
+        action=Action.ENCOUNTER_READ,
+        actor=actor,
+        target=encounter,
+        extra={"person_id": encounter.person_id},
+    )
+    return encounter
+
+
+def _related(encounter: Encounter, name: str):
+    try:
+        return getattr(encounter, name)
+    except Exception:  # RelatedObjectDoesNotExist of any one-to-one  # noqa: BLE001
+        return None
+
+
+def encounter_details(encounter: Encounter) -> dict[str, Any]:
+    """The pathway section as plain values."""
+    name = DETAIL_FIELDS[encounter.pathway]
+    detail = _related(encounter, name)
+    if detail is None:
+        return {}
+    values = {
+        field.name: getattr(detail, field.name)
+        for field in detail._meta.concrete_fields
+        if field.name not in {"id", "encounter", "created_at", "updated_at"}
+    }
+    if name == "officer_intervention":
+        values["offenses"] = [
+            {
+                "statute": o.statute,
+                "description": o.description,
+                "level": o.level,
+                "category": o.category,
+                "violent": o.violent,
+            }
+            for o in detail.offenses.all()
+        ]
+    return values
+
+
+def encounter_screening_view(encounter: Encounter, actor: User) -> dict[str, Any]:
+    """Eligibility for everyone who may see the encounter; needs only with CLINICAL_VIEW."""
+    eligibility = _related(encounter, "eligibility")
+    needs = _related(encounter, "needs")
+    show_clinical = can(actor, caps.CLINICAL_VIEW, encounter)
+    return {
+        "eligibility": None
+        if eligibility is None
+        else {
+            "eligible": eligibility.eligible,
+            "rule_eligible": eligibility.rule_eligible,
+            "reasons": list(eligibility.reasons),
+            "overridden": eligibility.overridden,
+            "override_reason": eligibility.override_reason,
+        },
+        "needs": None
+        if needs is None or not show_clinical
+        else {
+            "substances": list(needs.substances),
+            "oud_indicators": list(needs.oud_indicators),
+            "mental_health_crisis": needs.mental_health_crisis,
+            "immediate_medical_need": needs.immediate_medical_need,
+            "withdrawal_symptoms_now": needs.withdrawal_symptoms_now,
+            "housing": needs.housing,
+            "readiness": needs.readiness,
+            "recent_overdose": needs.recent_overdose,
+            "recommended_level_of_care": needs.recommended_level_of_care,
+            "reasons": list(needs.reasons),
+            "harm_reduction_offers": list(needs.harm_reduction_offers),
+        },
+        "clinical_withheld": needs is not None and not show_clinical,
+    }

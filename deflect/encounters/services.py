@@ -1,0 +1,334 @@
+"""Writes for encounters. ``encounter_create`` is the only writer of Encounter rows.
+
+Idempotency: every submission carries a client-generated UUID. The same UUID with the same
+content returns the encounter already saved (also when two copies race); the same UUID with
+different content is a ``Conflict``. The encounter, its pathway details, a new person and the
+screenings commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError
+from django.utils import timezone
+from pydantic import ValidationError as PydanticValidationError
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import agency_scope, atomic_service, can, get_for, require
+from deflect.accounts.models import Agency, AgencyKind, User
+from deflect.audit.actions import Action
+from deflect.audit.services import audit_record
+from deflect.core.errors import Conflict, ValidationFailed
+from deflect.core.models import Pathway
+from deflect.people.models import Person
+from deflect.programs.models import Program, ProgramAgency
+
+from .inputs import DETAIL_FIELDS, EncounterIn
+from .models import (
+    ActiveOutreachDetail,
+    CommunityResponseDetail,
+    Encounter,
+    FirstResponderReferralDetail,
+    Offense,
+    OfficerInterventionDetail,
+    OverdoseDetail,
+    SelfReferralDetail,
+)
+
+CLOCK_SKEW = dt.timedelta(minutes=5)
+OLDEST_LATE_ENTRY = dt.timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class EncounterResult:
+    encounter: Encounter
+    created: bool
+
+
+def fields_from_pydantic(error: PydanticValidationError) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "__all__"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        fields.setdefault(key, []).append(message)
+    return fields
+
+
+def encounter_input_from(data: dict) -> EncounterIn:
+    """Validate a raw submission into ``EncounterIn`` or raise ``ValidationFailed``."""
+    try:
+        return EncounterIn.model_validate(data)
+    except PydanticValidationError as error:
+        raise ValidationFailed(
+            "Some fields are missing or invalid.", fields=fields_from_pydantic(error)
+        ) from None
+
+
+def fingerprint_of(data: EncounterIn) -> str:
+    content = data.model_dump(mode="json", exclude={"client_uuid"})
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _problems(data: EncounterIn, *, now: dt.datetime) -> dict[str, list[str]]:
+    """Cross-field rules: each problem is named by the field it belongs to."""
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    if data.occurred_at.tzinfo is None:
+        add("occurred_at", "Give the time with its time zone.")
+    elif data.occurred_at > now + CLOCK_SKEW:
+        add("occurred_at", "The encounter time is in the future.")
+    elif data.occurred_at < now - OLDEST_LATE_ENTRY:
+        add("occurred_at", "The encounter is more than a year old; ask the coordinator.")
+    if (data.latitude is None) != (data.longitude is None):
+        add("longitude", "Give both latitude and longitude, or neither.")
+    chosen = [
+        data.person_id is not None,
+        data.new_person is not None,
+        bool(data.unidentified_description),
+    ]
+    if sum(chosen) != 1:
+        add(
+            "person",
+            "Choose one: an existing person, a new person, or an unidentified "
+            "person with a description.",
+        )
+    required = DETAIL_FIELDS[data.pathway]
+    if getattr(data, required) is None:
+        add(required, f"This section is required for the {Pathway(data.pathway).label} pathway.")
+    for other in DETAIL_FIELDS.values():
+        if other != required and getattr(data, other) is not None:
+            add(
+                other, f"This section does not belong to the {Pathway(data.pathway).label} pathway."
+            )
+    overdose = data.overdose
+    if overdose is not None and data.occurred_at.tzinfo is not None:
+        if overdose.overdose_at.tzinfo is None:
+            add("overdose.overdose_at", "Give the time with its time zone.")
+        elif overdose.overdose_at > data.occurred_at:
+            add("overdose.overdose_at", "The overdose cannot be after the encounter.")
+        elif overdose.overdose_at < data.occurred_at - dt.timedelta(days=30):
+            add("overdose.overdose_at", "The overdose was more than 30 days before the encounter.")
+    intervention = data.officer_intervention
+    deadline = intervention.abeyance_deadline if intervention is not None else None
+    if (
+        deadline is not None
+        and data.occurred_at.tzinfo is not None
+        and deadline <= data.occurred_at.date()
+    ):
+        add(
+            "officer_intervention.abeyance_deadline",
+            "The deadline must be after the encounter date.",
+        )
+    if data.new_person is not None and data.new_person.date_of_birth is not None:
+        born = data.new_person.date_of_birth
+        if born > now.date():
+            add("new_person.date_of_birth", "The date of birth is in the future.")
+        elif born.year < 1900:
+            add("new_person.date_of_birth", "The date of birth is before 1900.")
+    return problems
+
+
+def _program_and_agency(actor: User, data: EncounterIn) -> tuple[Program, Agency]:
+    """The recording agency (one where the actor may record) and its program."""
+    scope = agency_scope(actor, caps.ENCOUNTER_CREATE)
+    own_agencies = Agency.objects.filter(
+        memberships__user=actor, memberships__is_active=True, is_active=True
+    ).distinct()
+    agencies = [a for a in own_agencies if can(actor, caps.ENCOUNTER_CREATE, a)]
+    if data.agency_id is not None:
+        agencies = [a for a in agencies if a.pk == data.agency_id]
+    if not agencies or not scope:
+        raise ValidationFailed(
+            "You cannot record encounters for that agency.",
+            fields={"agency_id": ["Not one of your agencies."]},
+        )
+    agency = agencies[0]
+    programs = Program.objects.filter(is_active=True, memberships__agency=agency)
+    if data.program_id is not None:
+        programs = programs.filter(pk=data.program_id)
+    program = programs.order_by("pk").first()
+    if program is None:
+        raise ValidationFailed(
+            "Your agency is not part of that program.",
+            fields={"program_id": ["Not a program of your agency."]},
+        )
+    return program, agency
+
+
+def _check_program_rules(data: EncounterIn, program: Program, agency: Agency) -> None:
+    problems: dict[str, list[str]] = {}
+    if not program.pathways.filter(pathway=data.pathway).exists():
+        problems["pathway"] = ["This program does not run that pathway."]
+    if data.pathway == Pathway.OFFICER_INTERVENTION and agency.kind != AgencyKind.LAW_ENFORCEMENT:
+        problems.setdefault("pathway", []).append(
+            "Officer intervention is for law-enforcement agencies only."
+        )
+    if data.responder_ids:
+        known = set(
+            User.objects.filter(
+                pk__in=data.responder_ids,
+                is_active=True,
+                memberships__agency__in=ProgramAgency.objects.filter(program=program).values(
+                    "agency_id"
+                ),
+            ).values_list("pk", flat=True)
+        )
+        unknown = sorted(set(data.responder_ids) - known)
+        if unknown:
+            problems["responder_ids"] = [f"Not staff of this program: {unknown}"]
+    if problems:
+        raise ValidationFailed("Some fields do not fit this program.", fields=problems)
+
+
+def _replay(existing: Encounter, actor: User, fingerprint: str) -> EncounterResult:
+    if existing.recorded_by_id != actor.pk or existing.fingerprint != fingerprint:
+        raise Conflict(
+            "This submission id was already used for a different encounter. Start a new form.",
+            fields={"client_uuid": ["Already used with different content."]},
+        )
+    return EncounterResult(existing, created=False)
+
+
+def encounter_create(*, actor: User, data: EncounterIn | dict) -> EncounterResult:
+    """Record an encounter exactly once per ``client_uuid``."""
+    require(actor, caps.ENCOUNTER_CREATE)
+    if isinstance(data, dict):
+        data = encounter_input_from(data)
+    now = timezone.now()
+    problems = _problems(data, now=now)
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", fields=problems)
+    fingerprint = fingerprint_of(data)
+    existing = Encounter.objects.filter(client_uuid=data.client_uuid).first()
+    if existing is not None:
+        return _replay(existing, actor, fingerprint)
+    program, agency = _program_and_agency(actor, data)
+    _check_program_rules(data, program, agency)
+    try:
+        encounter = _encounter_insert(
+            actor=actor, data=data, program=program, agency=agency, fingerprint=fingerprint
+        )
+    except IntegrityError:
+        # A copy of the same submission won the race; answer as a replay.
+        existing = Encounter.objects.filter(client_uuid=data.client_uuid).first()
+        if existing is None:
+            raise
+        return _replay(existing, actor, fingerprint)
+    return EncounterResult(encounter, created=True)
+
+
+@atomic_service
+def _encounter_insert(
+    *, actor: User, data: EncounterIn, program: Program, agency: Agency, fingerprint: str
+) -> Encounter:
+    from deflect.screening.services import (
+        eligibility_facts_from,
+        needs_answers_from,
+        screening_record,
+    )
+
+    person = _person_for(actor=actor, data=data, program=program, agency=agency)
+    overdose = data.overdose
+    encounter = Encounter.objects.create(
+        client_uuid=data.client_uuid,
+        fingerprint=fingerprint,
+        program=program,
+        agency=agency,
+        pathway=data.pathway,
+        occurred_at=data.occurred_at,
+        location_text=data.location_text,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        person=person,
+        circumstance=data.circumstance,
+        outcome=data.outcome,
+        recorded_by=actor,
+        needs_post_overdose_followup=bool(overdose and not overdose.fatal),
+    )
+    responders = {actor.pk, *data.responder_ids}
+    encounter.responders.add(*responders)
+    _details_create(encounter, data)
+    eligibility = eligibility_facts_from(data.eligibility) if data.eligibility else None
+    needs = needs_answers_from(data.needs) if data.needs else None
+    override = data.eligibility_override
+    if eligibility is not None or needs is not None:
+        screening_record(
+            actor=actor,
+            encounter=encounter,
+            eligibility=eligibility,
+            override_reason=override.reason if override else "",
+            override_eligible=override.eligible if override else None,
+            needs=needs,
+        )
+    audit_record(
+        action=Action.ENCOUNTER_CREATE,
+        actor=actor,
+        target=encounter,
+        agency=agency,
+        extra={
+            "pathway": data.pathway,
+            "outcome": data.outcome,
+            "person_id": person.pk if person else None,
+        },
+    )
+    return encounter
+
+
+def _person_for(
+    *, actor: User, data: EncounterIn, program: Program, agency: Agency
+) -> Person | None:
+    from deflect.people.services import person_create
+
+    if data.person_id is not None:
+        person = get_for(actor, Person, data.person_id)
+        if person.program_id != program.pk:
+            raise ValidationFailed(
+                "That person belongs to another program.",
+                fields={"person_id": ["Not a person of this program."]},
+            )
+        return person
+    if data.new_person is not None:
+        return person_create(
+            actor=actor, program=program, agency=agency, **data.new_person.model_dump()
+        )
+    return person_create(
+        actor=actor,
+        program=program,
+        agency=agency,
+        is_unidentified=True,
+        description=data.unidentified_description,
+    )
+
+
+def _details_create(encounter: Encounter, data: EncounterIn) -> None:
+    if data.overdose is not None:
+        OverdoseDetail.objects.create(encounter=encounter, **data.overdose.model_dump())
+    if data.self_referral is not None:
+        SelfReferralDetail.objects.create(encounter=encounter, **data.self_referral.model_dump())
+    if data.officer_intervention is not None:
+        fields = data.officer_intervention.model_dump(exclude={"offenses"})
+        detail = OfficerInterventionDetail.objects.create(encounter=encounter, **fields)
+        Offense.objects.bulk_create(
+            Offense(detail=detail, **offense.model_dump())
+            for offense in data.officer_intervention.offenses
+        )
+    if data.first_responder_referral is not None:
+        FirstResponderReferralDetail.objects.create(
+            encounter=encounter, **data.first_responder_referral.model_dump()
+        )
+    if data.active_outreach is not None:
+        ActiveOutreachDetail.objects.create(
+            encounter=encounter, **data.active_outreach.model_dump()
+        )
+    if data.community_response is not None:
+        CommunityResponseDetail.objects.create(
+            encounter=encounter, **data.community_response.model_dump()
+        )

@@ -1,0 +1,167 @@
+"""The encounter API and pages: idempotency keys, role-dependent detail, the phone form."""
+
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from deflect.audit.actions import Action
+from deflect.audit.models import AuditEvent
+from deflect.encounters.models import Encounter
+from deflect.encounters.services import encounter_create
+
+from .factories import submission
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "CANARY-CLINICAL-7f3a"
+
+
+def _post(client, data, **headers):
+    return client.post(
+        "/api/v1/encounters",
+        data=json.dumps(data),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def test_the_api_creates_once_per_idempotency_key(client, world):
+    client.force_login(world.officer)
+    key = str(uuid.uuid4())
+    data = submission("naloxone_plus")
+    data.pop("client_uuid")
+    first = _post(client, data, **{"Idempotency-Key": key})
+    again = _post(client, data, **{"Idempotency-Key": key})
+    assert first.status_code == 201 and again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["details"]["naloxone_doses_responder"] == 2
+    changed = dict(data, outcome="declined")
+    conflict = _post(client, changed, **{"Idempotency-Key": key})
+    assert conflict.status_code == 409 and conflict.json()["code"] == "conflict"
+    assert Encounter.objects.count() == 1
+
+
+def test_a_submission_without_any_id_is_refused(client, world):
+    client.force_login(world.officer)
+    data = submission("self_referral")
+    data.pop("client_uuid")
+    response = _post(client, data)
+    assert response.status_code == 422 and "client_uuid" in response.json()["fields"]
+
+
+def test_validation_errors_name_the_fields(client, world):
+    client.force_login(world.officer)
+    data = submission("naloxone_plus", latitude="91", outcome="maybe")
+    body = _post(client, data).json()
+    assert body["code"] == "validation_error"
+    assert "latitude" in body["fields"] and "outcome" in body["fields"]
+
+
+def _with_needs(world):
+    data = submission("first_responder_referral")
+    data["needs"] = {
+        "substances": ["fentanyl"],
+        "oud_indicators": ["daily_opioid_use", "withdrawal_when_stopping"],
+        "readiness": "ready_now",
+        "housing": "unsheltered",
+    }
+    data["circumstance"] = "Met on patrol."
+    encounter = encounter_create(actor=world.officer, data=data).encounter
+    encounter.needs.notes = CANARY
+    encounter.needs.reasons = [*encounter.needs.reasons, CANARY]
+    encounter.needs.save()
+    return encounter
+
+
+@pytest.mark.parametrize("persona", ["officer", "coordinator"])
+def test_law_enforcement_never_sees_clinical_answers(client, world, persona):
+    """Both personas work at the police department: clinical data is withheld from them."""
+    encounter = _with_needs(world)
+    client.force_login(world.users[persona])
+    api = client.get(f"/api/v1/encounters/{encounter.pk}")
+    page = client.get(reverse("encounters:detail", args=[encounter.pk]))
+    assert api.status_code == 200 and page.status_code == 200
+    assert api.json()["needs"] is None and api.json()["clinical_withheld"] is True
+    for body in (api.content.decode(), page.content.decode()):
+        assert CANARY not in body and "fentanyl" not in body
+
+
+def test_the_case_manager_sees_the_needs_screening(client, world):
+    encounter = _with_needs(world)
+    client.force_login(world.case_manager)
+    body = client.get(f"/api/v1/encounters/{encounter.pk}").json()
+    assert body["needs"]["recommended_level_of_care"]
+    assert "fentanyl" in body["needs"]["substances"]
+
+
+def test_each_read_of_an_encounter_is_audited_once(client, world):
+    encounter = encounter_create(actor=world.officer, data=submission("self_referral")).encounter
+    client.force_login(world.case_manager)
+    before = AuditEvent.objects.filter(action=Action.ENCOUNTER_READ).count()
+    client.get(reverse("encounters:detail", args=[encounter.pk]))
+    client.get(f"/api/v1/encounters/{encounter.pk}")
+    reads = AuditEvent.objects.filter(action=Action.ENCOUNTER_READ, actor=world.case_manager)
+    assert reads.count() == before + 2
+
+
+def test_my_encounters_lists_only_mine_with_few_queries(
+    client, world, django_assert_max_num_queries
+):
+    for _ in range(5):
+        encounter_create(actor=world.officer, data=submission("self_referral"))
+    encounter_create(actor=world.outreach, data=submission("active_outreach"))
+    client.force_login(world.officer)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("encounters:list")).content.decode()
+    assert page.count('data-encounter-id="') == 5
+
+
+def test_the_phone_form_posts_flat_fields_and_redirects(client, world):
+    client.force_login(world.officer)
+    form = client.get(reverse("encounters:new")).content.decode()
+    assert 'name="client_uuid"' in form and 'data-pathway="naloxone_plus"' in form
+    client_uuid = str(uuid.uuid4())
+    post = {
+        "client_uuid": client_uuid,
+        "pathway": "self_referral",
+        "occurred_at": "2026-01-05T10:30",
+        "location_text": "Station 3",
+        "person_mode": "unidentified",
+        "unidentified_description": "Woman in her 30s",
+        "new_person.first_name": "ignored because another mode is chosen",
+        "self_referral.station": "Fire Station 3",
+        "self_referral.arrival_mode": "walk_in",
+        "self_referral.medical_check_done": "on",
+        "outcome": "referred",
+    }
+    response = client.post(reverse("encounters:new"), post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    encounter = Encounter.objects.get(client_uuid=client_uuid)
+    assert encounter.self_referral.medical_check_done is True
+    assert encounter.person.is_unidentified
+    retry = client.post(reverse("encounters:new"), post)
+    assert retry.status_code == 302 and Encounter.objects.count() == 1
+
+
+def test_the_phone_form_shows_field_errors_and_keeps_the_input(client, world):
+    client.force_login(world.officer)
+    post = {
+        "client_uuid": str(uuid.uuid4()),
+        "pathway": "naloxone_plus",
+        "occurred_at": "2026-01-05T10:30",
+        "person_mode": "unidentified",
+        "unidentified_description": "Man, grey hoodie",
+        "outcome": "referred",
+        "overdose.overdose_at": "2026-01-05T11:30",
+        "overdose.naloxone_response": "responded",
+        "overdose.naloxone_doses_ems": "1",
+    }
+    response = client.post(reverse("encounters:new"), post)
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "The overdose cannot be after the encounter." in page
+    assert "Man, grey hoodie" in page and post["client_uuid"] in page
+    assert not Encounter.objects.exists()

@@ -1,0 +1,130 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import require, visible_to
+from deflect.core.errors import Conflict, DomainError
+from deflect.core.models import Pathway
+from deflect.programs.models import Program
+from deflect.screening import rules
+
+from . import choices, selectors, services
+from .forms import submission_from_post
+from .inputs import DETAIL_FIELDS
+
+
+def _labelled(enum) -> list[tuple[str, str]]:
+    return [(item.value, item.value.replace("_", " ").capitalize()) for item in enum]
+
+
+FORM_CHOICES = {
+    "SUBSTANCE_CHOICES": _labelled(rules.Substance),
+    "OFFENSE_CATEGORY_CHOICES": _labelled(rules.OffenseCategory),
+    "OUD_INDICATOR_CHOICES": _labelled(rules.OudIndicator),
+    "HOUSING_CHOICES": _labelled(rules.HousingStatus),
+    "READINESS_CHOICES": _labelled(rules.Readiness),
+    "YES_NO_UNKNOWN": [("true", "Yes"), ("false", "No")],
+    "ELIGIBLE_CHOICES": [("true", "Eligible"), ("false", "Not eligible")],
+}
+
+
+def _person_search_url() -> str:
+    try:
+        return reverse("people:search-results")
+    except NoReverseMatch:
+        return ""
+
+
+def _form_context(request, *, values=None, errors=None):
+    programs = visible_to(request.user, Program).prefetch_related("pathways")
+    enabled = {p.pathway for program in programs for p in program.pathways.all()}
+    from deflect.people import choices as person_choices
+
+    return {
+        "pathways": [p for p in Pathway if p.value in enabled],
+        "detail_fields": DETAIL_FIELDS,
+        "choices": choices,
+        "person_choices": person_choices,
+        "form": FORM_CHOICES,
+        "person_search_url": _person_search_url(),
+        "values": values or {},
+        "errors": errors or {},
+        "client_uuid": (values or {}).get("client_uuid") or uuid.uuid4(),
+        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def encounter_new(request):
+    """The phone form. POSTs are idempotent: a retried submission lands on the same record."""
+    require(request.user, caps.ENCOUNTER_CREATE)
+    if request.method == "GET":
+        return render(request, "encounters/encounter_form.html", _form_context(request))
+    data = submission_from_post(request.POST)
+    try:
+        result = services.encounter_create(actor=request.user, data=data)
+    except Conflict as error:
+        errors = {"__all__": [error.message]}
+        status = 409
+    except DomainError as error:
+        errors = error.fields or {"__all__": [error.message]}
+        if error.fields:
+            errors.setdefault("__all__", [error.message])
+        status = 422
+    else:
+        if result.created:
+            messages.success(request, "Encounter saved.")
+        else:
+            messages.info(request, "This encounter was already saved; nothing was duplicated.")
+        return redirect("encounters:detail", encounter_id=result.encounter.pk)
+    context = _form_context(request, values=request.POST.dict(), errors=errors)
+    context["client_uuid"] = request.POST.get("client_uuid") or context["client_uuid"]
+    context["values_lists"] = {k: request.POST.getlist(k) for k in request.POST}
+    return render(request, "encounters/encounter_form.html", context, status=status)
+
+
+@login_required
+def encounter_list(request):
+    mine = request.GET.get("mine", "1" if _is_field_worker(request.user) else "") == "1"
+    pathway = request.GET.get("pathway", "")
+    encounters = selectors.encounter_list_for(
+        actor=request.user, mine=mine, pathway=pathway if pathway in Pathway.values else ""
+    )
+    return render(
+        request,
+        "encounters/encounter_list.html",
+        {
+            "encounters": encounters,
+            "mine": mine,
+            "pathway": pathway,
+            "pathways": Pathway,
+        },
+    )
+
+
+def _is_field_worker(user) -> bool:
+    from deflect.access.policy import can
+
+    return can(user, caps.ENCOUNTER_CREATE)
+
+
+@login_required
+def encounter_detail(request, encounter_id: int):
+    encounter = selectors.encounter_get_for(actor=request.user, encounter_id=encounter_id)
+    return render(
+        request,
+        "encounters/encounter_detail.html",
+        {
+            "encounter": encounter,
+            "details": selectors.encounter_details(encounter),
+            "screening": selectors.encounter_screening_view(encounter, request.user),
+            "can_record": _is_field_worker(request.user),
+        },
+    )

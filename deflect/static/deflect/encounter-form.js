@@ -1,0 +1,237 @@
+/* The phone encounter form: progressive disclosure, person lookup, a draft kept on the phone,
+   and an outbox that sends submissions when the connection is back — exactly once, because
+   every submission carries its client_uuid and the server treats a retry as the same record. */
+(function () {
+  "use strict";
+  var form = document.getElementById("encounter-form");
+  if (!form) { return; }
+  var OUTBOX = "deflect.encounters.outbox";
+  var DRAFT = "deflect.encounters.draft";
+  var pendingBox = document.getElementById("pending-submissions");
+
+  function read(key, fallback) {
+    try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+  }
+  function write(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage full */ }
+  }
+
+  /* --- progressive disclosure: only the chosen pathway's and person mode's inputs are live --- */
+  function setSection(section, on) {
+    section.hidden = !on;
+    section.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !on; });
+  }
+  function refreshSections() {
+    var pathway = form.querySelector("input[name=pathway]:checked");
+    form.querySelectorAll("[data-pathway]").forEach(function (s) {
+      setSection(s, !!pathway && s.getAttribute("data-pathway") === pathway.value);
+    });
+    var mode = form.querySelector("input[name=person_mode]:checked");
+    form.querySelectorAll("[data-person-mode]").forEach(function (s) {
+      setSection(s, !!mode && s.getAttribute("data-person-mode") === mode.value);
+    });
+    var eligibility = document.getElementById("eligibility-section");
+    if (pathway && pathway.value === "officer_intervention" && eligibility) { eligibility.open = true; }
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "pathway" || event.target.name === "person_mode") { refreshSections(); }
+  });
+
+  /* --- location --- */
+  var locate = form.querySelector("[data-action=locate]");
+  if (locate && navigator.geolocation) {
+    locate.addEventListener("click", function () {
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        form.elements["latitude"].value = pos.coords.latitude.toFixed(6);
+        form.elements["longitude"].value = pos.coords.longitude.toFixed(6);
+        saveDraft();
+      });
+    });
+  } else if (locate) { locate.hidden = true; }
+
+  /* --- person lookup (results come from the people app's search partial) --- */
+  var searchBox = document.getElementById("person-search-inputs");
+  var results = document.getElementById("person-results");
+  var searchTimer = null;
+  function search() {
+    var url = searchBox && searchBox.getAttribute("data-search-url");
+    if (!url || !navigator.onLine) { return; }
+    var params = new URLSearchParams({
+      first_name: form.elements["q_first"].value, last_name: form.elements["q_last"].value,
+      date_of_birth: form.elements["q_dob"].value, phone: form.elements["q_phone"].value
+    });
+    if (!params.get("first_name") && !params.get("last_name") && !params.get("phone") && !params.get("date_of_birth")) {
+      results.innerHTML = ""; return;
+    }
+    fetch(url + "?" + params.toString(), { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { results.innerHTML = html; })
+      .catch(function () { results.textContent = "Search needs a connection."; });
+  }
+  if (searchBox) {
+    searchBox.addEventListener("input", function () { clearTimeout(searchTimer); searchTimer = setTimeout(search, 250); });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-person-id]");
+    if (!button || !form.contains(button) && !results.contains(button)) { return; }
+    event.preventDefault();
+    form.elements["person_id"].value = button.getAttribute("data-person-id");
+    document.getElementById("person-chosen-name").textContent = button.getAttribute("data-person-name") || ("#" + button.getAttribute("data-person-id"));
+    document.getElementById("person-chosen").hidden = false;
+    saveDraft();
+  });
+
+  /* --- the draft: every change is kept on the phone until the encounter is sent --- */
+  function pairs() {
+    var list = [];
+    new FormData(form).forEach(function (value, key) { list.push([key, value]); });
+    return list;
+  }
+  function saveDraft() { write(DRAFT, { uuid: form.elements["client_uuid"].value, pairs: pairs() }); }
+  function restoreDraft() {
+    var draft = read(DRAFT, null);
+    if (!draft || !draft.pairs || document.getElementById("error-summary")) { return; }
+    var sent = read(OUTBOX, []).some(function (item) { return item.uuid === draft.uuid; });
+    if (sent) { return; }
+    form.elements["client_uuid"].value = draft.uuid;
+    var multi = {};
+    draft.pairs.forEach(function (pair) {
+      var field = form.elements[pair[0]];
+      if (!field || pair[0] === "csrfmiddlewaretoken") { return; }
+      if (field instanceof RadioNodeList || (field.type === "checkbox" || field.type === "radio")) {
+        (multi[pair[0]] = multi[pair[0]] || []).push(pair[1]);
+      } else { field.value = pair[1]; }
+    });
+    Object.keys(multi).forEach(function (name) {
+      form.querySelectorAll("[name='" + name + "']").forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") { el.checked = multi[name].indexOf(el.value) !== -1; }
+        else { el.value = multi[name][0]; }
+      });
+    });
+    var note = document.getElementById("offline-note");
+    if (note) { note.textContent = "Your unsent draft was restored."; }
+  }
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  /* --- the outbox --- */
+  function showPending() {
+    var outbox = read(OUTBOX, []);
+    if (!pendingBox) { return; }
+    pendingBox.hidden = outbox.length === 0;
+    pendingBox.innerHTML = "";
+    if (!outbox.length) { return; }
+    var title = document.createElement("p");
+    title.innerHTML = "<strong>" + outbox.length + " encounter" + (outbox.length > 1 ? "s" : "") +
+      " waiting to send</strong> — kept on this phone; sent automatically when back online.";
+    pendingBox.appendChild(title);
+    var list = document.createElement("ul");
+    outbox.forEach(function (item) {
+      var li = document.createElement("li");
+      li.setAttribute("data-pending-uuid", item.uuid);
+      li.textContent = (item.label || "Encounter") + " · saved " + new Date(item.queuedAt).toLocaleTimeString();
+      list.appendChild(li);
+    });
+    pendingBox.appendChild(list);
+  }
+  function remove(uuid) {
+    write(OUTBOX, read(OUTBOX, []).filter(function (item) { return item.uuid !== uuid; }));
+    showPending();
+  }
+  function send(item) {
+    var body = new URLSearchParams();
+    item.pairs.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    return fetch(form.action, {
+      method: "POST", body: body, credentials: "same-origin", redirect: "follow",
+      headers: { "X-CSRFToken": form.elements["csrfmiddlewaretoken"].value }
+    }).then(function (response) {
+      return response.text().then(function (html) { return { response: response, html: html }; });
+    });
+  }
+  var flushing = false;
+  function flush() {
+    if (flushing || !navigator.onLine) { return Promise.resolve(); }
+    var outbox = read(OUTBOX, []);
+    if (!outbox.length) { return Promise.resolve(); }
+    flushing = true;
+    var item = outbox[0];
+    return send(item).then(function (result) {
+      flushing = false;
+      if (result.response.ok && result.response.redirected) {
+        remove(item.uuid);
+        return flush();
+      }
+      if (result.response.status >= 400 && result.response.status < 500) {
+        /* The server refused this one: take it off the queue and show why, to be fixed by hand. */
+        remove(item.uuid);
+        showServerPage(result.html);
+      }
+      return null;
+    }).catch(function () { flushing = false; });
+  }
+  function showServerPage(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var main = doc.getElementById("main");
+    if (main) {
+      document.getElementById("main").innerHTML = main.innerHTML;
+      var retried = document.getElementById("encounter-form");
+      if (retried) { window.location.reload(); }
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var pathway = form.querySelector("input[name=pathway]:checked");
+    var item = {
+      uuid: form.elements["client_uuid"].value, pairs: pairs(), queuedAt: Date.now(),
+      label: pathway ? pathway.parentElement.textContent.trim() : "Encounter"
+    };
+    var outbox = read(OUTBOX, []).filter(function (queued) { return queued.uuid !== item.uuid; });
+    outbox.push(item);
+    write(OUTBOX, outbox);
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    if (!navigator.onLine) {
+      finishOffline(button);
+      return;
+    }
+    send(item).then(function (result) {
+      if (result.response.ok && result.response.redirected) {
+        remove(item.uuid);
+        localStorage.removeItem(DRAFT);
+        window.location.assign(result.response.url);
+        return;
+      }
+      remove(item.uuid);
+      button.disabled = false;
+      if (result.response.status >= 400) {
+        document.open(); document.write(result.html); document.close();
+      }
+    }).catch(function () { finishOffline(button); });
+  });
+  function finishOffline(button) {
+    localStorage.removeItem(DRAFT);
+    showPending();
+    var note = document.getElementById("offline-note");
+    if (note) { note.textContent = "No connection: the encounter is saved on this phone and will be sent automatically."; }
+    form.reset();
+    form.elements["client_uuid"].value = uuid4();
+    button.disabled = false;
+    refreshSections();
+  }
+
+  window.addEventListener("online", flush);
+  refreshSections();
+  restoreDraft();
+  refreshSections();
+  showPending();
+  flush();
+})();
