@@ -9,6 +9,7 @@ NAV_ITEMS = (
     ("Home", "home", caps.HOME_VIEW),
     ("New encounter", "encounters:new", caps.ENCOUNTER_CREATE),
     ("Encounters", "encounters:list", caps.ENCOUNTER_VIEW),
+    ("People", "people:search", caps.PERSON_VIEW),
     ("Programs", "programs:list", caps.PROGRAM_VIEW),
     ("Staff", "staff-list", caps.STAFF_VIEW),
     ("Audit log", "audit:list", caps.AUDIT_VIEW),

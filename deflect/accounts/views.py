@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,7 +31,10 @@ def home(request):
     A signed-in user with no role sees an explanation rather than an error."""
     memberships = selectors.memberships_of(user=request.user)
     roles = roles_of(request.user)
-    programs = visible_to(request.user, Program).prefetch_related("pathways", "agencies")
+    programs = visible_to(request.user, Program).annotate(
+        pathway_count=Count("pathways", distinct=True),
+        agency_count=Count("agencies", distinct=True),
+    )
     return render(
         request,
         "accounts/home.html",
