@@ -84,7 +84,7 @@ class OverdoseIn(Schema):
 class SelfReferralIn(Schema):
     station: Medium = Field(min_length=1)
     arrival_mode: _codes(choices.ArrivalMode)  # type: ignore[valid-type]
-    during_staffed_hours: bool = True
+    during_staffed_hours: bool = False
     items_surrendered: Annotated[str, StringConstraints(max_length=500)] = ""
     medical_check_done: bool = False
 

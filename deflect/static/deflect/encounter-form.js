@@ -123,21 +123,37 @@
   }
 
   /* --- the outbox --- */
+  function encounters(n) { return n + " encounter" + (n > 1 ? "s" : ""); }
   function showPending() {
     var outbox = read(OUTBOX, []);
     if (!pendingBox) { return; }
     pendingBox.hidden = outbox.length === 0;
     pendingBox.innerHTML = "";
     if (!outbox.length) { return; }
+    var refused = outbox.filter(function (item) { return item.refused; }).length;
+    var waiting = outbox.length - refused;
     var title = document.createElement("p");
-    title.innerHTML = "<strong>" + outbox.length + " encounter" + (outbox.length > 1 ? "s" : "") +
-      " waiting to send</strong> — kept on this phone; sent automatically when back online.";
+    if (waiting) {
+      title.innerHTML = "<strong>" + encounters(waiting) + " waiting to send</strong> — kept on this phone; sent automatically when back online.";
+    }
+    if (refused) {
+      title.insertAdjacentHTML("beforeend", (waiting ? " " : "") + "<strong>" + encounters(refused) +
+        " need" + (refused > 1 ? "" : "s") + " fixing</strong> — the server did not accept " + (refused > 1 ? "them" : "it") + ".");
+    }
     pendingBox.appendChild(title);
     var list = document.createElement("ul");
     outbox.forEach(function (item) {
       var li = document.createElement("li");
       li.setAttribute("data-pending-uuid", item.uuid);
       li.textContent = (item.label || "Encounter") + " · saved " + new Date(item.queuedAt).toLocaleTimeString();
+      if (item.refused) {
+        li.appendChild(document.createTextNode(" · not accepted: " + item.refused + " "));
+        var fix = document.createElement("button");
+        fix.type = "button";
+        fix.textContent = "Fix and send";
+        fix.addEventListener("click", function () { openRefused(item); });
+        li.appendChild(fix);
+      }
       list.appendChild(li);
     });
     pendingBox.appendChild(list);
@@ -146,45 +162,81 @@
     write(OUTBOX, read(OUTBOX, []).filter(function (item) { return item.uuid !== uuid; }));
     showPending();
   }
+  /* A queued copy carries the CSRF token of the page it was saved on; signing in again since
+     then has replaced it, so every send uses this page's token instead. */
+  function token() { return form.elements["csrfmiddlewaretoken"].value; }
+  function fields(item) {
+    return item.pairs.filter(function (pair) { return pair[0] !== "csrfmiddlewaretoken"; })
+      .concat([["csrfmiddlewaretoken", token()]]);
+  }
   function send(item) {
     var body = new URLSearchParams();
-    item.pairs.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    fields(item).forEach(function (pair) { body.append(pair[0], pair[1]); });
     return fetch(form.action, {
       method: "POST", body: body, credentials: "same-origin", redirect: "follow",
-      headers: { "X-CSRFToken": form.elements["csrfmiddlewaretoken"].value }
+      headers: { "X-CSRFToken": token() }
     }).then(function (response) {
       return response.text().then(function (html) { return { response: response, html: html }; });
     });
   }
+  /* Saved means the server redirected to the encounter's record. Any other page reached by a
+     redirect (the sign-in page, when the session has expired) has not saved anything. */
+  var recordPath = new URL(form.action, window.location.href).pathname.replace(/new\/$/, "");
+  function saved(response) {
+    if (!response.ok || !response.redirected) { return false; }
+    var path = new URL(response.url, window.location.href).pathname;
+    return path.indexOf(recordPath) === 0 && /^\d+\/$/.test(path.slice(recordPath.length));
+  }
   var flushing = false;
   function flush() {
     if (flushing || !navigator.onLine) { return Promise.resolve(); }
-    var outbox = read(OUTBOX, []);
-    if (!outbox.length) { return Promise.resolve(); }
+    var item = read(OUTBOX, []).filter(function (queued) { return !queued.refused; })[0];
+    if (!item) { return Promise.resolve(); }
     flushing = true;
-    var item = outbox[0];
     return send(item).then(function (result) {
       flushing = false;
-      if (result.response.ok && result.response.redirected) {
+      if (saved(result.response)) {
         remove(item.uuid);
         return flush();
       }
       if (result.response.status >= 400 && result.response.status < 500) {
-        /* The server refused this one: take it off the queue and show why, to be fixed by hand. */
-        remove(item.uuid);
-        showServerPage(result.html);
+        /* The server refused this one: keep it on the phone, marked with why, for the worker to
+           fix (sending it again unchanged would be refused again), and go on with the rest. */
+        refuse(item.uuid, reason(result.html));
+        return flush();
       }
       return null;
     }).catch(function () { flushing = false; });
   }
-  function showServerPage(html) {
+  function reason(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
-    var main = doc.getElementById("main");
-    if (main) {
-      document.getElementById("main").innerHTML = main.innerHTML;
-      var retried = document.getElementById("encounter-form");
-      if (retried) { window.location.reload(); }
-    }
+    var found = doc.querySelectorAll("#error-summary li");
+    if (!found.length) { return (doc.querySelector("h1") || doc.body).textContent.trim().slice(0, 200); }
+    return Array.prototype.map.call(found, function (li) { return li.textContent.trim(); }).join(" ");
+  }
+  function refuse(uuid, why) {
+    write(OUTBOX, read(OUTBOX, []).map(function (item) {
+      if (item.uuid === uuid) { item.refused = why || "refused"; }
+      return item;
+    }));
+    showPending();
+  }
+  /* Post a refused submission the ordinary way: the server answers with the form, filled in,
+     and its errors shown next to the fields. */
+  function openRefused(item) {
+    if (!navigator.onLine) { return; }
+    var post = document.createElement("form");
+    post.method = "post";
+    post.action = form.action;
+    post.hidden = true;
+    fields(item).forEach(function (pair) {
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
+      post.appendChild(input);
+    });
+    remove(item.uuid);
+    document.body.appendChild(post);
+    post.submit();
   }
 
   form.addEventListener("submit", function (event) {
@@ -204,8 +256,18 @@
       return;
     }
     send(item).then(function (result) {
-      if (result.response.ok && result.response.redirected) {
+      if (saved(result.response)) {
         remove(item.uuid);
+        localStorage.removeItem(DRAFT);
+        /* Show the record page the redirect already answered with: loading it again would lose
+           its "Encounter saved." message and log a second read of the encounter. */
+        history.replaceState(null, "", result.response.url);
+        document.open(); document.write(result.html); document.close();
+        return;
+      }
+      if (result.response.ok) {
+        /* Redirected elsewhere, not saved: the sign-in page, when the session has expired. The
+           encounter stays queued and is sent when the form opens again after signing in. */
         localStorage.removeItem(DRAFT);
         window.location.assign(result.response.url);
         return;
