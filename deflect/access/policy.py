@@ -164,6 +164,14 @@ def visible_to(actor: Any, model: type[Model], capability: str | None = None) ->
         return queryset
     if not scope or model_scope.agency_lookup is None:
         return queryset.none()
+    path, _, last = model_scope.agency_lookup.rpartition("__")
+    if last == "agencies" and path.endswith("program"):
+        # Rows that hang off a program: filter on the indexed program id, not a scan of the
+        # model's own table (people and encounters grow to hundreds of thousands of rows).
+        programs = ProgramAgency.objects.filter(agency_id__in=scope).values("program_id")
+        return queryset.filter(
+            **{f"{path}_id__in" if "__" not in path else f"{path}__in": programs}
+        )
     lookup = f"{model_scope.agency_lookup}__in"
     matching = model._default_manager.filter(**{lookup: scope}).values("pk")
     return queryset.filter(pk__in=matching)
