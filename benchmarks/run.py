@@ -1149,7 +1149,7 @@ def scale_method(population: Population, options: Options) -> list[str]:
             "token: a first-responder referral of an unidentified person, which occurred "
             f"{minutes} minutes before the run started. Every request carries its own "
             "`client_uuid` (`benchmarks/post_encounter.lua`), so each one records a new "
-            "encounter, a new person, the pathway details and an audit event. A 2xx other than "
+            "encounter, a new person, the pathway details and their audit events. A 2xx other than "
             "201 (200: a replay of an earlier submission) would mean a repeated `client_uuid`.",
             bullet=True,
         ),
@@ -1187,7 +1187,7 @@ def report(outcome: Outcome, facts: list[tuple[str, str]], options: Options) -> 
         "",
         paragraph(
             "How fast deflect answers under load, measured the way production runs it. "
-            "`make bench` reruns the whole measurement (about eight minutes, two of them "
+            "`make bench` reruns the whole measurement (about six minutes, two of them "
             f"loading {DEFAULT_PEOPLE:,} people) and rewrites this page; a shorter try, with "
             "fewer people, can write elsewhere:"
         ),
