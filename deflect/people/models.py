@@ -53,6 +53,7 @@ class Person(BaseModel):
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["program", "date_of_birth"], name="person_program_dob_idx"),
+            models.Index(fields=["program", "phone_digits"], name="person_program_phone_idx"),
             models.Index(fields=["program", "last_key"], name="person_program_lastkey_idx"),
             models.Index(fields=["program", "first_key"], name="person_program_firstkey_idx"),
             # Person lookup's blocking queries read only these indexes (people.search).
