@@ -4,6 +4,9 @@ Two scenarios, each on a fresh SQLite database served the way production runs it
 serve``: gunicorn, 2 workers, DEBUG off) on 127.0.0.1 and driven with wrk. Every target gets a
 warm-up before it is measured, and the server's memory is sampled while it runs.
 
+Suite `http` is measured here; the in-process suites live in `benchmarks/suites/` and
+write their own sections of the page (`benchmarks/report.py`).
+
 1. Pages, on the demo county: a bare Django view (the yardstick), the signed-in home page and
    one API read.
 2. Encounters at scale, on the demo county grown to 100,000 people (``--people``) with about
@@ -51,6 +54,8 @@ POST_SCRIPT = SCRIPTS / "post_encounter.lua"
 SEARCH_SCRIPT = SCRIPTS / "person_search.lua"
 DEMO_PEOPLE = ROOT / "deflect" / "core" / "demo_people.py"
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(ROOT))
+from benchmarks.report import write_section  # noqa: E402
 
 HOST = "127.0.0.1"
 PREFERRED_PORT = 8100
@@ -115,6 +120,8 @@ class Options:
     threads: int
     people: int
     output: Path
+    suites: tuple[str, ...] = ()
+    quick: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,14 +238,45 @@ def parse_options(argv: list[str]) -> Options:
         help=f"people in the scale scenario's database ({DEFAULT_PEOPLE}); fewer for a quick try",
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="report file")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["http", *suite_names()],
+        help="run only this suite (repeatable); default: every suite",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="the other suites: a smaller, faster try"
+    )
     args = parser.parse_args(argv)
     if args.duration < 1 or args.warmup < 0 or args.connections < args.threads:
         parser.error("need --duration >= 1, --warmup >= 0 and --connections >= --threads")
     if args.people < 1:
         parser.error("need --people >= 1")
     return Options(
-        args.duration, args.warmup, args.connections, args.threads, args.people, args.output
+        args.duration,
+        args.warmup,
+        args.connections,
+        args.threads,
+        args.people,
+        args.output,
+        tuple(args.only or ["http", *suite_names()]),
+        args.quick,
     )
+
+
+def suite_names() -> list[str]:
+    """The in-process suites: ``benchmarks/suites/NAME.py``, each run as
+    ``python -m benchmarks.suites.NAME [--quick] [--output FILE]``, writing its own section."""
+    folder = SCRIPTS / "suites"
+    return sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_"))
+
+
+def run_suite(name: str, options: Options) -> int:
+    command = [sys.executable, "-m", f"benchmarks.suites.{name}", "--output", str(options.output)]
+    if options.quick:
+        command.append("--quick")
+    print(f"\n== suite {name}", flush=True)
+    return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
 
 
 # --- wrk ------------------------------------------------------------------------------------
@@ -1183,38 +1221,33 @@ def report(outcome: Outcome, facts: list[tuple[str, str]], options: Options) -> 
     page_checks, scale_checks = evaluate(pages.results), evaluate(scale.results)
     warning = contention_warning(pages.results + scale.results)
     lines = [
-        "# Benchmarks",
+        "## HTTP under load (suite `http`)",
         "",
         paragraph(
-            "How fast deflect answers under load, measured the way production runs it. "
-            "`make bench` reruns the whole measurement (about six minutes, two of them "
-            f"loading {DEFAULT_PEOPLE:,} people) and rewrites this page; a shorter try, with "
-            "fewer people, can write elsewhere:"
+            "How fast deflect answers under load, measured the way production runs it "
+            f"(about six minutes, two of them loading {DEFAULT_PEOPLE:,} people). A shorter "
+            "try, with fewer people, can write elsewhere: `.venv/bin/python benchmarks/run.py "
+            "--only http --duration 5 --people 2000 --output /tmp/bench.md`."
         ),
         "",
-        "```sh",
-        "make bench",
-        ".venv/bin/python benchmarks/run.py --duration 5 --people 2000 --output /tmp/bench.md",
-        "```",
-        "",
-        "## How it is measured",
+        "### How it is measured",
         "",
         *method(options),
         *([f"**{paragraph(warning)}**", ""] if warning else []),
-        "## Pages on the demo county",
+        "### Pages on the demo county",
         "",
         *pages_method(),
-        "### Results",
+        "#### Results",
         "",
         *results_table(pages.results),
         "",
-        "### Targets",
+        "#### Targets",
         "",
         verdict(page_checks),
         "",
         *checks_table(page_checks),
         "",
-        "### Server memory",
+        "#### Server memory",
         "",
         *memory_table(pages.memory),
         "",
@@ -1224,27 +1257,27 @@ def report(outcome: Outcome, facts: list[tuple[str, str]], options: Options) -> 
             "the worker that answered it. The scale scenario uses API tokens only."
         ),
         "",
-        f"## Encounters at scale ({population.loaded.get('People', 0):,} people)",
+        f"### Encounters at scale ({population.loaded.get('People', 0):,} people)",
         "",
         *scale_method(population, options),
-        "### Database",
+        "#### Database",
         "",
         *population_facts(population),
-        "### Results",
+        "#### Results",
         "",
         *results_table(scale.results),
         "",
-        "### Targets",
+        "#### Targets",
         "",
         verdict(scale_checks),
         "",
         *checks_table(scale_checks),
         "",
-        "### Server memory",
+        "#### Server memory",
         "",
         *memory_table(scale.memory),
         "",
-        "## Machine",
+        "### Machine",
         "",
         "| | |",
         "|---|---|",
@@ -1256,16 +1289,26 @@ def report(outcome: Outcome, facts: list[tuple[str, str]], options: Options) -> 
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_options(sys.argv[1:] if argv is None else argv)
+    failed = 0
+    if "http" in options.suites:
+        failed += run_http(options)
+    for name in suite_names():
+        if name in options.suites:
+            failed += 1 if run_suite(name, options) else 0
+    print(f"\nWritten to {options.output}")
+    return 1 if failed else 0
+
+
+def run_http(options: Options) -> int:
     try:
         wrk = ensure_wrk()
         outcome = run(options, wrk)
     except BenchError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
-        return 2
+        return 1
     checks = evaluate(outcome.pages.results) + evaluate(outcome.scale.results)
     facts = machine(wrk)
-    options.output.parent.mkdir(parents=True, exist_ok=True)
-    options.output.write_text(report(outcome, facts, options))
+    write_section("http", report(outcome, facts, options), options.output)
     for scenario in (outcome.pages, outcome.scale):
         print()
         print("\n".join(results_table(scenario.results)))
@@ -1276,7 +1319,6 @@ def main(argv: list[str] | None = None) -> int:
     warning = contention_warning(outcome.pages.results + outcome.scale.results)
     if warning:
         print(f"\n{warning}", file=sys.stderr)
-    print(f"\nWritten to {options.output}")
     return 0 if all(check.passed for check in checks) else 1
 
 

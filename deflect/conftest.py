@@ -81,3 +81,7 @@ def world(db) -> World:
     w.users["admin"].save()
     w.users["nobody"] = UserFactory(username="nobody")
     return w
+
+
+# The browser tests' shared fixtures (Chromium through Playwright), for every app's tests.
+from deflect.core.tests.browser import browser, open_page, out_dir, problems  # noqa: E402, F401

@@ -42,7 +42,7 @@ class AuditEvent(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    action = models.CharField(max_length=64, choices=Action.choices, db_index=True)
+    action = models.CharField(max_length=64, db_index=True)  # one of audit.actions.Action
     target_type = models.CharField(max_length=64, blank=True, db_index=True)
     target_id = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED)
@@ -63,6 +63,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_username or 'anonymous'}"
+
+    def get_action_display(self) -> str:
+        """The action's label from the registry (the column has no ``choices``, so that new
+        actions need no migration)."""
+        try:
+            return Action(self.action).label
+        except ValueError:
+            return self.action
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:

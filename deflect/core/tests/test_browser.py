@@ -7,34 +7,23 @@ staticfiles finders. Screenshots go to ``test-results/browser/`` under the repos
 ``docs/screenshots/home-coordinator.png``.
 """
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from deflect.accounts.models import Role
-from deflect.accounts.tests.factories import PASSWORD
 from deflect.core.demo import DEMO_PASSWORD, demo_load
+from deflect.core.tests.browser import (
+    DESKTOP,
+    PHONE,
+    TIMEOUT_MS,
+    path_of,
+    sign_in,
+    watch,
+)
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
-ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 MARLOW, EASTVALE = "Marlow Deflection", "Eastvale Deflection"
 # Navigation links only some roles get; every other role must not see them.
@@ -79,48 +68,6 @@ EXPECTED = {
 }
 
 
-def _chromium_path() -> str:
-    path = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-    if not Path(path).is_file():
-        pytest.fail(f"Chromium not found at {path}: run `make browser` or set CHROMIUM_PATH.")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an asyncio event loop running in this thread, so Django would
-    # refuse the tests' ORM calls (SynchronousOnlyOperation) although nothing here is async.
-    # Django's documented switch turns that check off while this module's browser is running.
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = previous
-
-
-@pytest.fixture(scope="session")
-def out_dir(request) -> Path:
-    folder = request.config.rootpath / "test-results" / "browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def problems() -> list[str]:
-    """What went wrong in the pages: script errors, console errors, failed requests (static
-    files aside: ``static`` records those, and one test checks them)."""
-    return []
-
-
 @pytest.fixture
 def static() -> list[tuple[int, str]]:
     """(status, url) of every static file the pages fetched."""
@@ -129,28 +76,14 @@ def static() -> list[tuple[int, str]]:
 
 @pytest.fixture
 def open_page(transactional_db, browser, live_server, problems, static):
+    """As ``browser.open_page``, with static files recorded in ``static`` rather than judged."""
     contexts = []
-
-    def on_console(message):
-        # A failed request also logs "Failed to load resource"; on_response reports those.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(f"console: {message.text}")
-
-    def on_response(response):
-        if urlsplit(response.url).path.startswith("/static/"):
-            static.append((response.status, response.url))
-        elif response.status >= 400:
-            problems.append(f"HTTP {response.status} {response.url}")
 
     def open_page(viewport=DESKTOP, **options):
         context = browser.new_context(base_url=live_server.url, viewport=viewport, **options)
+        context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("console", on_console)
-        page.on("response", on_response)
-        return page
+        return watch(context.new_page(), problems, static)
 
     yield open_page
     for context in contexts:
@@ -160,19 +93,6 @@ def open_page(transactional_db, browser, live_server, problems, static):
 @pytest.fixture
 def page(open_page):
     return open_page()
-
-
-def _path(page) -> str:
-    return urlsplit(page.url).path
-
-
-def sign_in(page, username: str, password: str = PASSWORD):
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="Sign in").click()
-    return navigation.value
 
 
 def assert_styled(page):
@@ -197,7 +117,7 @@ def test_static_files_load_and_style_the_pages(world, page, problems, static):
     assert all(status in (200, 304) for status, _ in static), f"static files failed: {static}"
     assert_styled(page)
     sign_in(page, "coordinator")
-    assert _path(page) == "/"
+    assert path_of(page) == "/"
     assert_styled(page)
     assert all(status in (200, 304) for status, _ in static), f"static files failed: {static}"
     assert page.evaluate("() => typeof window.htmx") == "object", "htmx did not load"
@@ -212,7 +132,7 @@ def test_each_role_signs_in_sees_its_home_and_signs_out(
     response = sign_in(page, persona)
 
     assert response.status == 200
-    assert _path(page) == "/", f"{persona} landed on {page.url}"
+    assert path_of(page) == "/", f"{persona} landed on {page.url}"
     assert page.title() == "Home · deflect"
     assert page.locator("h1").inner_text() == f"Welcome, {world.users[persona]}"
 
@@ -244,7 +164,7 @@ def test_each_role_signs_in_sees_its_home_and_signs_out(
 
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
-    assert _path(page) == "/login/"
+    assert path_of(page) == "/login/"
     assert page.get_by_role("heading", name="Sign in").is_visible()
     assert page.get_by_role("button", name="Sign out").count() == 0
 
@@ -252,7 +172,7 @@ def test_each_role_signs_in_sees_its_home_and_signs_out(
     assert response.status == 200
     assert response.request.redirected_from is not None
     assert urlsplit(response.request.redirected_from.url).path == "/"
-    assert _path(page) == "/login/"
+    assert path_of(page) == "/login/"
     assert page.get_by_label("Username").is_visible()
     assert not problems, problems
 
@@ -261,7 +181,7 @@ def test_wrong_password_shows_the_error_and_no_server_error(world, page, problem
     response = sign_in(page, "officer", "not-the-password")
 
     assert response.status == 200
-    assert _path(page) == "/login/"
+    assert path_of(page) == "/login/"
     alert = page.get_by_role("alert")
     assert alert.is_visible()
     assert "username and password do not match" in alert.inner_text()
@@ -271,7 +191,7 @@ def test_wrong_password_shows_the_error_and_no_server_error(world, page, problem
     assert not problems, problems
 
     page.goto("/")
-    assert _path(page) == "/login/", "a failed sign-in must not leave a session behind"
+    assert path_of(page) == "/login/", "a failed sign-in must not leave a session behind"
 
 
 def _assert_fits(page, where: str):
@@ -287,7 +207,7 @@ def test_phone_viewport_has_no_horizontal_overflow(world, open_page, problems, o
     _assert_fits(page, "login page")
 
     sign_in(page, "admin")  # the widest navigation: Home, Programs, Staff, Audit log, Admin
-    assert _path(page) == "/"
+    assert path_of(page) == "/"
     _assert_fits(page, "admin home page")
     assert page.get_by_role("button", name="Sign out").is_visible()
     page.screenshot(path=out_dir / "admin-home-phone.png", full_page=True)
@@ -298,7 +218,7 @@ def test_demo_county_coordinator_home(page, problems, out_dir):
     demo_load()
     sign_in(page, "coordinator", DEMO_PASSWORD)
 
-    assert _path(page) == "/"
+    assert path_of(page) == "/"
     assert page.locator("h1").inner_text() == "Welcome, Morgan Ellis"
     assert page.get_by_test_id("role-card-coordinator").is_visible()
     assert "Staff" in nav_labels(page)

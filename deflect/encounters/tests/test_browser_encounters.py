@@ -4,12 +4,11 @@ Each of the six pathways is recorded by a field worker who may use it; a form su
 a connection waits on the phone and is sent, once, when the connection is back (also when the
 same copy is sent again); a person is found by nickname and a misspelt surname and linked to the
 encounter. Nothing typed is lost: not on a reload (the draft), not when the session expired before
-Save, not when the server refuses a queued submission. Chromium is driven as in
-``deflect/core/tests/test_browser.py``.
+Save, not when the server refuses a queued submission. Chromium is driven by
+``deflect/core/tests/browser.py``.
 """
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,19 +18,17 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from deflect.accounts.tests.factories import PASSWORD
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 from deflect.core.models import Pathway
-from deflect.core.tests.test_browser import (
-    ASYNC_UNSAFE,
-    CHROMIUM_ARGS,
+from deflect.core.tests.browser import (
     PHONE,
     TIMEOUT_MS,
-    _chromium_path,
     sign_in,
+    watch,
 )
 from deflect.encounters.models import Encounter
 from deflect.people.models import Person
@@ -45,43 +42,10 @@ DETAIL_PATH = re.compile(r"^/encounters/(\d+)/$")
 READ_OUTBOX = f"() => JSON.parse(localStorage.getItem('{OUTBOX}') || '[]')"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an asyncio loop in this thread; see test_browser.py.
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = previous
-
-
-@pytest.fixture
-def problems() -> list[str]:
-    """Script errors, console errors and failed requests in the pages."""
-    return []
-
-
 @pytest.fixture
 def phone(transactional_db, browser, live_server, problems):
     """A phone: a browser context (its own localStorage) in the program's time zone."""
     contexts = []
-
-    def on_console(message):
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(f"console: {message.text}")
-
-    def on_response(response):
-        if response.status >= 400:
-            problems.append(f"HTTP {response.status} {response.url}")
 
     def open_phone():
         context = browser.new_context(
@@ -96,11 +60,7 @@ def phone(transactional_db, browser, live_server, problems):
         return context
 
     def new_page(context):
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("console", on_console)
-        page.on("response", on_response)
-        return page
+        return watch(context.new_page(), problems)
 
     open_phone.new_page = new_page
     yield open_phone

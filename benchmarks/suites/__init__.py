@@ -1,0 +1,1 @@
+"""In-process benchmark suites, one module each; see ``benchmarks/run.py``."""
