@@ -206,14 +206,15 @@ API_ROWS: list[Row] = [
 
 def _app_rows() -> None:
     """Each domain app keeps its own rows in ``deflect/<app>/tests/matrix_rows.py``
-    (``WEB_ROWS`` and ``API_ROWS`` lists of ``Row``)."""
+    (``WEB_ROWS`` and ``API_ROWS`` lists of ``Row``); every app that has one is found."""
     import importlib
+    from pathlib import Path
 
-    for app in ("people", "screening", "encounters"):
-        try:
-            module = importlib.import_module(f"deflect.{app}.tests.matrix_rows")
-        except ModuleNotFoundError:
-            continue
+    apps = Path(__file__).resolve().parents[2]
+    for rows_file in sorted(apps.glob("*/tests/matrix_rows.py")):
+        module = importlib.import_module(
+            f"deflect.{rows_file.parent.parent.name}.tests.matrix_rows"
+        )
         WEB_ROWS.extend(getattr(module, "WEB_ROWS", []))
         API_ROWS.extend(getattr(module, "API_ROWS", []))
 
