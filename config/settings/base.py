@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "deflect.people",
     "deflect.screening",
     "deflect.encounters",
+    "deflect.resources",
     "deflect.access",
 ]
 
