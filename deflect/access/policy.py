@@ -102,6 +102,20 @@ def roles_of(actor: Any) -> set[str]:
     return {role for role, _, _ in _memberships(actor)}
 
 
+def granting_agency_ids(actor: Any, capability: str) -> list[int]:
+    """The agencies where ``actor`` holds a role granting ``capability`` (not those it reaches
+    through programs): where the actor acts *from*, e.g. the agency recording an encounter."""
+    if not _active(actor):
+        return []
+    return sorted(
+        {
+            agency_id
+            for role, agency_id, kind in _memberships(actor)
+            if _grants(role, kind, capability)
+        }
+    )
+
+
 def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
     """The agencies whose records ``capability`` reaches for ``actor``, or ``ALL``."""
     if not _active(actor):
@@ -127,18 +141,42 @@ def agencies_of(obj: Any) -> set[int]:
     if isinstance(obj, Membership):
         return {obj.agency_id}
     if isinstance(obj, Program):
-        return set(obj.agencies.values_list("pk", flat=True))
+        return set(program_agency_ids(obj.pk))
     if isinstance(obj, User):
         return set(obj.memberships.values_list("agency_id", flat=True))
     if isinstance(obj, Consent):
         obj = obj.person
     if isinstance(obj, Person | Encounter):
-        return set(
-            ProgramAgency.objects.filter(program_id=obj.program_id).values_list(
-                "agency_id", flat=True
-            )
-        )
+        return set(program_agency_ids(obj.program_id))
     return set()
+
+
+_program_agencies: ContextVar[dict[int, frozenset[int]] | None] = ContextVar(
+    "deflect_program_agencies", default=None
+)
+
+
+def program_agency_ids(program_id: int) -> frozenset[int]:
+    """The member agencies of a program, remembered for the rest of the request (see
+    ``RequestContextMiddleware``, which starts each request with an empty memory)."""
+    known = _program_agencies.get()
+    if known is not None and program_id in known:
+        return known[program_id]
+    found = frozenset(
+        ProgramAgency.objects.filter(program_id=program_id).values_list("agency_id", flat=True)
+    )
+    if known is not None:
+        known[program_id] = found
+    return found
+
+
+def remember_program_agencies() -> Any:
+    """Start remembering program memberships for this request; returns the reset token."""
+    return _program_agencies.set({})
+
+
+def forget_program_agencies(token: Any) -> None:
+    _program_agencies.reset(token)
 
 
 def can(actor: Any, capability: str, obj: Any = None) -> bool:

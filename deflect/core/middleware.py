@@ -14,7 +14,8 @@ def client_ip(request) -> str:
 
 
 class RequestContextMiddleware:
-    """Gives each request an id and makes its metadata available to the audit log."""
+    """Gives each request an id and makes its metadata available to the audit log; the access
+    policy remembers programs' member agencies for the length of the request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,10 +29,14 @@ class RequestContextMiddleware:
             method=request.method or "",
             path=request.path[:500],
         )
+        from deflect.access.policy import forget_program_agencies, remember_program_agencies
+
         token = set_request_meta(meta)
+        memory = remember_program_agencies()
         try:
             response = self.get_response(request)
         finally:
+            forget_program_agencies(memory)
             reset_request_meta(token)
         response["X-Request-ID"] = request_id
         return response

@@ -7,11 +7,13 @@ from django.http import HttpResponse
 from ninja import Header, Router, Schema
 from ninja.responses import Status
 
+from deflect.access import capabilities as caps
+from deflect.access.policy import can
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
 
 from . import selectors, services
-from .inputs import EncounterIn
+from .inputs import DETAIL_FIELDS, EncounterIn
 from .models import Encounter
 
 router = Router(tags=["encounters"])
@@ -67,6 +69,10 @@ def _summary(e: Encounter) -> dict:
 
 
 def _full(e: Encounter, actor) -> dict:
+    return _answer(e, selectors.encounter_details(e), selectors.encounter_screening_view(e, actor))
+
+
+def _answer(e: Encounter, details: dict, screening: dict) -> dict:
     return {
         **_summary(e),
         "program_id": e.program_id,
@@ -74,9 +80,24 @@ def _full(e: Encounter, actor) -> dict:
         "longitude": e.longitude,
         "circumstance": e.circumstance,
         "needs_post_overdose_followup": e.needs_post_overdose_followup,
-        "details": selectors.encounter_details(e),
-        **selectors.encounter_screening_view(e, actor),
+        "details": details,
+        **screening,
     }
+
+
+def _as_recorded(result: services.EncounterResult, actor) -> dict:
+    """The answer to a new submission, from the rows just written: the creation's audit event
+    records what the responder sent, so this is not a second, audited read."""
+    e = result.encounter
+    return _answer(
+        e,
+        selectors.detail_values(DETAIL_FIELDS[e.pathway], result.detail),
+        selectors.screening_values(
+            result.eligibility,
+            result.needs,
+            show_clinical=can(actor, caps.CLINICAL_VIEW, e),
+        ),
+    )
 
 
 @router.post(
@@ -101,12 +122,14 @@ def encounter_create(
             "client_uuid and the Idempotency-Key header differ.",
             fields={"client_uuid": ["Must match the Idempotency-Key header."]},
         )
-    data = payload.model_dump() | {"client_uuid": key}
+    # ninja has validated the submission: hand it on without validating it a second time.
+    data = payload.model_copy(update={"client_uuid": key})
     result = services.encounter_create(actor=request.auth, data=data)
+    if result.created:
+        return Status(201, _as_recorded(result, request.auth))
+    response["Idempotent-Replayed"] = "true"
     encounter = selectors.encounter_get_for(actor=request.auth, encounter_id=result.encounter.pk)
-    if not result.created:
-        response["Idempotent-Replayed"] = "true"
-    return Status(201 if result.created else 200, _full(encounter, request.auth))
+    return Status(200, _full(encounter, request.auth))
 
 
 @router.get(

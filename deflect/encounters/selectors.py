@@ -71,7 +71,11 @@ def _related(encounter: Encounter, name: str):
 def encounter_details(encounter: Encounter) -> dict[str, Any]:
     """The pathway section as plain values."""
     name = DETAIL_FIELDS[encounter.pathway]
-    detail = _related(encounter, name)
+    return detail_values(name, _related(encounter, name))
+
+
+def detail_values(name: str, detail: Any) -> dict[str, Any]:
+    """A pathway section (``name`` from DETAIL_FIELDS) as plain values; {} when there is none."""
     if detail is None:
         return {}
     values = {
@@ -95,9 +99,15 @@ def encounter_details(encounter: Encounter) -> dict[str, Any]:
 
 def encounter_screening_view(encounter: Encounter, actor: User) -> dict[str, Any]:
     """Eligibility for everyone who may see the encounter; needs only with CLINICAL_VIEW."""
-    eligibility = _related(encounter, "eligibility")
-    needs = _related(encounter, "needs")
-    show_clinical = can(actor, caps.CLINICAL_VIEW, encounter)
+    return screening_values(
+        _related(encounter, "eligibility"),
+        _related(encounter, "needs"),
+        show_clinical=can(actor, caps.CLINICAL_VIEW, encounter),
+    )
+
+
+def screening_values(eligibility: Any, needs: Any, *, show_clinical: bool) -> dict[str, Any]:
+    """Screening rows as plain values; the needs (clinical) only when ``show_clinical``."""
     return {
         "eligibility": None
         if eligibility is None

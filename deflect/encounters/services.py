@@ -12,13 +12,14 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import agency_scope, atomic_service, can, get_for, require
+from deflect.access.policy import atomic_service, get_for, granting_agency_ids, require
 from deflect.accounts.models import Agency, AgencyKind, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -45,8 +46,14 @@ OLDEST_LATE_ENTRY = dt.timedelta(days=365)
 
 @dataclass(frozen=True)
 class EncounterResult:
+    """What ``encounter_create`` did. For a new encounter it also carries the rows written with
+    it, so that the answer to the submission needs no second read of them."""
+
     encounter: Encounter
     created: bool
+    detail: Any = None
+    eligibility: Any = None
+    needs: Any = None
 
 
 def fields_from_pydantic(error: PydanticValidationError) -> dict[str, list[str]]:
@@ -137,20 +144,17 @@ def _problems(data: EncounterIn, *, now: dt.datetime) -> dict[str, list[str]]:
 
 
 def _program_and_agency(actor: User, data: EncounterIn) -> tuple[Program, Agency]:
-    """The recording agency (one where the actor may record) and its program."""
-    scope = agency_scope(actor, caps.ENCOUNTER_CREATE)
-    own_agencies = Agency.objects.filter(
-        memberships__user=actor, memberships__is_active=True, is_active=True
-    ).distinct()
-    agencies = [a for a in own_agencies if can(actor, caps.ENCOUNTER_CREATE, a)]
+    """The recording agency (one where the actor holds a role that may record) and its
+    program."""
+    agency_ids = granting_agency_ids(actor, caps.ENCOUNTER_CREATE)
     if data.agency_id is not None:
-        agencies = [a for a in agencies if a.pk == data.agency_id]
-    if not agencies or not scope:
+        agency_ids = [pk for pk in agency_ids if pk == data.agency_id]
+    agency = Agency.objects.filter(pk__in=agency_ids, is_active=True).order_by("pk").first()
+    if agency is None:
         raise ValidationFailed(
             "You cannot record encounters for that agency.",
             fields={"agency_id": ["Not one of your agencies."]},
         )
-    agency = agencies[0]
     programs = Program.objects.filter(is_active=True, memberships__agency=agency)
     if data.program_id is not None:
         programs = programs.filter(pk=data.program_id)
@@ -213,7 +217,7 @@ def encounter_create(*, actor: User, data: EncounterIn | dict) -> EncounterResul
     program, agency = _program_and_agency(actor, data)
     _check_program_rules(data, program, agency)
     try:
-        encounter = _encounter_insert(
+        return _encounter_insert(
             actor=actor, data=data, program=program, agency=agency, fingerprint=fingerprint
         )
     except IntegrityError:
@@ -222,13 +226,12 @@ def encounter_create(*, actor: User, data: EncounterIn | dict) -> EncounterResul
         if existing is None:
             raise
         return _replay(existing, actor, fingerprint)
-    return EncounterResult(encounter, created=True)
 
 
 @atomic_service
 def _encounter_insert(
     *, actor: User, data: EncounterIn, program: Program, agency: Agency, fingerprint: str
-) -> Encounter:
+) -> EncounterResult:
     from deflect.screening.services import (
         eligibility_facts_from,
         needs_answers_from,
@@ -255,12 +258,13 @@ def _encounter_insert(
     )
     responders = {actor.pk, *data.responder_ids}
     encounter.responders.add(*responders)
-    _details_create(encounter, data)
+    detail = _details_create(encounter, data)
     eligibility = eligibility_facts_from(data.eligibility) if data.eligibility else None
     needs = needs_answers_from(data.needs) if data.needs else None
     override = data.eligibility_override
+    screenings = (None, None)
     if eligibility is not None or needs is not None:
-        screening_record(
+        screenings = screening_record(
             actor=actor,
             encounter=encounter,
             eligibility=eligibility,
@@ -279,7 +283,9 @@ def _encounter_insert(
             "person_id": person.pk if person else None,
         },
     )
-    return encounter
+    return EncounterResult(
+        encounter, created=True, detail=detail, eligibility=screenings[0], needs=screenings[1]
+    )
 
 
 def _person_for(
@@ -308,11 +314,14 @@ def _person_for(
     )
 
 
-def _details_create(encounter: Encounter, data: EncounterIn) -> None:
+def _details_create(encounter: Encounter, data: EncounterIn) -> Any:
+    """Write the pathway's section and return it."""
     if data.overdose is not None:
-        OverdoseDetail.objects.create(encounter=encounter, **data.overdose.model_dump())
+        return OverdoseDetail.objects.create(encounter=encounter, **data.overdose.model_dump())
     if data.self_referral is not None:
-        SelfReferralDetail.objects.create(encounter=encounter, **data.self_referral.model_dump())
+        return SelfReferralDetail.objects.create(
+            encounter=encounter, **data.self_referral.model_dump()
+        )
     if data.officer_intervention is not None:
         fields = data.officer_intervention.model_dump(exclude={"offenses"})
         detail = OfficerInterventionDetail.objects.create(encounter=encounter, **fields)
@@ -320,15 +329,17 @@ def _details_create(encounter: Encounter, data: EncounterIn) -> None:
             Offense(detail=detail, **offense.model_dump())
             for offense in data.officer_intervention.offenses
         )
+        return detail
     if data.first_responder_referral is not None:
-        FirstResponderReferralDetail.objects.create(
+        return FirstResponderReferralDetail.objects.create(
             encounter=encounter, **data.first_responder_referral.model_dump()
         )
     if data.active_outreach is not None:
-        ActiveOutreachDetail.objects.create(
+        return ActiveOutreachDetail.objects.create(
             encounter=encounter, **data.active_outreach.model_dump()
         )
     if data.community_response is not None:
-        CommunityResponseDetail.objects.create(
+        return CommunityResponseDetail.objects.create(
             encounter=encounter, **data.community_response.model_dump()
         )
+    return None

@@ -15,12 +15,12 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import atomic_service, require
+from deflect.access.policy import atomic_service, program_agency_ids, require
 from deflect.accounts.models import Agency, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
-from deflect.programs.models import Program, ProgramAgency
+from deflect.programs.models import Program
 
 from . import matching
 from .choices import ContactMethod, Ethnicity, Gender, Insurance, Race
@@ -185,10 +185,7 @@ def person_create(
 ) -> Person:
     """Record a person in ``program``, on behalf of ``agency`` (one of the program's agencies)."""
     require(actor, caps.PERSON_CREATE, program)
-    if (
-        agency is not None
-        and not ProgramAgency.objects.filter(program=program, agency=agency).exists()
-    ):
+    if agency is not None and agency.pk not in program_agency_ids(program.pk):
         raise ValidationFailed(
             "That agency is not part of the program.",
             fields={"agency": ["Not an agency of this program."]},

@@ -165,3 +165,36 @@ def test_the_phone_form_shows_field_errors_and_keeps_the_input(client, world):
     assert "The overdose cannot be after the encounter." in page
     assert "Man, grey hoodie" in page and post["client_uuid"] in page
     assert not Encounter.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "pathway,persona",
+    [
+        ("officer_intervention", "officer"),
+        ("naloxone_plus", "outreach"),
+        ("self_referral", "officer"),
+        ("first_responder_referral", "officer"),
+        ("active_outreach", "outreach"),
+        ("community_response", "outreach"),
+    ],
+)
+def test_the_answer_to_a_new_encounter_is_what_reading_it_back_shows(
+    client, world, pathway, persona
+):
+    """The create answer is built from the rows just written; it must say exactly what a read
+    of the same encounter says to the same responder (sections, offenses, screenings)."""
+    client.force_login(world.users[persona])
+    needs = {"substances": ["fentanyl"], "oud_indicators": ["daily_opioid_use"]}
+    created = _post(client, submission(pathway, needs=needs))
+    assert created.status_code == 201, created.content
+    read = client.get(f"/api/v1/encounters/{created.json()['id']}")
+    assert read.status_code == 200
+    assert created.json() == read.json()
+    assert created.json()["details"], "the pathway section is in the answer"
+    if pathway == "officer_intervention":
+        assert created.json()["details"]["offenses"][0]["statute"] == "CR 5-601"
+        assert created.json()["eligibility"]["eligible"] is True
+    if persona == "officer":  # police never see the needs (clinical) answers
+        assert created.json()["needs"] is None and created.json()["clinical_withheld"] is True
+    else:
+        assert created.json()["needs"]["recommended_level_of_care"]
