@@ -24,7 +24,15 @@ LIST_FIELDS = {
 }
 # datetime-local inputs carry no zone: they mean the program's local time.
 LOCAL_DATETIME_FIELDS = {"occurred_at", "overdose.overdose_at"}
-CONTROL_FIELDS = {"csrfmiddlewaretoken", "person_mode", "eligibility_override.apply"}
+# Form fields that steer the page, not the encounter: the chosen person's name as shown, and
+# ``sent_from`` ("outbox" when the phone sends a queued copy in the background).
+CONTROL_FIELDS = {
+    "csrfmiddlewaretoken",
+    "person_mode",
+    "eligibility_override.apply",
+    "person_label",
+    "sent_from",
+}
 
 
 def _aware(value: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from deflect.access import capabilities as caps
@@ -29,6 +30,19 @@ def encounter_list_for(
     if pathway:
         qs = qs.filter(pathway=pathway)
     return qs.order_by("-occurred_at", "-id")[: max(1, min(limit, 500))]
+
+
+def encounter_id_for_submission(*, actor: User, client_uuid: str) -> int | None:
+    """The id of the encounter ``actor`` recorded under this submission id, if any (another
+    user's submission is never named)."""
+    try:
+        return (
+            Encounter.objects.filter(client_uuid=client_uuid, recorded_by=actor)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    except (ValueError, ValidationError):
+        return None
 
 
 def encounter_get_for(*, actor: User, encounter_id: Any) -> Encounter:

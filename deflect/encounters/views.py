@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -68,10 +69,26 @@ def encounter_new(request):
     if request.method == "GET":
         return render(request, "encounters/encounter_form.html", _form_context(request))
     data = submission_from_post(request.POST)
+    from_outbox = request.POST.get("sent_from") == "outbox"
+    fresh_uuid = None
     try:
         result = services.encounter_create(actor=request.user, data=data)
-    except Conflict as error:
-        errors = {"__all__": [error.message]}
+    except Conflict:
+        # This form's id already belongs to an encounter with other answers. Keep what was
+        # typed, give the form a new id, and let the responder decide: save these answers as a
+        # new encounter, or open the one already saved.
+        fresh_uuid = uuid.uuid4()
+        earlier = selectors.encounter_id_for_submission(
+            actor=request.user, client_uuid=request.POST.get("client_uuid", "")
+        )
+        already = f" as encounter #{earlier}" if earlier else ""
+        errors = {
+            "__all__": [
+                f"This form was already saved{already} with different answers, so these "
+                "changes were not saved. Check them and press Save to record them as a new "
+                "encounter, or start a new form."
+            ]
+        }
         status = 409
     except DomainError as error:
         errors = error.fields or {"__all__": [error.message]}
@@ -79,13 +96,20 @@ def encounter_new(request):
             errors.setdefault("__all__", [error.message])
         status = 422
     else:
+        if from_outbox:
+            # Sent in the background from the phone's outbox: nobody is looking at the record,
+            # so answer with its id instead of redirecting to (and auditing a read of) it.
+            response = HttpResponse(status=201 if result.created else 200)
+            response["X-Encounter-Id"] = str(result.encounter.pk)
+            return response
         if result.created:
             messages.success(request, "Encounter saved.")
         else:
             messages.info(request, "This encounter was already saved; nothing was duplicated.")
         return redirect("encounters:detail", encounter_id=result.encounter.pk)
     context = _form_context(request, values=request.POST.dict(), errors=errors)
-    context["client_uuid"] = request.POST.get("client_uuid") or context["client_uuid"]
+    context["client_uuid"] = fresh_uuid or request.POST.get("client_uuid") or context["client_uuid"]
+    context["conflict"] = fresh_uuid is not None
     context["values_lists"] = {k: request.POST.getlist(k) for k in request.POST}
     return render(request, "encounters/encounter_form.html", context, status=status)
 

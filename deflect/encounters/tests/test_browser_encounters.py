@@ -280,11 +280,11 @@ def _wait_until_sent(page):
 def test_an_encounter_saved_offline_is_sent_once_when_back_online(world, phone, problems):
     context = phone()
     page = phone.new_page(context)
-    posts = []  # (status, Location) of every submission the phone sent
+    posts = []  # (status, X-Encounter-Id) of every submission the phone sent
 
     def on_response(response):
         if response.request.method == "POST" and _path_of(response.url) == "/encounters/new/":
-            posts.append((response.status, response.headers.get("location")))
+            posts.append((response.status, response.headers.get("x-encounter-id")))
 
     context.on("response", on_response)
     sign_in(page, "officer")
@@ -337,10 +337,14 @@ def test_an_encounter_saved_offline_is_sent_once_when_back_online(world, phone, 
     for tab in (page, other):
         _wait_until_sent(tab)
     assert len(posts) > sent_before, "the queued copy was not sent again"
-    # Every copy, the first and the repeats, was answered with the one record.
-    assert posts == [(302, f"/encounters/{encounter.pk}/")] * len(posts), posts
+    # Every copy, the first and the repeats, was answered with the one record: created once,
+    # then replayed.
+    record = str(encounter.pk)
+    assert posts == [(201, record)] + [(200, record)] * (len(posts) - 1), posts
     assert Encounter.objects.count() == 1
     assert Encounter.objects.get().pk == encounter.pk
+    # Background sends are not reads of the record: nobody looked at it.
+    assert not AuditEvent.objects.filter(action=Action.ENCOUNTER_READ).exists()
     assert not problems, problems
 
 
@@ -378,6 +382,70 @@ def test_a_person_is_found_by_nickname_and_misspelling_and_linked(world, phone, 
     assert encounter.pathway == "self_referral"
     assert encounter.person_id == person.pk
     assert Person.objects.count() == 1, "linking must not create another person"
+    assert not problems, problems
+
+
+def test_a_draft_with_a_chosen_person_shows_their_name_after_a_reload(world, phone, problems):
+    from deflect.people.services import person_create
+
+    person = person_create(
+        actor=world.officer,
+        program=world.program,
+        agency=world.agencies["police"],
+        first_name="Dana",
+        last_name="Whitlock",
+        date_of_birth=date(1979, 11, 2),
+    )
+    page = phone.new_page(phone())
+    sign_in(page, "officer")
+    open_form(page)
+    fill_encounter(page, "self_referral", person="")
+    search = page.locator("#person-search-inputs")
+    search.get_by_label("Last name").fill("Whitlok")
+    page.locator("#person-results li.match", has_text="Dana Whitlock").get_by_role(
+        "button", name="Use this person"
+    ).tap()
+    expect(page.locator("#person-chosen-name")).to_have_text("Dana Whitlock")
+
+    page.reload()
+    expect(page.locator("#person-chosen")).to_be_visible()
+    expect(page.locator("#person-chosen-name")).to_have_text("Dana Whitlock")
+    assert page.locator("#f-person-id").input_value() == str(person.pk)
+    save_and_land_on_detail(page)
+    assert Encounter.objects.get().person_id == person.pk
+    assert not problems, problems
+
+
+def test_a_form_whose_id_was_used_for_other_answers_can_still_be_saved_as_new(
+    world, phone, problems
+):
+    """The phone sent this form once; the answer was lost, the worker changed an answer and
+    pressed Save again. The server refuses the reused id (409) but nothing typed is lost: the
+    form comes back filled in under a new id, and saving it records a second encounter."""
+    page = phone.new_page(phone())
+    sign_in(page, "officer")
+    open_form(page)
+    fill_encounter(page, "first_responder_referral")
+    used = page.locator("input[name=client_uuid]").input_value()
+    first_id = save_and_land_on_detail(page)
+
+    open_form(page)
+    fill_encounter(page, "first_responder_referral", outcome="Person declined")
+    page.locator("input[name=client_uuid]").evaluate("(el, v) => { el.value = v; }", used)
+    page.get_by_role("button", name="Save encounter").tap()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text(f"already saved as encounter #{first_id}")
+    expect(summary.get_by_role("link", name="Start a new form")).to_be_visible()
+    fresh = page.locator("input[name=client_uuid]").input_value()
+    assert fresh and fresh != used
+    expect(page.get_by_role("radio", name="First Responder & Officer Referral")).to_be_checked()
+    problems[:] = [p for p in problems if not re.match(r"HTTP 409 .*/encounters/new/$", p)]
+
+    second_id = save_and_land_on_detail(page)
+    assert second_id != first_id
+    assert Encounter.objects.count() == 2
+    assert Encounter.objects.get(pk=second_id).outcome == "declined"
+    assert str(Encounter.objects.get(pk=second_id).client_uuid) == fresh
     assert not problems, problems
 
 

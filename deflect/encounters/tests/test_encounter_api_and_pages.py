@@ -2,9 +2,11 @@
 
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
@@ -119,6 +121,68 @@ def test_my_encounters_lists_only_mine_with_few_queries(
     assert page.count('data-encounter-id="') == 5
 
 
+def _an_hour_ago() -> str:
+    """A datetime-local value as the phone form sends it (the program's local time)."""
+    return (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _form_post(**overrides) -> dict:
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "pathway": "self_referral",
+        "occurred_at": _an_hour_ago(),
+        "location_text": "Station 3",
+        "person_mode": "unidentified",
+        "unidentified_description": "Woman in her 30s",
+        "self_referral.station": "Fire Station 3",
+        "self_referral.arrival_mode": "walk_in",
+        "outcome": "referred",
+    } | overrides
+
+
+def test_a_reused_form_id_with_other_answers_comes_back_filled_in_under_a_new_id(client, world):
+    client.force_login(world.officer)
+    first = _form_post()
+    assert client.post(reverse("encounters:new"), first).status_code == 302
+    saved = Encounter.objects.get()
+    changed = dict(first, outcome="declined", person_label="ignored")
+    response = client.post(reverse("encounters:new"), changed)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert f"already saved as encounter #{saved.pk}" in page
+    assert "Start a new form" in page
+    fresh = response.context["client_uuid"]
+    assert str(fresh) != first["client_uuid"]
+    assert f'value="{fresh}"' in page and "Woman in her 30s" in page
+    again = client.post(reverse("encounters:new"), dict(changed, client_uuid=str(fresh)))
+    assert again.status_code == 302
+    assert Encounter.objects.count() == 2
+    assert Encounter.objects.get(client_uuid=fresh).outcome == "declined"
+
+
+def test_another_users_form_id_is_refused_without_naming_their_encounter(client, world):
+    post = _form_post()
+    client.force_login(world.outreach)
+    assert client.post(reverse("encounters:new"), post).status_code == 302
+    client.force_login(world.officer)
+    response = client.post(reverse("encounters:new"), post)
+    assert response.status_code == 409
+    assert "already saved with different answers" in response.content.decode()
+    assert "#" + str(Encounter.objects.get().pk) not in response.content.decode()
+
+
+def test_a_background_send_from_the_outbox_answers_with_the_id_and_reads_nothing(client, world):
+    client.force_login(world.officer)
+    post = _form_post(sent_from="outbox")
+    first = client.post(reverse("encounters:new"), post)
+    again = client.post(reverse("encounters:new"), post)
+    encounter = Encounter.objects.get()
+    assert (first.status_code, first["X-Encounter-Id"]) == (201, str(encounter.pk))
+    assert (again.status_code, again["X-Encounter-Id"]) == (200, str(encounter.pk))
+    assert not AuditEvent.objects.filter(action=Action.ENCOUNTER_READ).exists()
+    assert AuditEvent.objects.filter(action=Action.ENCOUNTER_CREATE).count() == 1
+
+
 def test_the_phone_form_posts_flat_fields_and_redirects(client, world):
     client.force_login(world.officer)
     form = client.get(reverse("encounters:new")).content.decode()
@@ -127,7 +191,7 @@ def test_the_phone_form_posts_flat_fields_and_redirects(client, world):
     post = {
         "client_uuid": client_uuid,
         "pathway": "self_referral",
-        "occurred_at": "2026-01-05T10:30",
+        "occurred_at": _an_hour_ago(),
         "location_text": "Station 3",
         "person_mode": "unidentified",
         "unidentified_description": "Woman in her 30s",
@@ -151,11 +215,11 @@ def test_the_phone_form_shows_field_errors_and_keeps_the_input(client, world):
     post = {
         "client_uuid": str(uuid.uuid4()),
         "pathway": "naloxone_plus",
-        "occurred_at": "2026-01-05T10:30",
+        "occurred_at": _an_hour_ago(),
         "person_mode": "unidentified",
         "unidentified_description": "Man, grey hoodie",
         "outcome": "referred",
-        "overdose.overdose_at": "2026-01-05T11:30",
+        "overdose.overdose_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "overdose.naloxone_response": "responded",
         "overdose.naloxone_doses_ems": "1",
     }

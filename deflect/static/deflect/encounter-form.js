@@ -76,10 +76,15 @@
     if (!button || !form.contains(button) && !results.contains(button)) { return; }
     event.preventDefault();
     form.elements["person_id"].value = button.getAttribute("data-person-id");
-    document.getElementById("person-chosen-name").textContent = button.getAttribute("data-person-name") || ("#" + button.getAttribute("data-person-id"));
-    document.getElementById("person-chosen").hidden = false;
+    form.elements["person_label"].value = button.getAttribute("data-person-name") || ("#" + button.getAttribute("data-person-id"));
+    showChosenPerson();
     saveDraft();
   });
+  function showChosenPerson() {
+    var id = form.elements["person_id"].value;
+    document.getElementById("person-chosen-name").textContent = form.elements["person_label"].value || ("#" + id);
+    document.getElementById("person-chosen").hidden = !id;
+  }
 
   /* --- the draft: every change is kept on the phone until the encounter is sent --- */
   function pairs() {
@@ -108,6 +113,7 @@
         else { el.value = multi[name][0]; }
       });
     });
+    showChosenPerson();
     var note = document.getElementById("offline-note");
     if (note) { note.textContent = "Your unsent draft was restored."; }
   }
@@ -169,9 +175,12 @@
     return item.pairs.filter(function (pair) { return pair[0] !== "csrfmiddlewaretoken"; })
       .concat([["csrfmiddlewaretoken", token()]]);
   }
-  function send(item) {
+  /* ``background``: sent from the outbox, so the server answers with the record's id instead of
+     the record page (nobody is reading it, and a read would be audited). */
+  function send(item, background) {
     var body = new URLSearchParams();
     fields(item).forEach(function (pair) { body.append(pair[0], pair[1]); });
+    if (background) { body.append("sent_from", "outbox"); }
     return fetch(form.action, {
       method: "POST", body: body, credentials: "same-origin", redirect: "follow",
       headers: { "X-CSRFToken": token() }
@@ -179,10 +188,12 @@
       return response.text().then(function (html) { return { response: response, html: html }; });
     });
   }
-  /* Saved means the server redirected to the encounter's record. Any other page reached by a
-     redirect (the sign-in page, when the session has expired) has not saved anything. */
+  /* Saved means the server answered a background send with the record's id, or redirected a
+     foreground one to the encounter's record. Any other page reached by a redirect (the sign-in
+     page, when the session has expired) has not saved anything. */
   var recordPath = new URL(form.action, window.location.href).pathname.replace(/new\/$/, "");
   function saved(response) {
+    if (!response.redirected && response.headers.get("X-Encounter-Id")) { return response.ok; }
     if (!response.ok || !response.redirected) { return false; }
     var path = new URL(response.url, window.location.href).pathname;
     return path.indexOf(recordPath) === 0 && /^\d+\/$/.test(path.slice(recordPath.length));
@@ -193,7 +204,7 @@
     var item = read(OUTBOX, []).filter(function (queued) { return !queued.refused; })[0];
     if (!item) { return Promise.resolve(); }
     flushing = true;
-    return send(item).then(function (result) {
+    return send(item, true).then(function (result) {
       flushing = false;
       if (saved(result.response)) {
         remove(item.uuid);
