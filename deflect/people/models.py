@@ -54,9 +54,10 @@ class Person(BaseModel):
         indexes = [
             models.Index(fields=["program", "date_of_birth"], name="person_program_dob_idx"),
             models.Index(fields=["program", "phone_digits"], name="person_program_phone_idx"),
-            models.Index(fields=["program", "last_key"], name="person_program_lastkey_idx"),
-            models.Index(fields=["program", "first_key"], name="person_program_firstkey_idx"),
-            # Person lookup's blocking queries read only these indexes (people.search).
+            # Person lookup's blocking queries read only these indexes (people.search). Their
+            # other columns let a typo pass (a key and the start of the other name) filter on
+            # the index alone; narrower (program, key) indexes would tempt SQLite's planner into
+            # reading every row of a common surname.
             models.Index(
                 fields=["program", "last_key", "first_key", "first_name"],
                 name="person_lastkey_firstkey_idx",

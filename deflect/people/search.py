@@ -140,35 +140,7 @@ def visible_program_ids(actor: User) -> list[int]:
     return list(visible_to(actor, Program, caps.PERSON_VIEW).values_list("pk", flat=True))
 
 
-def _candidate_ids(programs: list[int], query: Query) -> list[int]:
-    person_filters, alias_filters = _blocking_filters(query)
-    ids: dict[int, None] = {}  # insertion-ordered set
-    people = Person.objects.filter(program_id__in=programs).order_by()
-    # Cheap, selective passes first: phone and date of birth, then names.
-    ordered = sorted(person_filters, key=lambda q: 0 if _is_identifier(q) else 1)
-    for condition in ordered:
-        for pk in people.filter(condition).values_list("pk", flat=True)[:PASS_CAP]:
-            ids.setdefault(pk, None)
-        if len(ids) >= CANDIDATE_CAP:
-            return list(ids)[:CANDIDATE_CAP]
-    if alias_filters:
-        either = Q()
-        for condition in alias_filters:
-            either |= condition
-        # Driven from the (small) set of matching aliases, not from the program's people.
-        aliased = PersonAlias.objects.filter(either).values("person_id")
-        for pk in people.filter(pk__in=aliased).values_list("pk", flat=True)[:PASS_CAP]:
-            ids.setdefault(pk, None)
-    return list(ids)[:CANDIDATE_CAP]
-
-
-def _is_identifier(condition: Q) -> bool:
-    return any(
-        isinstance(child, tuple) and child[0].startswith(("date_of_birth", "phone_digits"))
-        for child in condition.children
-    )
-
-
+# What scoring needs of a candidate (the blocking queries read these directly).
 _CANDIDATE_FIELDS = (
     "pk",
     "first_name",
@@ -180,14 +152,45 @@ _CANDIDATE_FIELDS = (
 )
 
 
-def _candidates(ids: list[int]) -> Iterator[tuple[int, Candidate]]:
-    """The candidates as plain values (two queries, whatever their number)."""
+def _candidate_rows(programs: list[int], query: Query) -> list[tuple]:
+    """The candidates' ``_CANDIDATE_FIELDS`` rows, read by the blocking queries themselves."""
+    person_filters, alias_filters = _blocking_filters(query)
+    rows: dict[int, tuple] = {}  # insertion-ordered
+    people = (
+        Person.objects.filter(program_id__in=programs).order_by().values_list(*_CANDIDATE_FIELDS)
+    )
+    # Cheap, selective passes first: phone and date of birth, then names.
+    ordered = sorted(person_filters, key=lambda q: 0 if _is_identifier(q) else 1)
+    for condition in ordered:
+        for row in people.filter(condition)[:PASS_CAP]:
+            rows.setdefault(row[0], row)
+        if len(rows) >= CANDIDATE_CAP:
+            return list(rows.values())[:CANDIDATE_CAP]
+    if alias_filters:
+        either = Q()
+        for condition in alias_filters:
+            either |= condition
+        # Driven from the (small) set of matching aliases, not from the program's people.
+        aliased = PersonAlias.objects.filter(either).values("person_id")
+        for row in people.filter(pk__in=aliased)[:PASS_CAP]:
+            rows.setdefault(row[0], row)
+    return list(rows.values())[:CANDIDATE_CAP]
+
+
+def _is_identifier(condition: Q) -> bool:
+    return any(
+        isinstance(child, tuple) and child[0].startswith(("date_of_birth", "phone_digits"))
+        for child in condition.children
+    )
+
+
+def _candidates(rows: list[tuple]) -> Iterator[tuple[int, Candidate]]:
+    """The candidates as plain values, with their aliases (one more query)."""
     aliases: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for person_id, first, last in PersonAlias.objects.filter(person_id__in=ids).values_list(
-        "person_id", "first_name", "last_name"
-    ):
+    for person_id, first, last in PersonAlias.objects.filter(
+        person_id__in=[row[0] for row in rows]
+    ).values_list("person_id", "first_name", "last_name"):
         aliases[person_id].append((first, last))
-    rows = Person.objects.filter(pk__in=ids).order_by().values_list(*_CANDIDATE_FIELDS)
     for pk, first, last, middle, born, age, phone in rows:
         yield (
             pk,
@@ -224,10 +227,10 @@ def person_search(
     if query.is_empty:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
-    ids = _candidate_ids(visible_program_ids(actor), query)
+    rows = _candidate_rows(visible_program_ids(actor), query)
     today = timezone.localdate()
     scored: list[tuple[float, int, tuple[str, ...]]] = []
-    for pk, candidate in _candidates(ids) if ids else ():
+    for pk, candidate in _candidates(rows) if rows else ():
         score, reasons = matching.match_score(query, candidate, today=today)
         if score >= MIN_SCORE:
             scored.append((score, pk, reasons))
