@@ -73,7 +73,9 @@ def audit_record(
         "path": request_fields.get("path", ""),
         "extra": normalize_extra(extra),
     }
-    with transaction.atomic():
+    # Inside the caller's transaction no savepoint is needed: an append that fails must fail
+    # the whole operation it records.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("entry_hash", flat=True).first()
         content["prev_hash"] = last or GENESIS_HASH
