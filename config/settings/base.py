@@ -200,6 +200,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "deflect" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+# Uploaded documents (MOUs, planning evidence): under the data folder, never the code checkout.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_URL = "/media/"
 for _folder in (DATA_DIR, STATIC_ROOT):
     _folder.mkdir(parents=True, exist_ok=True)
 STORAGES = {
