@@ -102,18 +102,14 @@ def roles_of(actor: Any) -> set[str]:
     return {role for role, _, _ in _memberships(actor)}
 
 
-def granting_agency_ids(actor: Any, capability: str) -> list[int]:
+def granting_agency_ids(actor: Any, capability: str) -> frozenset[int]:
     """The agencies where ``actor`` holds a role granting ``capability`` (not those it reaches
-    through programs): where the actor acts *from*, e.g. the agency recording an encounter."""
+    through programs): where the actor acts *from*, e.g. the agency recording an encounter, or
+    the provider agency whose capacity its staff keep current."""
     if not _active(actor):
-        return []
-    return sorted(
-        {
-            agency_id
-            for role, agency_id, kind in _memberships(actor)
-            if _grants(role, kind, capability)
-        }
-    )
+        return frozenset()
+    memberships = _memberships(actor)
+    return frozenset(agency for role, agency, kind in memberships if _grants(role, kind, capability))
 
 
 def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
