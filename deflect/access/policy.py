@@ -109,7 +109,7 @@ def granting_agency_ids(actor: Any, capability: str) -> frozenset[int]:
     if not _active(actor):
         return frozenset()
     memberships = _memberships(actor)
-    return frozenset(agency for role, agency, kind in memberships if _grants(role, kind, capability))
+    return frozenset(a for role, a, kind in memberships if _grants(role, kind, capability))
 
 
 def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
