@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "deflect.encounters",
     "deflect.resources",
     "deflect.access",
+    "deflect.naloxone",
+    "deflect.training",
+    "deflect.community",
+    "deflect.feedback",
 ]
 
 MIDDLEWARE = [
@@ -236,3 +240,9 @@ DEFLECT_API_TOKEN_TTL_DAYS = int(os.environ.get("DEFLECT_API_TOKEN_TTL_DAYS", "9
 # Lockout is per account (CJIS: the account locks). Locking by IP would lock out a whole
 # station behind one NAT address; see docs/decisions/0002-lockout-per-account.md.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Uploaded files (planning evidence, training certificates): served only through views that
+# check access, never as public static files.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_URL = "/media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
