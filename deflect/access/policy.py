@@ -22,19 +22,20 @@ from deflect.accounts.models import Agency, Membership, User
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.models import AuditEvent
 from deflect.audit.services import audit_record
+from deflect.community.models import Event as CommunityEvent  # noqa: I001
 from deflect.encounters.models import Encounter
+from deflect.feedback.models import FeedbackResponse
+from deflect.naloxone.models import LedgerEntry, Lot, StockLocation
 from deflect.people.models import Consent, Person
-from deflect.programs.models import Program, ProgramAgency
 from deflect.programs.models import (  # running the program
     InterceptAction,
     InterceptGap,
     InterceptResource,
     ModelAdoption,
     PlanningActivity,
+    Program,
+    ProgramAgency,
 )
-from deflect.community.models import Event as CommunityEvent  # noqa: I001
-from deflect.feedback.models import FeedbackResponse
-from deflect.naloxone.models import LedgerEntry, Lot, StockLocation
 from deflect.training.models import Course, Shift, TrainingRecord
 
 from . import capabilities as caps

@@ -25,7 +25,10 @@ class EventForm(forms.Form):
         min_value=0, max_value=100_000, initial=0, label="Naloxone kits handed out"
     )
     kit_location = forms.ModelChoiceField(
-        queryset=None, required=False, label="Kits taken from", help_text="Needed when kits were handed out."
+        queryset=None,
+        required=False,
+        label="Kits taken from",
+        help_text="Needed when kits were handed out.",
     )
     kit_lot = forms.ModelChoiceField(queryset=None, required=False, label="Lot")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

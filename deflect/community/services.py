@@ -57,9 +57,12 @@ def event_record(
     for name, value in (("attendance", attendance), ("people_trained", people_trained)):
         if value is None or not 0 <= value <= MAX_PEOPLE:
             errors[name] = [f"A whole number from 0 to {MAX_PEOPLE}."]
-    if not errors.get("people_trained") and not errors.get("attendance"):
-        if people_trained > attendance:
-            errors["people_trained"] = ["Cannot be more than the attendance."]
+    if (
+        not errors.get("people_trained")
+        and not errors.get("attendance")
+        and (people_trained > attendance)
+    ):
+        errors["people_trained"] = ["Cannot be more than the attendance."]
     if kits is None or kits < 0:
         errors["kits"] = ["A whole number of kits, or 0."]
     elif kits > 0:

@@ -43,6 +43,9 @@ class FeedbackResponse(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Feedback #{self.pk} ({self.submitted_on})"
+
 
 class SubmissionThrottle(models.Model):
     """Submissions per client in the current hour: ``key`` is an HMAC of the client address
@@ -51,3 +54,6 @@ class SubmissionThrottle(models.Model):
     key = models.CharField(max_length=64, unique=True)
     window_start = models.DateTimeField(db_index=True)
     count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.count} in the hour from {self.window_start:%H:%M}"

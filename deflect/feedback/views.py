@@ -98,9 +98,7 @@ def feedback_thanks(request, program_id: int, lang: str):
     program = _public_program(program_id)
     language = _language(request, lang)
     with translation.override(language):
-        return render(
-            request, "feedback/thanks.html", {"program": program, "language": language}
-        )
+        return render(request, "feedback/thanks.html", {"program": program, "language": language})
 
 
 def feedback_qr(request, program_id: int, lang: str):

@@ -6,8 +6,6 @@ writes a movement: it carries the same running total (never below zero, enforced
 database) so that two draws of the last kit serialize on it and one of them is refused.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 
@@ -133,6 +131,9 @@ class Balance(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} of lot {self.lot_id} at location {self.location_id}"
+
 
 class LedgerEntry(models.Model):
     """One movement of kits into (+) or out of (−) one location. Append-only.
@@ -189,23 +190,23 @@ class LedgerEntry(models.Model):
                 condition=models.Q(kind__in=Movement.values), name="naloxone_kind_valid"
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind="acquired") | models.Q(quantity__gt=0)
-                & ~models.Q(source=""),
+                condition=~models.Q(kind="acquired")
+                | models.Q(quantity__gt=0) & ~models.Q(source=""),
                 name="naloxone_acquired_in_with_source",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind="distributed") | models.Q(quantity__lt=0)
-                & ~models.Q(channel=""),
+                condition=~models.Q(kind="distributed")
+                | models.Q(quantity__lt=0) & ~models.Q(channel=""),
                 name="naloxone_distributed_out_with_channel",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind="administered") | models.Q(quantity__lt=0)
-                & models.Q(encounter__isnull=False),
+                condition=~models.Q(kind="administered")
+                | models.Q(quantity__lt=0) & models.Q(encounter__isnull=False),
                 name="naloxone_administered_out_with_encounter",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind="disposed") | models.Q(quantity__lt=0)
-                & ~models.Q(disposal_reason=""),
+                condition=~models.Q(kind="disposed")
+                | models.Q(quantity__lt=0) & ~models.Q(disposal_reason=""),
                 name="naloxone_disposed_out_with_reason",
             ),
             models.CheckConstraint(
@@ -215,6 +216,5 @@ class LedgerEntry(models.Model):
             ),
         ]
 
-
-def new_transfer_id() -> uuid.UUID:
-    return uuid.uuid4()
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.quantity:+d} at {self.location_id}"

@@ -222,7 +222,11 @@ def movement_record(
         raise _fail("kind", "Choose a kind of movement.")
     if actor is not None:
         capability = MOVEMENT_CAPABILITY[kind]
-        if kind == Movement.ISSUED and to_location is not None and to_location.holder_id == actor.pk:
+        if (
+            kind == Movement.ISSUED
+            and to_location is not None
+            and to_location.holder_id == actor.pk
+        ):
             capability = caps.NALOXONE_USE  # drawing kits into one's own kit
         require(actor, capability, program)
     errors: dict[str, list[str]] = {}
@@ -275,9 +279,7 @@ def movement_record(
     if kind == Movement.ACQUIRED:
         _apply(location=location, lot=lot, delta=quantity)
         entries.append(
-            LedgerEntry(
-                location=location, kind=kind, quantity=quantity, source=source, **common
-            )
+            LedgerEntry(location=location, kind=kind, quantity=quantity, source=source, **common)
         )
     elif kind == Movement.ISSUED:
         transfer = uuid.uuid4()

@@ -98,9 +98,7 @@ class PlanningActivity(BaseModel):
     ``planning_services.activity_transition``; ``completed_at`` is set exactly when done."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="activities")
-    adoption = models.ForeignKey(
-        ModelAdoption, on_delete=models.CASCADE, related_name="activities"
-    )
+    adoption = models.ForeignKey(ModelAdoption, on_delete=models.CASCADE, related_name="activities")
     code = models.CharField(max_length=60, blank=True, help_text="Empty for added activities.")
     position = models.PositiveIntegerField(default=0)
     category = models.CharField(max_length=40, blank=True)
@@ -200,9 +198,7 @@ class InterceptGap(BaseModel):
 class InterceptAction(BaseModel):
     """An action item to close a gap at one intercept: who does it, by when, and whether done."""
 
-    program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, related_name="intercept_actions"
-    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="intercept_actions")
     intercept = models.PositiveSmallIntegerField(choices=Intercept.choices)
     title = models.CharField(max_length=300)
     owner = models.ForeignKey(

@@ -108,9 +108,7 @@ class InterceptView:
 def intercept_map(program: Program) -> list[InterceptView]:
     enabled = list(program.pathways.values_list("pathway", flat=True))
     resources = list(
-        InterceptResource.objects.filter(program=program).select_related(
-            "organization", "service"
-        )
+        InterceptResource.objects.filter(program=program).select_related("organization", "service")
     )
     gaps = list(InterceptGap.objects.filter(program=program))
     actions = list(InterceptAction.objects.filter(program=program).select_related("owner"))

@@ -300,7 +300,9 @@ def intercept_resource_add(
     number = _intercept(intercept)
     if service is not None and organization is None:
         organization = service.organization
-    name = (name or "").strip() or (service.name if service else organization.name if organization else "")
+    name = (name or "").strip() or (
+        service.name if service else organization.name if organization else ""
+    )
     if not name:
         raise ValidationFailed(
             "Name the resource or pick it from the directory.", fields={"name": ["Required."]}
@@ -363,9 +365,7 @@ def intercept_action_add(
 
 
 @atomic_service
-def intercept_action_complete(
-    *, actor: User, item: InterceptAction, done: bool
-) -> InterceptAction:
+def intercept_action_complete(*, actor: User, item: InterceptAction, done: bool) -> InterceptAction:
     require(actor, caps.PLANNING_MANAGE, item.program)
     item.done_at = timezone.now() if done else None
     item.save(update_fields=["done_at", "updated_at"])

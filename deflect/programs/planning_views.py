@@ -27,7 +27,6 @@ from .planning_forms import (
     InterceptResourceForm,
 )
 
-
 # The button that moves an activity from one status to another.
 _STEP_LABELS = {
     ("not_started", "in_progress"): "Start",
@@ -89,7 +88,9 @@ def planning(request, program_id: int):
             status = 422
         else:
             messages.success(request, f"{adoption.name} adopted: its checklist is below.")
-            return redirect("programs:planning-model", program_id=program.pk, adoption_id=adoption.pk)
+            return redirect(
+                "programs:planning-model", program_id=program.pk, adoption_id=adoption.pk
+            )
     return render(
         request,
         "programs/planning.html",
@@ -223,7 +224,9 @@ def activity_status(request, program_id: int, activity_id: int):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"“{activity.title[:60]}” is {activity.get_status_display().lower()}.")
+        messages.success(
+            request, f"“{activity.title[:60]}” is {activity.get_status_display().lower()}."
+        )
     return redirect(
         "programs:planning-model", program_id=program.pk, adoption_id=activity.adoption_id
     )

@@ -25,9 +25,7 @@ OFFICERS, DISPATCHERS = "officers", "dispatchers"
 
 
 def policy_for(program: Program) -> TrainingPolicy:
-    return TrainingPolicy.objects.filter(program=program).first() or TrainingPolicy(
-        program=program
-    )
+    return TrainingPolicy.objects.filter(program=program).first() or TrainingPolicy(program=program)
 
 
 def _current(today: date, prefix: str = "") -> Q:

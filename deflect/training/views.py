@@ -115,9 +115,7 @@ def save(request, program_id: int, what: str):
     elif what == "policy":
         form = PolicyForm(request.POST, prefix="policy")
     elif what == "shift":
-        form = ShiftForm(
-            request.POST, prefix="shift", agencies=program.agencies.all(), staff=staff
-        )
+        form = ShiftForm(request.POST, prefix="shift", agencies=program.agencies.all(), staff=staff)
     else:
         raise Http404("No such form.")
     if form.is_valid():
@@ -170,5 +168,3 @@ def certificate(request, program_id: int, record_id: int):
         as_attachment=True,
         filename=record.certificate.name.rsplit("/", 1)[-1],
     )
-
-

@@ -35,7 +35,9 @@ WEB_ROWS = [
     Row(
         "community:events",
         "POST",
-        expect(403, anonymous=302, nobody=404, other_coordinator=404, coordinator=302, outreach=302),
+        expect(
+            403, anonymous=302, nobody=404, other_coordinator=404, coordinator=302, outreach=302
+        ),
         args=own_program,
         body=_event,
     ),

@@ -12,7 +12,13 @@ _USERS = dict(officer=200, outreach=200, coordinator=200)
 _VIEW = expect(403, anonymous=302, nobody=404, other_coordinator=404, **_USERS)
 _VIEW_OTHER = expect(404, anonymous=302, admin=403, other_coordinator=200)
 _USE_POST = expect(
-    403, anonymous=302, nobody=404, other_coordinator=404, officer=302, outreach=302, coordinator=302
+    403,
+    anonymous=302,
+    nobody=404,
+    other_coordinator=404,
+    officer=302,
+    outreach=302,
+    coordinator=302,
 )
 _MANAGE_GET = expect(403, anonymous=302, nobody=404, other_coordinator=404, coordinator=200)
 _MANAGE_POST = expect(403, anonymous=302, nobody=404, other_coordinator=404, coordinator=302)
@@ -45,7 +51,9 @@ WEB_ROWS = [
     Row(
         "naloxone:home",
         "GET",
-        expect(403, anonymous=302, officer=302, outreach=302, coordinator=302, other_coordinator=302),
+        expect(
+            403, anonymous=302, officer=302, outreach=302, coordinator=302, other_coordinator=302
+        ),
     ),
     Row("naloxone:stock", "GET", _VIEW, args=own_program, variant="own program"),
     Row("naloxone:stock", "GET", _VIEW_OTHER, args=other_program, variant="other program"),
