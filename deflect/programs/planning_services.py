@@ -191,6 +191,7 @@ def activity_update(
         evidence_url = clean_evidence_url(evidence_url)
     except ValidationFailed as error:
         errors.update(error.fields)
+        evidence_url = ""
     evidence_label = (evidence_label or "").strip()
     if evidence_url and not evidence_label:
         errors.setdefault("evidence_label", []).append("Say what the link shows.")
