@@ -257,7 +257,13 @@ def _community(program: Program, today) -> None:
         title="Tuesday drop-in center",
         starts_at=now - timedelta(days=14),
         place="First Parish Hall, Main St",
-        partners="Northside Recovery Center\nHarbor Light Behavioral Health\nMarlow Peer Recovery Network",
+        partners="\n".join(
+            [
+                "Northside Recovery Center",
+                "Harbor Light Behavioral Health",
+                "Marlow Peer Recovery Network",
+            ]
+        ),
         attendance=22,
         people_trained=14,
         kits=12,

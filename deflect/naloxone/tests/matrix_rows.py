@@ -78,3 +78,33 @@ WEB_ROWS = [
         body=lambda w: {"name": "Station 2", "kind": "station", "reorder_threshold": "5"},
     ),
 ]
+
+
+def _api_distribute(w) -> dict:
+    return {
+        "kind": "distributed",
+        "location_id": w.naloxone["location"],
+        "lot_id": w.naloxone["lot"],
+        "quantity": 1,
+        "channel": "leave_behind",
+    }
+
+
+_API_USERS = dict(officer=200, outreach=200, coordinator=200)
+API_ROWS = [
+    Row(
+        "/api/v1/naloxone/programs/{program_id}/stock",
+        "GET",
+        expect(403, anonymous=401, other_coordinator=404, **_API_USERS),
+        args=own_program,
+    ),
+    Row(
+        "/api/v1/naloxone/programs/{program_id}/movements",
+        "POST",
+        expect(
+            403, anonymous=401, other_coordinator=404, officer=201, outreach=201, coordinator=201
+        ),
+        args=_stocked,
+        body=_api_distribute,
+    ),
+]

@@ -334,3 +334,24 @@ def test_the_reports_count_kits_distributed_by_channel(world):
         )
     report = selectors.kits_distributed(world.program)
     assert report == {"by_channel": {"drop_in": 8, "leave_behind": 2}, "total": 10}
+
+
+def test_the_api_refuses_the_last_kit_twice_with_409(world, client):
+    central, batch = stocked(world.program, kits=1)
+    client.force_login(world.officer)
+    url = f"/api/v1/naloxone/programs/{world.program.pk}/movements"
+    body = {
+        "kind": "distributed",
+        "location_id": central.pk,
+        "lot_id": batch.pk,
+        "quantity": 1,
+        "channel": "leave_behind",
+    }
+    first = client.post(url, body, content_type="application/json")
+    assert first.status_code == 201
+    assert first.json()["on_hand"] == 0
+    second = client.post(url, body, content_type="application/json")
+    assert second.status_code == 409
+    assert second.json()["fields"] == {"quantity": ["Only 0 on hand."]}
+    stock = client.get(f"/api/v1/naloxone/programs/{world.program.pk}/stock").json()
+    assert stock[0]["on_hand"] == 0

@@ -103,3 +103,20 @@ WEB_ROWS = [
     ),
     Row("programs:intercept-remove", "POST", _EDIT_POST, args=_gap_args, body=lambda w: {}),
 ]
+
+API_ROWS = [
+    Row(
+        "/api/v1/planning/programs/{program_id}/readiness",
+        "GET",
+        expect(200, anonymous=401, nobody=403, other_coordinator=404),
+        args=_adoption_args,
+        variant="own program",
+    ),
+    Row(
+        "/api/v1/planning/programs/{program_id}/readiness",
+        "GET",
+        expect(404, anonymous=401, nobody=403, admin=200, other_coordinator=200),
+        args=other_program,
+        variant="other program",
+    ),
+]

@@ -48,3 +48,12 @@ WEB_ROWS = [
     ),
     Row("training:certificate", "GET", _COORD_GET, args=_certificate),
 ]
+
+API_ROWS = [
+    Row(
+        "/api/v1/training/programs/{program_id}/coverage",
+        "GET",
+        expect(403, anonymous=401, other_coordinator=404, coordinator=200),
+        args=own_program,
+    ),
+]
