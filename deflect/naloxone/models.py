@@ -180,8 +180,11 @@ class LedgerEntry(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name_plural = "ledger entries"
         indexes = [
-            # Covering index for stock on hand: SUM(quantity) GROUP BY location, lot.
-            models.Index(fields=["location", "lot", "quantity"], name="naloxone_stock_idx"),
+            # Covering index for a program's stock on hand: SUM(quantity) GROUP BY location, lot.
+            models.Index(
+                fields=["program", "location", "lot", "quantity"], name="naloxone_stock_idx"
+            ),
+            models.Index(fields=["location", "lot"], name="naloxone_location_lot_idx"),
             models.Index(fields=["program", "kind", "occurred_at"], name="naloxone_kind_idx"),
         ]
         constraints = [

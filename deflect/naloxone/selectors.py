@@ -24,7 +24,7 @@ EXPIRY_WARNING_DAYS = 60
 def stock_by_location(program: Program) -> dict[int, int]:
     """Kits on hand per location id (every lot), summed from the ledger."""
     rows = (
-        LedgerEntry.objects.filter(location__program=program)
+        LedgerEntry.objects.filter(program=program)
         .values("location_id")
         .annotate(on_hand=Sum("quantity"))
         .order_by()
@@ -41,7 +41,7 @@ def stock_all_locations() -> dict[int, int]:
 def stock_by_location_and_lot(program: Program) -> list[dict]:
     """(location id, lot id, on hand) for every lot still held somewhere."""
     return list(
-        LedgerEntry.objects.filter(location__program=program)
+        LedgerEntry.objects.filter(program=program)
         .values("location_id", "lot_id")
         .annotate(on_hand=Sum("quantity"))
         .filter(on_hand__gt=0)
