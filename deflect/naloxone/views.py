@@ -20,7 +20,7 @@ from deflect.programs.planning_services import program_staff
 
 from . import selectors, services
 from .forms import DrawForm, LocationForm, MovementForm
-from .models import LocationKind, Lot, Movement, StockLocation
+from .models import Channel, LocationKind, Lot, Movement, StockLocation
 
 
 def _program(request, program_id: int, capability: str = caps.NALOXONE_VIEW) -> Program:
@@ -60,6 +60,8 @@ def stock(request, program_id: int):
     program = _program(request, program_id)
     since = timezone.now() - timedelta(days=365)
     report = selectors.stock_report(program)
+    distributed = selectors.kits_distributed(program, since)
+    channels = [(Channel(c).label, n) for c, n in distributed["by_channel"].items()]
     return render(
         request,
         "naloxone/stock.html",
@@ -69,7 +71,8 @@ def stock(request, program_id: int):
             "warnings": [r for r in report if r.below_threshold or r.expiring_kits],
             "total": sum(r.on_hand for r in report),
             "administrations": selectors.administrations_report(program, since),
-            "distributed": selectors.kits_distributed(program, since),
+            "distributed": distributed,
+            "channels": channels,
             "may_manage": can(request.user, caps.NALOXONE_MANAGE, program),
             "may_use": can(request.user, caps.NALOXONE_USE, program),
             "draw_form": DrawForm(locations=_locations(program), lots=_lots(program)),
