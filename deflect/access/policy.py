@@ -22,21 +22,9 @@ from deflect.accounts.models import Agency, Membership, User
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.models import AuditEvent
 from deflect.audit.services import audit_record
-from deflect.community.models import Event as CommunityEvent  # noqa: I001
 from deflect.encounters.models import Encounter
-from deflect.feedback.models import FeedbackResponse
-from deflect.naloxone.models import LedgerEntry, Lot, StockLocation
 from deflect.people.models import Consent, Person
-from deflect.programs.models import (  # running the program
-    InterceptAction,
-    InterceptGap,
-    InterceptResource,
-    ModelAdoption,
-    PlanningActivity,
-    Program,
-    ProgramAgency,
-)
-from deflect.training.models import Course, Shift, TrainingRecord
+from deflect.programs.models import Program, ProgramAgency
 
 from . import capabilities as caps
 
@@ -64,21 +52,42 @@ MODEL_SCOPES: dict[type[Model], ModelScope] = {
     Person: ModelScope(caps.PERSON_VIEW, "program__agencies"),
     Consent: ModelScope(caps.PERSON_VIEW, "person__program__agencies"),
     Encounter: ModelScope(caps.ENCOUNTER_VIEW, "program__agencies"),
-    # Running the program: planning, the intercept map, naloxone, training, education, feedback.
-    ModelAdoption: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    PlanningActivity: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    InterceptResource: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    InterceptGap: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    InterceptAction: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    StockLocation: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
-    Lot: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
-    LedgerEntry: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
-    Course: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
-    TrainingRecord: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
-    Shift: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
-    CommunityEvent: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    FeedbackResponse: ModelScope(caps.FEEDBACK_VIEW, "program__agencies"),
 }
+
+
+def _operations_scopes() -> dict[type[Model], ModelScope]:
+    """Running the program: planning, the intercept map, naloxone, training, education and
+    feedback; every row hangs off a program."""
+    from deflect.community.models import Event
+    from deflect.feedback.models import FeedbackResponse
+    from deflect.naloxone.models import LedgerEntry, Lot, StockLocation
+    from deflect.programs.models import (
+        InterceptAction,
+        InterceptGap,
+        InterceptResource,
+        ModelAdoption,
+        PlanningActivity,
+    )
+    from deflect.training.models import Course, Shift, TrainingRecord
+
+    return {
+        ModelAdoption: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        PlanningActivity: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        InterceptResource: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        InterceptGap: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        InterceptAction: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        StockLocation: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
+        Lot: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
+        LedgerEntry: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
+        Course: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
+        TrainingRecord: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
+        Shift: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
+        Event: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        FeedbackResponse: ModelScope(caps.FEEDBACK_VIEW, "program__agencies"),
+    }
+
+
+MODEL_SCOPES.update(_operations_scopes())
 
 
 def _active(actor: Any) -> bool:
