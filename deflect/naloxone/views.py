@@ -196,6 +196,8 @@ def locations(request, program_id: int):
         request.POST or None, agencies=program.agencies.all(), staff=program_staff(program)
     )
     status = 200
+    if request.method == "POST" and request.POST.get("location_id"):
+        return _threshold_update(request, program)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -219,3 +221,30 @@ def locations(request, program_id: int):
         },
         status=status,
     )
+
+
+def _threshold_update(request, program):
+    """Change one location's reorder threshold (the inline form of the locations table)."""
+    location = StockLocation.objects.filter(program=program, pk=request.POST["location_id"])
+    location = location.first()
+    if location is None:
+        raise Http404("No such location.")
+    try:
+        threshold = int(request.POST.get("reorder_threshold", ""))
+        services.location_save(
+            actor=request.user,
+            program=program,
+            location=location,
+            name=location.name,
+            kind=location.kind,
+            agency=location.agency,
+            holder=location.holder,
+            reorder_threshold=threshold,
+        )
+    except ValueError:
+        messages.error(request, "The threshold must be a whole number.")
+    except DomainError as error:
+        messages.error(request, "; ".join(sum(error.fields.values(), [])) or error.message)
+    else:
+        messages.success(request, f"{location}: reorder below {threshold} kits.")
+    return redirect("naloxone:locations", program_id=program.pk)

@@ -20,6 +20,7 @@ class ActivityForm(forms.Form):
     evidence_url = forms.CharField(
         max_length=500,
         required=False,
+        widget=forms.TextInput(attrs={"list": "evidence-suggestions"}),
         label="Evidence: link",
         help_text="A deflect page (e.g. /programs/1/eligibility/) or an https:// address.",
     )

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -206,9 +207,28 @@ def activity_edit(request, program_id: int, activity_id: int):
     return render(
         request,
         "programs/activity_edit.html",
-        {"program": program, "activity": activity, "form": form},
+        {
+            "program": program,
+            "activity": activity,
+            "form": form,
+            "suggestions": _evidence_suggestions(program),
+        },
         status=status,
     )
+
+
+def _evidence_suggestions(program: Program) -> list[tuple[str, str]]:
+    """Pages of deflect that often satisfy an activity, offered in the evidence link field."""
+    pk = program.pk
+    return [
+        (reverse("training:overview", args=[pk]), "Staff training and coverage"),
+        (reverse("naloxone:stock", args=[pk]), "Naloxone stock"),
+        (reverse("screening:eligibility", args=[pk]), "Eligibility rules"),
+        (reverse("community:events", args=[pk]), "Community education events"),
+        (reverse("programs:intercepts", args=[pk]), "Sequential Intercept map"),
+        (reverse("feedback:form-lang", args=[pk, "en"]), "Participant feedback form"),
+        (reverse("staff-list"), "Staff and roles"),
+    ]
 
 
 @login_required

@@ -122,7 +122,12 @@ def save(request, program_id: int, what: str):
         data = form.cleaned_data
         try:
             if what == "course":
-                services.course_save(actor=request.user, program=program, **data)
+                course = None
+                if request.POST.get("course-id"):
+                    course = _courses(program).filter(pk=request.POST["course-id"]).first()
+                    if course is None:
+                        raise Http404("No such course.")
+                services.course_save(actor=request.user, program=program, course=course, **data)
                 done = "Course saved."
             elif what == "record":
                 services.training_record(

@@ -2,11 +2,12 @@
 two officers draw the last kit at the same moment."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -258,8 +259,20 @@ def _balance_or_zero(place, batch) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_officers_drawing_the_last_kit_at_once_one_gets_it_and_one_is_refused(world):
+def test_two_officers_drawing_the_last_kit_at_once_one_gets_it_and_one_is_refused(
+    world, monkeypatch
+):
     station, batch = stocked(world.program, kits=1, name="Station 1")
+    # Widen the race: each draw pauses between checking the balance and writing it, so without
+    # the row lock both would see one kit (and the second write would break the CHECK).
+    original_update = QuerySet.update
+
+    def slow_update(self, **values):
+        if self.model is Balance:
+            time.sleep(0.3)
+        return original_update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", slow_update)
     second = UserFactory(username="officer2")
     MembershipFactory(user=second, agency=world.agencies["police"], role=Role.RESPONDER)
     start = threading.Barrier(2)
@@ -355,3 +368,17 @@ def test_the_api_refuses_the_last_kit_twice_with_409(world, client):
     assert second.json()["fields"] == {"quantity": ["Only 0 on hand."]}
     stock = client.get(f"/api/v1/naloxone/programs/{world.program.pk}/stock").json()
     assert stock[0]["on_hand"] == 0
+
+
+def test_the_coordinator_changes_a_locations_reorder_threshold(world, client):
+    station = location(world.program, name="Station 4", kind="station", threshold=5)
+    client.force_login(world.coordinator)
+    url = f"/naloxone/{world.program.pk}/locations/"
+    assert (
+        client.post(url, {"location_id": station.pk, "reorder_threshold": "12"}).status_code == 302
+    )
+    station.refresh_from_db()
+    assert station.reorder_threshold == 12
+    client.post(url, {"location_id": station.pk, "reorder_threshold": "-3"})
+    station.refresh_from_db()
+    assert station.reorder_threshold == 12

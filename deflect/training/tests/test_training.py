@@ -163,3 +163,25 @@ def test_the_overview_page_flags_coverage_below_minimum(
         page = client.get(reverse("training:overview", args=[world.program.pk]))
     assert page.status_code == 200
     assert "Below 80%" in page.content.decode()
+
+
+def test_the_coordinator_changes_a_courses_validity_on_the_page(world, client):
+    course = services.course_save(
+        actor=None, program=world.program, name="Naloxone", topic="naloxone", validity_months=12
+    )
+    record = services.training_record(
+        actor=None, course=course, user=world.officer, completed_on=date(2026, 1, 10)
+    )
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("training:save", args=[world.program.pk, "course"]),
+        {
+            "course-id": course.pk,
+            "course-name": "Naloxone",
+            "course-topic": "naloxone",
+            "course-validity_months": "",
+        },
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.expires_on is None  # the course no longer expires
