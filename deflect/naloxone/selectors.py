@@ -16,7 +16,7 @@ from deflect.encounters.choices import NaloxoneResponse
 from deflect.encounters.models import OverdoseDetail
 from deflect.programs.models import Program
 
-from .models import LedgerEntry, Lot, Movement, StockLocation
+from .models import LedgerEntry, Lot, Movement, Product, StockLocation
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -47,6 +47,17 @@ def stock_by_location_and_lot(program: Program) -> list[dict]:
         .filter(on_hand__gt=0)
         .order_by()
     )
+
+
+def stock_by_product(program: Program) -> list[tuple[str, int]]:
+    """Kits on hand per product across the program's locations, with the product's label."""
+    rows = (
+        LedgerEntry.objects.filter(program=program)
+        .values("lot__product")
+        .annotate(on_hand=Sum("quantity"))
+        .order_by("lot__product")
+    )
+    return [(Product(r["lot__product"]).label, r["on_hand"]) for r in rows if r["on_hand"]]
 
 
 def on_hand(*, location: StockLocation, lot: Lot) -> int:

@@ -70,6 +70,7 @@ def stock(request, program_id: int):
             "report": report,
             "warnings": [r for r in report if r.below_threshold or r.expiring_kits],
             "total": sum(r.on_hand for r in report),
+            "by_product": selectors.stock_by_product(program),
             "administrations": selectors.administrations_report(program, since),
             "distributed": distributed,
             "channels": channels,

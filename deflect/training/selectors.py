@@ -18,6 +18,7 @@ from .rules import (
     ShiftCount,
     ShiftCoverage,
     coverage,
+    round_the_clock,
     shift_coverage,
 )
 
@@ -108,6 +109,29 @@ def shift_report(program: Program, today: date | None = None) -> list[ShiftCover
     )
     counts = [ShiftCount(str(s), s.on_duty, cit.get(s.pk, 0)) for s in shifts]
     return shift_coverage(counts, policy_for(program).min_cit_per_shift)
+
+
+def round_the_clock_report(program: Program, today: date | None = None) -> list[dict]:
+    """Per agency with shifts: do its shifts cover all 24 hours, and does every shift meet the
+    CIT minimum? Both together are 24/7 crisis-intervention coverage."""
+    shifts = list(Shift.objects.filter(program=program).select_related("agency"))
+    short = {s.shift for s in shift_report(program, today) if s.below_minimum}
+    agencies: dict[str, list[Shift]] = {}
+    for shift in shifts:
+        agencies.setdefault(shift.agency.name, []).append(shift)
+    report = []
+    for agency, own in sorted(agencies.items()):
+        hours = round_the_clock((s.starts_at.hour, s.ends_at.hour) for s in own)
+        staffed = not any(str(s) in short for s in own)
+        report.append(
+            {
+                "agency": agency,
+                "all_hours": hours,
+                "all_staffed": staffed,
+                "covered": hours and staffed,
+            }
+        )
+    return report
 
 
 def refreshers_due(program: Program, today: date | None = None, limit: int = 500) -> list[dict]:

@@ -85,6 +85,7 @@ def _page(request, program, *, forms=None, status=200):
             "coverage_flags": sum(1 for row in coverage if row.below_minimum),
             "shifts": shifts,
             "shift_flags": sum(1 for s in shifts if s.below_minimum),
+            "round_the_clock": selectors.round_the_clock_report(program),
             "due": selectors.refreshers_due(program),
             "records": selectors.records_list(program, limit=50),
             "may_manage": may_manage,

@@ -382,3 +382,33 @@ def test_the_coordinator_changes_a_locations_reorder_threshold(world, client):
     client.post(url, {"location_id": station.pk, "reorder_threshold": "-3"})
     station.refresh_from_db()
     assert station.reorder_threshold == 12
+
+
+def test_stock_by_product(world):
+    stocked(world.program, kits=4, name="A", number="N4")
+    stocked(world.program, kits=2, name="B", number="N8")
+    from deflect.naloxone.models import Lot
+
+    Lot.objects.filter(lot_number="N8").update(product="nasal_8mg")
+    assert selectors.stock_by_product(world.program) == [
+        ("Nasal spray 4 mg", 4),
+        ("Nasal spray 8 mg", 2),
+    ]
+
+
+def test_the_stock_page_reads_in_constant_queries(world, client):
+    from django.test.utils import CaptureQueriesContext
+
+    stocked(world.program, kits=2, name="First")
+    client.force_login(world.coordinator)
+    url = f"/naloxone/{world.program.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for n in range(8):
+        stocked(world.program, kits=3, name=f"Station {n}", number=f"L-{n}")
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(large) == len(small)
+    assert "Station 7" in page.content.decode()
