@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,17 @@ from deflect.programs.models import Program
 
 from . import selectors, services
 from .forms import FeedbackForm
+
+
+def _client(request) -> str:
+    """The address the rate limit counts by. Behind the TLS proxy (``BEHIND_TLS_PROXY``) every
+    request comes from the proxy, so the address the proxy saw is taken from the last entry of
+    X-Forwarded-For; elsewhere that header could be forged and is ignored."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return client_ip(request)
 
 
 def _public_program(program_id: int) -> Program:
@@ -64,7 +76,7 @@ def feedback_form(request, program_id: int, lang: str | None = None):
                         would_have_helped=data["would_have_helped"],
                         token=data["token"],
                         honeypot=data["website"],
-                        client=client_ip(request),
+                        client=_client(request),
                     )
                 except services.Refused:
                     refused = True

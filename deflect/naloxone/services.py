@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -134,9 +134,13 @@ def officer_kit_for(*, program: Program, user: User) -> StockLocation:
     while StockLocation.objects.filter(program=program, name__iexact=name).exists():
         n += 1
         name = f"{base} {n}"
-    return StockLocation.objects.create(
-        program=program, name=name[:200], kind=LocationKind.OFFICER, holder=user
-    )
+    try:
+        with transaction.atomic():
+            return StockLocation.objects.create(
+                program=program, name=name[:200], kind=LocationKind.OFFICER, holder=user
+            )
+    except IntegrityError:  # the officer's first two draws raced: use the kit that won
+        return StockLocation.objects.get(program=program, kind=LocationKind.OFFICER, holder=user)
 
 
 def lot_get_or_create(

@@ -122,3 +122,22 @@ def test_the_qr_code_is_an_svg_of_the_forms_address(world, client):
     response = client.get(reverse("feedback:qr", args=[world.program.pk, "es"]))
     assert response["Content-Type"] == "image/svg+xml"
     assert f"/feedback/{world.program.pk}/es/".encode() in response.content
+
+
+def test_behind_the_proxy_each_visitor_is_counted_by_the_address_the_proxy_saw(
+    world, client, settings
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    url = reverse("feedback:form", args=[world.program.pk])
+    token = _token(client, url)
+    with _aged():
+        for n in range(services.PER_HOUR):
+            client.post(url, _answer(token=token), HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        other = client.post(url, _answer(token=token), HTTP_X_FORWARDED_FOR="203.0.113.9")
+        same = [
+            client.post(url, _answer(token=token), HTTP_X_FORWARDED_FOR="192.0.2.1").status_code
+            for _ in range(services.PER_HOUR + 1)
+        ]
+    assert other.status_code == 302
+    assert same[-1] == 429
+    assert FeedbackResponse.objects.count() == 2 * services.PER_HOUR + 1
