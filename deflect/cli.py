@@ -15,6 +15,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("audit", "verify"), "audit_verify", "Verify the audit log hash chain."),
     (("check",), "check", "Check the configuration (add --deploy for production checks)."),
     (("collectstatic",), "collectstatic", "Gather static files for a production server."),
+    (
+        ("operations", "check"),
+        "operations_check",
+        "List naloxone expiry and reorder warnings, refreshers due and overdue planning.",
+    ),
     (("manage",), "", "Run any Django management command: deflect manage <command> …"),
 ]
 

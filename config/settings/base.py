@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "deflect.encounters",
     "deflect.resources",
     "deflect.access",
+    "deflect.naloxone",
+    "deflect.training",
+    "deflect.community",
+    "deflect.feedback",
 ]
 
 MIDDLEWARE = [
@@ -200,7 +204,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "deflect" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
-# Uploaded documents (MOUs, planning evidence): under the data folder, never the code checkout.
+# Uploaded documents (MOUs, planning evidence, training certificates): under the data folder,
+# never the code checkout; served only through views that check access.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 for _folder in (DATA_DIR, STATIC_ROOT):
@@ -239,3 +244,5 @@ DEFLECT_API_TOKEN_TTL_DAYS = int(os.environ.get("DEFLECT_API_TOKEN_TTL_DAYS", "9
 # Lockout is per account (CJIS: the account locks). Locking by IP would lock out a whole
 # station behind one NAT address; see docs/decisions/0002-lockout-per-account.md.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -23,6 +23,15 @@ ENCOUNTER_VIEW = "encounter.view"
 ENCOUNTER_CREATE = "encounter.create"
 CLINICAL_VIEW = "clinical.view"
 SCREENING_CONFIGURE = "screening.configure"
+# Running the program: planning, the intercept map, training, naloxone, education, feedback.
+PLANNING_MANAGE = "planning.manage"
+TRAINING_VIEW = "training.view"
+TRAINING_MANAGE = "training.manage"
+NALOXONE_VIEW = "naloxone.view"
+NALOXONE_USE = "naloxone.use"
+NALOXONE_MANAGE = "naloxone.manage"
+COMMUNITY_MANAGE = "community.manage"
+FEEDBACK_VIEW = "feedback.view"
 
 _EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
 
@@ -44,6 +53,28 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: _EVERY_ROLE
     | {AGENCY_MANAGE, PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, ADMIN_ROLE_GRANT, AUDIT_VIEW},
 }
+
+# Running the program: coordinators run all of it; responders and outreach draw and hand out
+# naloxone; outreach also records community education; analysts read participant feedback.
+_OPERATIONS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset(
+        {
+            PLANNING_MANAGE,
+            TRAINING_VIEW,
+            TRAINING_MANAGE,
+            NALOXONE_VIEW,
+            NALOXONE_USE,
+            NALOXONE_MANAGE,
+            COMMUNITY_MANAGE,
+            FEEDBACK_VIEW,
+        }
+    ),
+    Role.RESPONDER: frozenset({NALOXONE_VIEW, NALOXONE_USE}),
+    Role.OUTREACH: frozenset({NALOXONE_VIEW, NALOXONE_USE, COMMUNITY_MANAGE}),
+    Role.ANALYST: frozenset({FEEDBACK_VIEW}),
+}
+for _role, _granted in _OPERATIONS.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | _granted
 
 # Roles whose grants reach every agency rather than their programs' agencies.
 GLOBAL_ROLES = frozenset({Role.ADMIN})

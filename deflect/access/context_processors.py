@@ -13,6 +13,10 @@ NAV_ITEMS = (
     ("Programs", "programs:list", caps.PROGRAM_VIEW),
     ("Staff", "staff-list", caps.STAFF_VIEW),
     ("Audit log", "audit:list", caps.AUDIT_VIEW),
+    ("Naloxone", "naloxone:home", caps.NALOXONE_VIEW),
+    ("Training", "training:home", caps.TRAINING_VIEW),
+    ("Education", "community:home", caps.COMMUNITY_MANAGE),
+    ("Feedback", "feedback:home", caps.FEEDBACK_VIEW),
 )
 
 

@@ -55,6 +55,41 @@ MODEL_SCOPES: dict[type[Model], ModelScope] = {
 }
 
 
+def _operations_scopes() -> dict[type[Model], ModelScope]:
+    """Running the program: planning, the intercept map, naloxone, training, education and
+    feedback; every row hangs off a program."""
+    from deflect.community.models import Event
+    from deflect.feedback.models import FeedbackResponse
+    from deflect.naloxone.models import LedgerEntry, Lot, StockLocation
+    from deflect.programs.models import (
+        InterceptAction,
+        InterceptGap,
+        InterceptResource,
+        ModelAdoption,
+        PlanningActivity,
+    )
+    from deflect.training.models import Course, Shift, TrainingRecord
+
+    return {
+        ModelAdoption: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        PlanningActivity: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        InterceptResource: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        InterceptGap: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        InterceptAction: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        StockLocation: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
+        Lot: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
+        LedgerEntry: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
+        Course: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
+        TrainingRecord: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
+        Shift: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
+        Event: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+        FeedbackResponse: ModelScope(caps.FEEDBACK_VIEW, "program__agencies"),
+    }
+
+
+MODEL_SCOPES.update(_operations_scopes())
+
+
 def _active(actor: Any) -> bool:
     return bool(actor is not None and actor.is_authenticated and actor.is_active)
 

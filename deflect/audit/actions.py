@@ -42,6 +42,17 @@ class Action(models.TextChoices):
     CONSENT_REVOKE = "consent.revoke", "Consent revoked"
     SCREENING_RULES_UPDATE = "screening.rules_update", "Eligibility rules changed"
     ELIGIBILITY_OVERRIDE = "screening.eligibility_override", "Eligibility decision overridden"
+    PLANNING_ADOPT = "planning.adopt", "Planning model adopted"
+    PLANNING_ACTIVITY_UPDATE = "planning.activity_update", "Planning activity changed"
+    PLANNING_ACTIVITY_TRANSITION = "planning.activity_transition", "Planning activity moved"
+    INTERCEPT_MAP_UPDATE = "intercepts.update", "Intercept map changed"
+    TRAINING_COURSE_SAVE = "training.course_save", "Training course saved"
+    TRAINING_RECORD = "training.record", "Training completion recorded"
+    TRAINING_SETTINGS_UPDATE = "training.settings_update", "Training minimums or shifts changed"
+    NALOXONE_LOCATION_SAVE = "naloxone.location_save", "Naloxone stock location saved"
+    NALOXONE_MOVEMENT = "naloxone.movement", "Naloxone movement recorded"
+    COMMUNITY_EVENT_RECORD = "community.event_record", "Community education event recorded"
+    FEEDBACK_VIEW = "feedback.view", "Participant feedback read"
 
 
 class Outcome(models.TextChoices):

@@ -180,6 +180,9 @@ def _register_routers() -> None:
     api.add_router("/screening", "deflect.screening.api.router")
     api.add_router("/encounters", encounters_router)
     api.add_router("/people", people_router)
+    api.add_router("/planning", "deflect.programs.planning_api.router")
+    api.add_router("/naloxone", "deflect.naloxone.api.router")
+    api.add_router("/training", "deflect.training.api.router")
 
 
 _register_routers()

@@ -93,6 +93,10 @@ def demo_load() -> list[DemoUser]:
         )
         membership_create(actor=None, user=user, agency=agencies[demo.agency], role=demo.role)
     audit_record(action=Action.DEMO_LOAD, extra={"program": PROGRAM_NAME})
+    # Running the program: planning, intercept map, training, naloxone, events, feedback.
+    from deflect.core.demo_operations import demo_operations_load
+
+    demo_operations_load(PROGRAM_NAME)
     return USERS
 
 

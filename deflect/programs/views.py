@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from deflect.access import capabilities as caps
@@ -10,6 +11,20 @@ from deflect.core.errors import DomainError
 from . import services
 from .forms import ProgramEditForm
 from .models import Program
+
+
+def _operations_links(user, program) -> list[dict]:
+    """Links to the parts of running the program this user may open."""
+    links = [
+        ("Naloxone stock", "naloxone:stock", caps.NALOXONE_VIEW),
+        ("Staff training", "training:overview", caps.TRAINING_VIEW),
+        ("Participant feedback", "feedback:responses", caps.FEEDBACK_VIEW),
+    ]
+    return [
+        {"label": label, "url": reverse(name, args=[program.pk])}
+        for label, name, capability in links
+        if can(user, capability, program)
+    ]
 
 
 @login_required
@@ -57,6 +72,7 @@ def program_detail(request, program_id: int):
             "pathways": program.pathways.all(),
             "form": form,
             "may_edit": may_edit,
+            "operations": _operations_links(request.user, program),
         },
         status=status,
     )

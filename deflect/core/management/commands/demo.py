@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from deflect.core.demo import demo_load, demo_logins_text
+from deflect.core.demo import PROGRAM_NAME, demo_load, demo_logins_text
+from deflect.core.demo_operations import demo_operations_load
 from deflect.core.demo_people import demo_people_load
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         demo_load()
         added, encounters = demo_people_load(people=options["people"])
+        demo_operations_load(PROGRAM_NAME)  # links naloxone given to the overdose encounters
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo county loaded ({added} people and {encounters} encounters added)."

@@ -1,0 +1,92 @@
+"""Community education: the program's events, and recording one (with the kits it gave out)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import can, get_for, require, visible_to
+from deflect.core.errors import DomainError
+from deflect.naloxone.models import Lot, StockLocation
+from deflect.programs.models import Program
+
+from . import services
+from .forms import EventForm
+from .models import Event
+
+
+def _add_errors(form, error: DomainError) -> None:
+    for field, problems in error.fields.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+    if not error.fields or not any(f in form.fields for f in error.fields):
+        form.add_error(None, error.message)
+
+
+@login_required
+def home(request):
+    require(request.user, caps.PROGRAM_VIEW)
+    program = visible_to(request.user, Program).order_by("name").first()
+    if program is None:
+        raise Http404("No program.")
+    return redirect("community:events", program_id=program.pk)
+
+
+def _events(program):
+    return (
+        Event.objects.filter(program=program)
+        .annotate(
+            kits=Sum("naloxone_entries__quantity", filter=Q(naloxone_entries__kind="distributed"))
+        )
+        .order_by("-starts_at", "-id")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def events(request, program_id: int):
+    program = get_for(request.user, Program, program_id)
+    may_record = can(request.user, caps.COMMUNITY_MANAGE, program)
+    form = None
+    status = 200
+    if may_record:
+        form = EventForm(
+            request.POST or None,
+            locations=StockLocation.objects.filter(program=program, is_active=True),
+            lots=Lot.objects.filter(program=program),
+        )
+    if request.method == "POST":
+        require(request.user, caps.COMMUNITY_MANAGE, program)
+        if form.is_valid():
+            try:
+                event = services.event_record(
+                    actor=request.user, program=program, **form.cleaned_data
+                )
+            except DomainError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"Recorded: {event.title}.")
+                return redirect("community:events", program_id=program.pk)
+        status = 422
+    listed = list(_events(program)[:200])
+    totals = Event.objects.filter(program=program).aggregate(
+        events=Count("pk"), attendance=Sum("attendance"), trained=Sum("people_trained")
+    )
+    return render(
+        request,
+        "community/events.html",
+        {
+            "program": program,
+            "events": listed,
+            "totals": totals,
+            "kits_total": -sum(e.kits or 0 for e in listed),
+            "form": form,
+            "may_record": may_record,
+        },
+        status=status,
+    )

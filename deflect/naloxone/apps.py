@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NaloxoneConfig(AppConfig):
+    name = "deflect.naloxone"
+    label = "naloxone"

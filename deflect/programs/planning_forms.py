@@ -1,0 +1,78 @@
+from django import forms
+
+from deflect.resources.models import Organization, Service
+
+from .models import Intercept
+from .planning_services import EVIDENCE_EXTENSIONS, program_staff
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(max_length=500)
+    owner = StaffChoiceField(queryset=None, required=False, empty_label="— nobody yet —")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    evidence_label = forms.CharField(max_length=200, required=False, label="Evidence: what it is")
+    evidence_url = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "evidence-suggestions"}),
+        label="Evidence: link",
+        help_text="A deflect page (e.g. /programs/1/eligibility/) or an https:// address.",
+    )
+    evidence_file = forms.FileField(
+        required=False,
+        label="Evidence: document",
+        help_text="PDF, image, Word, OpenDocument or text, up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(EVIDENCE_EXTENSIONS))}),
+    )
+    remove_file = forms.BooleanField(required=False, label="Remove the attached document")
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = program_staff(program)
+
+
+class AddActivityForm(forms.Form):
+    title = forms.CharField(max_length=500, label="New activity")
+
+
+class _InterceptField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=Intercept.choices, coerce=int, **kwargs)
+
+
+class InterceptResourceForm(forms.Form):
+    intercept = _InterceptField()
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.select_related("organization").order_by("name"),
+        required=False,
+        label="From the directory: service",
+    )
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        label="From the directory: organization",
+    )
+    name = forms.CharField(max_length=300, required=False, label="Name (if not in the directory)")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class InterceptGapForm(forms.Form):
+    intercept = _InterceptField()
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Gap")
+
+
+class InterceptActionForm(forms.Form):
+    intercept = _InterceptField()
+    title = forms.CharField(max_length=300, label="Action item")
+    owner = StaffChoiceField(queryset=None, required=False, empty_label="— nobody yet —")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = program_staff(program)
