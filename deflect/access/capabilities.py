@@ -23,6 +23,9 @@ ENCOUNTER_VIEW = "encounter.view"
 ENCOUNTER_CREATE = "encounter.create"
 CLINICAL_VIEW = "clinical.view"
 SCREENING_CONFIGURE = "screening.configure"
+RESOURCE_MATCH = "resource.match"
+CAPACITY_UPDATE = "capacity.update"
+MOU_MANAGE = "mou.manage"
 
 _EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
 
@@ -44,6 +47,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: _EVERY_ROLE
     | {AGENCY_MANAGE, PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, ADMIN_ROLE_GRANT, AUDIT_VIEW},
 }
+
+# Resource directory: field and case workers match needs to services; a provider's staff keep
+# their own organization's capacity current; coordinators keep the program's MOUs.
+for _role in (Role.RESPONDER, Role.DISPATCHER, Role.OUTREACH, Role.CASE_MANAGER, Role.COORDINATOR):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {RESOURCE_MATCH}
+CAPABILITIES[Role.PROVIDER] = CAPABILITIES[Role.PROVIDER] | {CAPACITY_UPDATE}
+CAPABILITIES[Role.COORDINATOR] = CAPABILITIES[Role.COORDINATOR] | {MOU_MANAGE}
 
 # Roles whose grants reach every agency rather than their programs' agencies.
 GLOBAL_ROLES = frozenset({Role.ADMIN})

@@ -244,3 +244,27 @@ def get_for(actor: Any, model: type[Model], pk: Any, capability: str | None = No
     if capability and capability != view_capability:
         require(actor, capability, obj)
     return obj
+
+
+# --- resources: acting for one's own agency ---------------------------------------------------
+
+
+def agencies_acting_for(actor: Any, capability: str) -> frozenset[int]:
+    """The agencies where ``actor`` holds a role granting ``capability`` — the agencies
+    themselves, not their program reach (a provider updates its own agency's capacity only)."""
+    if not _active(actor):
+        return frozenset()
+    return frozenset(
+        agency_id
+        for role, agency_id, kind in _memberships(actor)
+        if _grants(role, kind, capability)
+    )
+
+
+def _register_resource_scopes() -> None:
+    from deflect.resources.models import Mou
+
+    MODEL_SCOPES[Mou] = ModelScope(caps.MOU_MANAGE, "program__agencies")
+
+
+_register_resource_scopes()

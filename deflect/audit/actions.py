@@ -42,6 +42,12 @@ class Action(models.TextChoices):
     CONSENT_REVOKE = "consent.revoke", "Consent revoked"
     SCREENING_RULES_UPDATE = "screening.rules_update", "Eligibility rules changed"
     ELIGIBILITY_OVERRIDE = "screening.eligibility_override", "Eligibility decision overridden"
+    RESOURCES_IMPORT = "resources.import", "Resource directory imported"
+    RESOURCES_EXPORT = "resources.export", "Resource directory exported"
+    RESOURCE_MATCH = "resources.match", "Services matched to needs"
+    CAPACITY_UPDATE = "resources.capacity_update", "Service capacity updated"
+    MOU_CREATE = "resources.mou_create", "MOU recorded"
+    MOU_TRANSITION = "resources.mou_transition", "MOU status changed"
 
 
 class Outcome(models.TextChoices):
