@@ -11,6 +11,7 @@ urlpatterns = [
     path("encounters/", include("deflect.encounters.urls")),
     path("screening/", include("deflect.screening.urls")),
     path("audit/", include("deflect.audit.urls")),
+    path("resources/", include("deflect.resources.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/.*$", core_views.api_not_found, name="api-not-found"),
     path("admin/", admin.site.urls),

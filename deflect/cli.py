@@ -16,6 +16,9 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("check",), "check", "Check the configuration (add --deploy for production checks)."),
     (("collectstatic",), "collectstatic", "Gather static files for a production server."),
     (("manage",), "", "Run any Django management command: deflect manage <command> …"),
+    (("resources", "import"), "resources_import", "Import an HSDS 3.0 directory (--dry-run)."),
+    (("resources", "export"), "resources_export", "Export the directory as HSDS 3.0."),
+    (("resources", "template"), "resources_template", "Print the one-sheet CSV template."),
 ]
 
 

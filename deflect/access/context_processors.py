@@ -13,6 +13,10 @@ NAV_ITEMS = (
     ("Programs", "programs:list", caps.PROGRAM_VIEW),
     ("Staff", "staff-list", caps.STAFF_VIEW),
     ("Audit log", "audit:list", caps.AUDIT_VIEW),
+    ("Find a resource", "resources:match", caps.RESOURCE_MATCH),
+    ("Capacity", "resources:capacity", caps.CAPACITY_UPDATE),
+    ("MOUs", "resources:mous", caps.MOU_MANAGE),
+    ("Directory", "resources:directory", caps.HOME_VIEW),
 )
 
 

@@ -180,6 +180,7 @@ def _register_routers() -> None:
     api.add_router("/screening", "deflect.screening.api.router")
     api.add_router("/encounters", encounters_router)
     api.add_router("/people", people_router)
+    api.add_router("/resources", "deflect.resources.api.router")
 
 
 _register_routers()

@@ -178,6 +178,11 @@ def _flatten(dataset, table, obj, where, implied, errors) -> str | None:
     if table == "service_at_location" and isinstance(obj.get("location"), dict):
         loc_id = _flatten(dataset, "location", obj["location"], f"{where}.location", {}, errors)
         values.setdefault("location_id", loc_id)
+    if table == "taxonomy_term" and isinstance(obj.get("taxonomy_detail"), dict):
+        taxonomy_id = _flatten(
+            dataset, "taxonomy", obj["taxonomy_detail"], f"{where}.taxonomy_detail", {}, errors
+        )
+        values.setdefault("taxonomy_id", taxonomy_id)
     if table == "attribute" and isinstance(obj.get("taxonomy_term"), dict):
         term_id = _flatten(
             dataset, "taxonomy_term", obj["taxonomy_term"], f"{where}.taxonomy_term", {}, errors
@@ -524,6 +529,8 @@ def check(dataset: Dataset) -> tuple[list[str], list[str]]:
                 .objects.filter(pk__in=values_list[start : start + 900])
                 .values_list("pk", flat=True)
             }
+        if target == "taxonomy":
+            found.add(str(tx.TAXONOMY_ID))  # deflect's own taxonomy is created on import
         existing[target] = found
     for table, rows in dataset.tables.items():
         for row in rows:
@@ -764,6 +771,7 @@ def export_json() -> dict:
                 if parent:
                     children[(table, key)][parent].append(row)
     terms = {row["id"]: row for row in tables["taxonomy_term"]}
+    taxonomies = {row["id"]: row for row in tables["taxonomy"]}
 
     def compiled(table: str, row: dict) -> dict:
         out = dict(row)
@@ -772,7 +780,10 @@ def export_json() -> dict:
             items = children[(table, key)].get(row["id"], [])
             out[key] = [compiled(child, item) for item in items]
         if table == "attribute" and row.get("taxonomy_term_id") in terms:
-            out["taxonomy_term"] = dict(terms[row["taxonomy_term_id"]])
+            term = dict(terms[row["taxonomy_term_id"]])
+            if term.get("taxonomy_id") in taxonomies:
+                term["taxonomy_detail"] = dict(taxonomies[term["taxonomy_id"]])
+            out["taxonomy_term"] = term
         return out
 
     organizations = {row["id"]: row for row in tables["organization"]}

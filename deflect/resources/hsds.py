@@ -418,6 +418,8 @@ def validate_compiled(obj: dict, table: str = "service", where: str = "") -> lis
         children["location"] = ("location", "", False)
     if table == "attribute":
         children["taxonomy_term"] = ("taxonomy_term", "", False)
+    if table == "taxonomy_term":
+        children["taxonomy_detail"] = ("taxonomy", "", False)
     for key, (child, _, many) in children.items():
         if key not in obj or obj[key] is None:
             continue
