@@ -93,9 +93,7 @@ def match(request, payload: NeedsIn):
     data = payload.model_dump()
     limit = data.pop("limit")
     data["categories"] = frozenset(data["categories"])
-    results = selectors.service_match(
-        actor=request.auth, needs=matching.Needs(**data), limit=limit
-    )
+    results = selectors.service_match(actor=request.auth, needs=matching.Needs(**data), limit=limit)
     return [r.__dict__ | {"reasons": list(r.reasons)} for r in results]
 
 

@@ -489,21 +489,19 @@ def check(dataset: Dataset) -> tuple[list[str], list[str]]:
     errors: list[str] = []
     ids: dict[str, set[str]] = defaultdict(set)
     for table, rows in dataset.tables.items():
-        seen: dict[str, str] = {}
+        seen: dict[str, Row] = {}
         for row in rows:
             for name, problem in hsds.row_problems(table, row.values):
                 errors.append(f"{row.origin}: {name}: {problem}")
             object_id = str(row.values.get("id", ""))
-            if object_id in seen and table not in (
-                "organization",
-                "location",
-                "taxonomy_term",
-                "taxonomy",
-            ):
+            first = seen.setdefault(object_id.lower(), row)
+            # Compiled JSON repeats an organization or a location (and what it holds) under
+            # each of its services: the same id is fine when the object is the same.
+            if first is not row and first.values != row.values:
                 errors.append(
-                    f"{row.origin}: id: {object_id} is used twice (also {seen[object_id]})"
+                    f"{row.origin}: id: {object_id} is used twice with different content "
+                    f"(also {first.origin})"
                 )
-            seen.setdefault(object_id, row.origin)
             if object_id:
                 ids[table].add(object_id.lower())
     # References must point at an object in the file or already in the directory.
@@ -531,6 +529,8 @@ def check(dataset: Dataset) -> tuple[list[str], list[str]]:
             }
         if target == "taxonomy":
             found.add(str(tx.TAXONOMY_ID))  # deflect's own taxonomy is created on import
+        if target == "taxonomy_term":
+            found |= {str(t.id) for t in tx.TERMS.values()}
         existing[target] = found
     for table, rows in dataset.tables.items():
         for row in rows:
