@@ -388,7 +388,7 @@ latitude/longitude box on an index, tag bitmasks, ages), the pure ranking and th
 fields of the top 10. The brute-force floor pushes every service of the same data through the
 same pure rules (fewer queries: it is slow); both return the same ranking (checked).
 
-| services | p50 ms | p95 ms | p95 target | met | brute p50 ms | brute p95 ms | speed-up | found | load |
+| services | p50 ms | p95 ms | target | met | brute p50 | brute p95 | speed-up | found | load |
 |---:|---:|---:|---:|:--:|---:|---:|---:|---:|---:|
 {chr(10).join(rows)}
 

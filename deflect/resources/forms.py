@@ -93,9 +93,9 @@ class CapacityForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("maximum") is not None and data.get("available") is not None:
-            if data["available"] > data["maximum"]:
-                self.add_error("maximum", "Must be at least the number available.")
+        maximum, available = data.get("maximum"), data.get("available")
+        if maximum is not None and available is not None and available > maximum:
+            self.add_error("maximum", "Must be at least the number available.")
         return data
 
 
