@@ -19,6 +19,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("resources", "import"), "resources_import", "Import an HSDS 3.0 directory (--dry-run)."),
     (("resources", "export"), "resources_export", "Export the directory as HSDS 3.0."),
     (("resources", "template"), "resources_template", "Print the one-sheet CSV template."),
+    (("resources", "expire-mous"), "resources_mou_expire", "Mark MOUs past expiry (daily job)."),
 ]
 
 

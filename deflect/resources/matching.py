@@ -47,6 +47,7 @@ STALE_CAPACITY_POINTS = 5.0
 OPEN_NOW_POINTS = 5.0
 
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LANGUAGE_NAMES = {
     "en": "English",
     "es": "Spanish",
@@ -184,15 +185,32 @@ def is_open(hours: str, tags: int, when: dt.datetime) -> bool | None:
     return False
 
 
-def describe_hours(hours: str, tags: int = 0) -> str:
+def describe_hours(
+    hours: str,
+    tags: int = 0,
+    *,
+    days: tuple[str, ...] = DAY_ABBREVIATIONS,
+    always: str = "Open 24 hours, 7 days",
+    unknown: str = "Hours not listed",
+) -> str:
+    """Weekly hours in words, consecutive days with the same hours joined: ``Mon–Fri
+    08:00–17:00; Sat 09:00–12:00``. ``days``, ``always`` and ``unknown`` may be translated."""
     if tags & tx.TERMS["open-24-7"].mask or hours == ALWAYS_OPEN:
-        return "Open 24 hours, 7 days"
+        return always
     openings = parse_hours(hours)
     if not openings:
-        return "Hours not listed"
-    return "; ".join(
-        f"{DAY_NAMES[o.weekday][:3]} {o.opens:%H:%M}–{o.closes:%H:%M}" for o in openings
-    )
+        return unknown
+    spans: list[tuple[int, int, str]] = []  # first day, last day, times
+    by_day: dict[int, list[str]] = {}
+    for o in sorted(openings, key=lambda o: (o.weekday, o.opens)):
+        by_day.setdefault(o.weekday, []).append(f"{o.opens:%H:%M}–{o.closes:%H:%M}")
+    for day in sorted(by_day):
+        times = ", ".join(by_day[day])
+        if spans and spans[-1][1] == day - 1 and spans[-1][2] == times:
+            spans[-1] = (spans[-1][0], day, times)
+        else:
+            spans.append((day, day, times))
+    return "; ".join(f"{days[a]}{'–' + days[b] if b > a else ''} {times}" for a, b, times in spans)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import agencies_acting_for, require, visible_to
@@ -325,6 +326,7 @@ def _entries_from(sals, tags: dict[Any, int]) -> list[DirectoryEntry]:
     for sal in sals:
         mask = tags.get(sal.pk, 0)
         hours = sal.match_entry.hours if hasattr(sal, "match_entry") else ""
+        words = hours_words()
         out.append(
             DirectoryEntry(
                 service_at_location_id=str(sal.pk),
@@ -334,7 +336,7 @@ def _entries_from(sals, tags: dict[Any, int]) -> list[DirectoryEntry]:
                 location_name=sal.location.name,
                 address=_address_text(sal.location),
                 phone=_phone_of(sal),
-                hours=matching.describe_hours(hours, mask),
+                hours=matching.describe_hours(hours, mask, **words),
                 categories=tuple(c for c in tx.codes_of(mask) if c in tx.CATEGORIES),
                 features=tuple(
                     c for c in tx.codes_of(mask) if tx.TERMS[c].group != tx.Group.CATEGORY
@@ -344,6 +346,30 @@ def _entries_from(sals, tags: dict[Any, int]) -> list[DirectoryEntry]:
             )
         )
     return out
+
+
+_DAYS = (
+    gettext_noop("Mon"),
+    gettext_noop("Tue"),
+    gettext_noop("Wed"),
+    gettext_noop("Thu"),
+    gettext_noop("Fri"),
+    gettext_noop("Sat"),
+    gettext_noop("Sun"),
+)
+assert _DAYS == matching.DAY_ABBREVIATIONS
+
+
+def hours_words() -> dict:
+    """Day names and the two fixed phrases of ``matching.describe_hours`` in the active
+    language (the resource guide is printed in English or Spanish)."""
+    from django.utils.translation import gettext
+
+    return {
+        "days": tuple(gettext(d) for d in _DAYS),
+        "always": gettext("Open 24 hours, 7 days"),
+        "unknown": gettext("Call for hours"),
+    }
 
 
 def directory_search(

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -191,16 +191,15 @@ def match(request):
     encounter_id = params.pop("encounter", [""])[-1]
     if encounter_id and not params:
         initial, info = _prefill_from_encounter(request, encounter_id)
-        form = NeedsForm(
-            data={
-                **{k: v for k, v in initial.items() if k != "categories"},
-                "categories": initial.get("categories", []),
-                "max_distance_km": 80,
-            }
-        )
-        if "categories" in initial:
-            data = form.data.copy() if hasattr(form.data, "copy") else dict(form.data)
-            form = NeedsForm(data=data)
+        data = QueryDict(mutable=True)
+        for key, value in (initial | {"max_distance_km": 80}).items():
+            if isinstance(value, list):
+                data.setlist(key, value)
+            elif value is True:
+                data[key] = "on"
+            else:
+                data[key] = str(value)
+        form = NeedsForm(data=data)
     elif params:
         form = NeedsForm(data=request.GET)
     else:

@@ -28,7 +28,7 @@ def test_the_english_pdf_lists_categories_and_entries(client, directory):
     assert "Northside Recovery — Residential treatment" in text
     assert "(410) 555-0110" in text and "1200 North Ave, Marlow, MD 21201" in text
     assert "Open 24 hours, 7 days" in text
-    assert "Mon 08:00–17:00" in text  # Eastside Clinic's hours
+    assert "Mon–Fri 08:00–17:00" in text  # Eastside Clinic's hours
     assert "call or text 988" in text
 
 
@@ -39,6 +39,7 @@ def test_the_spanish_pdf_has_spanish_headings_and_the_same_entries(client, direc
     assert "Reducción de daños, incluidos servicios de jeringas" in text
     assert "Teléfono: (410) 555-0110" in text
     assert "Abierto las 24 horas, los 7 días" in text
+    assert "lun–vie 08:00–17:00" in text
     assert "Northside Recovery — Residential treatment" in text
     assert "Community resource guide" not in text
 

@@ -207,6 +207,10 @@ def test_hours_round_trip_and_description():
     assert m.parse_hours(text) == openings
     assert m.describe_hours(text) == "Mon 08:00–17:00; Sat 09:00–12:00"
     assert m.describe_hours("24/7") == "Open 24 hours, 7 days"
+    week = "0:0800-1700;1:0800-1700;2:0800-1700;3:0800-1700;4:0800-1200;5:0900-1200;6:0900-1200"
+    assert m.describe_hours(week) == "Mon–Thu 08:00–17:00; Fri 08:00–12:00; Sat–Sun 09:00–12:00"
+    assert m.describe_hours(week, days=tuple("LMXJVSD"))[:3] == "L–J"
+    assert m.describe_hours("", unknown="Call") == "Call"
 
 
 def test_bounding_box_contains_the_circle():
