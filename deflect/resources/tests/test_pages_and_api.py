@@ -218,3 +218,61 @@ def test_match_index_follows_the_service_status(world, directory):
     service.save()
     match_index_refresh([service.pk])
     assert MatchEntry.objects.get(service=service).active is False
+
+
+def test_the_daily_job_expires_overdue_mous(world, directory):
+    from django.core.management import call_command
+
+    mou = Mou.objects.get()
+    Mou.objects.filter(pk=mou.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
+    call_command("resources_mou_expire")
+    mou.refresh_from_db()
+    assert mou.status == MouStatus.EXPIRED
+    event = AuditEvent.objects.filter(action=Action.MOU_TRANSITION).latest("id")
+    assert event.extra == {"from": "active", "to": "expired", "by": "schedule"}
+    results = selectors.service_match(actor=world.officer, needs=Needs(level_of_care="residential"))
+    assert "MOU partner of this program" not in results[0].reasons
+
+
+def test_the_deflect_command_knows_the_resources_words():
+    from deflect.cli import resolve
+
+    assert resolve(["resources", "import", "f.json", "--dry-run"]) == [
+        "resources_import",
+        "f.json",
+        "--dry-run",
+    ]
+    assert resolve(["resources", "export"]) == ["resources_export"]
+    assert resolve(["resources", "expire-mous"]) == ["resources_mou_expire"]
+
+
+def test_directory_and_match_queries_do_not_grow_with_the_directory(client, world, directory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from deflect.resources.demo import Entry, directory_add
+
+    def counts():
+        with CaptureQueriesContext(connection) as page:
+            client.get(reverse("resources:directory"))
+        with CaptureQueriesContext(connection) as match:
+            selectors.service_match(actor=world.officer, needs=Needs(level_of_care="outpatient"))
+        return len(page), len(match)
+
+    counts()  # the officer's memberships are cached on the first call
+    before = counts()
+    for i in range(5):
+        directory_add(
+            Entry(
+                f"Clinic {i}",
+                "Outpatient",
+                "Counseling.",
+                ("outpatient", "insurance-medicaid"),
+                f"{i} Main St, Marlow, MD, 21201",
+                39.29 + i / 100,
+                -76.61,
+                f"555-010{i}",
+            )
+        )
+    after = counts()
+    assert after == before, (before, after)
