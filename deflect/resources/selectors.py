@@ -103,9 +103,9 @@ def candidate_entries(needs: matching.Needs) -> QuerySet:
     if needs.moud == "any":
         any_of.append(tx.MOUD_ANY)
     elif needs.moud:
+        # An unknown medication asks for a bit no service has: no match.
         required |= tx.mask_of([tx.MOUD_CATEGORIES.get(needs.moud, "")]) or (1 << 62)
-    if needs.needed_now:
-        pass  # open now is decided on the survivors' hours (matching.is_open)
+    # "Open now" is decided on the survivors' hours (matching.is_open), not in SQL.
     annotations: dict[str, Any] = {}
     filters = Q()
     if required:
@@ -423,7 +423,7 @@ def self_referral_sites(program: Program | None = None) -> list[dict]:
     ]
 
 
-def guide_sections(program: Program | None = None) -> list[tuple[str, list[DirectoryEntry]]]:
+def guide_sections() -> list[tuple[str, list[DirectoryEntry]]]:
     """The resource guide: every active service under each guide category it offers (a
     service offering a sub-category, e.g. intensive outpatient, appears under its parent)."""
     entries = directory_search(limit=2000)

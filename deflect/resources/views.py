@@ -70,7 +70,7 @@ def _guide_context(request, lang: str) -> dict:
         "program": program,
         "sections": [
             (code, str(tx.TERMS[code].name), entries)
-            for code, entries in selectors.guide_sections(program)
+            for code, entries in selectors.guide_sections()
         ],
         "sites": selectors.self_referral_sites(program),
         "directory_url": directory_url,
