@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -562,7 +563,19 @@ def _duplicates(dataset: Dataset) -> list[str]:
                 (org_id, r.origin, r.values.get("name", ""))
             )
     names = {_normal(r.values.get("name", "")) for r in dataset.tables["organization"]}
-    for org in Organization.objects.prefetch_related("locations__addresses"):
+    # Only organizations of the directory whose name is one of the file's (case aside) are
+    # read, so the check does not grow with the directory.
+    lowered = sorted(
+        {str(r.values.get("name", "")).strip().lower() for r in dataset.tables["organization"]}
+    )
+    existing = []
+    for start in range(0, len(lowered), 500):
+        existing += list(
+            Organization.objects.annotate(_lower=Lower("name"))
+            .filter(_lower__in=lowered[start : start + 500])
+            .prefetch_related("locations__addresses")
+        )
+    for org in existing:
         if _normal(org.name) not in names:
             continue
         addresses = {
