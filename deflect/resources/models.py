@@ -447,6 +447,15 @@ class ServiceCapacity(BaseModel):
         ]
 
 
+def mou_storage():
+    """Signed MOUs live under ``DEFLECT_DATA_DIR/mous``, never under a public URL: they are
+    served only by the coordinators' download view."""
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.DATA_DIR / "mous", base_url=None)
+
+
 class MouStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     ACTIVE = "active", "Active"
@@ -469,7 +478,7 @@ class Mou(BaseModel):
     warm_handoff = models.BooleanField(
         default=False, help_text="The provider takes warm handoffs from responders."
     )
-    document = models.FileField(upload_to="mous/%Y/", blank=True)
+    document = models.FileField(upload_to="%Y/", storage=mou_storage, blank=True)
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

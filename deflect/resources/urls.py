@@ -11,4 +11,5 @@ urlpatterns = [
     path("capacity/", views.capacity, name="capacity"),
     path("mous/", views.mous, name="mous"),
     path("mous/<int:mou_id>/status/", views.mou_transition, name="mou-transition"),
+    path("mous/<int:mou_id>/document/", views.mou_document, name="mou-document"),
 ]

@@ -350,3 +350,21 @@ def mou_transition(request, mou_id: int):
     else:
         messages.success(request, "MOU status changed.")
     return redirect("resources:mous")
+
+
+@login_required
+@require_GET
+def mou_document(request, mou_id: int):
+    """The signed MOU, for the program's coordinators only (404 for anyone else's)."""
+    from django.http import FileResponse, Http404
+
+    from deflect.access.policy import get_for
+
+    from .models import Mou
+
+    require(request.user, caps.MOU_MANAGE)
+    mou = get_for(request.user, Mou, mou_id)
+    if not mou.document:
+        raise Http404("This MOU has no document.")
+    name = mou.document.name.rsplit("/", 1)[-1]
+    return FileResponse(mou.document.open("rb"), as_attachment=True, filename=name)

@@ -39,12 +39,14 @@ def _capacity_args(w) -> dict:
 
 
 def _own_mou(w) -> dict:
+    from django.core.files.base import ContentFile
+
     from deflect.resources.models import Mou
 
     service = _northside_service(w)
-    mou = Mou.objects.create(
-        program=w.program, organization=service.organization, covers="Warm handoffs."
-    )
+    mou = Mou(program=w.program, organization=service.organization, covers="Warm handoffs.")
+    mou.document.save("signed.pdf", ContentFile(b"%PDF-1.4 signed"), save=False)
+    mou.save()
     return {"mou_id": mou.pk}
 
 
@@ -86,6 +88,12 @@ WEB_ROWS: list[Row] = [
         expect(403, anonymous=302, coordinator=302, other_coordinator=404),
         args=_own_mou,
         body=lambda w: {"status": "terminated"},
+    ),
+    Row(
+        "resources:mou-document",
+        "GET",
+        expect(403, anonymous=302, coordinator=200, other_coordinator=404),
+        args=_own_mou,
     ),
 ]
 

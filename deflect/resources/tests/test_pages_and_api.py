@@ -183,6 +183,25 @@ def test_mous_warn_before_expiry_and_move_through_their_statuses(client, world, 
     assert response.status_code == 302, response.content.decode()[:2000]
     mou = Mou.objects.get(organization=directory["outpatient"].organization)
     assert mou.status == MouStatus.DRAFT and mou.document.name.endswith(".pdf")
+    page = client.get(reverse("resources:mous")).content.decode()
+    download = client.get(reverse("resources:mou-document", args=[mou.pk]))
+    assert reverse("resources:mou-document", args=[mou.pk]) in page
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    from django.conf import settings
+
+    assert (settings.DATA_DIR / "mous" / mou.document.name).is_file()
+    refused = client.post(
+        reverse("resources:mous"),
+        {
+            "program": world.program.pk,
+            "organization": str(directory["harm"].organization_id),
+            "status": "draft",
+            "covers": "Referrals.",
+            "document": SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream"),
+        },
+    )
+    assert refused.status_code == 422
+    assert "Upload a PDF, Word, OpenDocument or image file." in refused.content.decode()
     client.post(reverse("resources:mou-transition", args=[mou.pk]), {"status": "active"})
     mou.refresh_from_db()
     assert mou.status == MouStatus.DRAFT  # no signing date: refused
