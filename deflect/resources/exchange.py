@@ -620,8 +620,8 @@ def _python(kind: str, value: Any) -> Any:
         return Decimal(str(value))
     if kind == "date":
         return dt.date.fromisoformat(str(value))
-    if kind == "time":
-        return dt.time.fromisoformat(str(value))
+    if kind == "time":  # local time of the location: an offset or "Z" is dropped
+        return dt.time.fromisoformat(str(value)).replace(tzinfo=None)
     return value
 
 

@@ -190,7 +190,7 @@ TABLES: dict[str, Table] = {
                 "valid_from": "date",
                 "valid_to": "date",
                 "dtstart": "date",
-                "timezone": "string",
+                "timezone": "number",
                 "until": "date",
                 "wkst": "enum:MO|TU|WE|TH|FR|SA|SU",
                 "freq": "enum:WEEKLY|MONTHLY",

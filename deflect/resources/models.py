@@ -216,7 +216,8 @@ class Phone(BaseModel):
 class Schedule(BaseModel):
     """HSDS ``schedule``: iCal-style opening hours of a service, location or service at a
     location. ``byday`` is a comma-separated list of MO,TU,WE,TH,FR,SA,SU; a schedule with no
-    times opens all day on its days. Times are local to ``timezone`` (default: the server's)."""
+    times opens all day on its days. Times are kept as the location's local time (an offset
+    given on import is dropped); ``timezone`` is the HSDS UTC offset, kept as given."""
 
     id = _hsds_id()
     service = models.ForeignKey(
@@ -235,7 +236,9 @@ class Schedule(BaseModel):
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     dtstart = models.DateField(null=True, blank=True)
-    timezone = models.CharField(max_length=60, blank=True)
+    timezone = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True, help_text="UTC offset in hours."
+    )
     until = models.DateField(null=True, blank=True)
     wkst = models.CharField(max_length=2, blank=True)
     freq = models.CharField(max_length=10, choices=ScheduleFrequency.choices, blank=True)

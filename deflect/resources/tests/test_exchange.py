@@ -102,6 +102,7 @@ def other_system_dataset() -> dict:
                     "byday": "MO,TU,WE,TH,FR",
                     "opens_at": "09:00",
                     "closes_at": "17:00",
+                    "timezone": -5,
                 }
             ],
             "service_areas": [
@@ -216,6 +217,20 @@ def test_the_export_has_the_hsds_shapes(directory):
     assert {"id", "name", "status", "organization", "service_at_locations"} <= set(first)
     assert first["service_at_locations"][0]["location"]["addresses"][0]["country"] == "US"
     assert any(a["taxonomy_term"]["code"] for a in first["attributes"])
+
+
+def test_times_with_an_offset_are_read_as_local_times(tmp_path):
+    data = other_system_dataset()
+    schedule = data["contents"][0]["schedules"][0]
+    schedule["opens_at"], schedule["closes_at"] = "09:00-05:00", "17:00Z"
+    path = tmp_path / "offset.json"
+    path.write_text(json.dumps(data))
+    exchange.import_file(path)
+    from deflect.resources.models import Schedule
+
+    stored = Schedule.objects.get(pk=schedule["id"])
+    assert (stored.opens_at.isoformat(), stored.closes_at.isoformat()) == ("09:00:00", "17:00:00")
+    assert float(stored.timezone) == -5
 
 
 def test_the_validator_finds_what_breaks_the_specification():
