@@ -48,6 +48,7 @@ class Action(models.TextChoices):
     CAPACITY_UPDATE = "resources.capacity_update", "Service capacity updated"
     MOU_CREATE = "resources.mou_create", "MOU recorded"
     MOU_TRANSITION = "resources.mou_transition", "MOU status changed"
+    SELF_REFERRAL_SITE_CREATE = "resources.site_create", "Self-referral site added"
 
 
 class Outcome(models.TextChoices):

@@ -109,3 +109,18 @@ class MouForm(forms.Form):
     covers = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     warm_handoff = forms.BooleanField(required=False, label="Takes warm handoffs")
     document = forms.FileField(required=False)
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(max_length=300, label="Station name")
+    address_1 = forms.CharField(max_length=300, label="Street address")
+    city = forms.CharField(max_length=120)
+    state_province = forms.CharField(max_length=120, label="State")
+    postal_code = forms.CharField(max_length=20, label="ZIP code")
+    phone = forms.CharField(max_length=50, required=False)
+    latitude = forms.FloatField(min_value=-90, max_value=90, required=False)
+    longitude = forms.FloatField(min_value=-180, max_value=180, required=False)
+    hours_description = forms.CharField(
+        max_length=300, required=False, label="When walk-ins are welcome"
+    )
+    what_to_expect = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -20,14 +20,18 @@ from deflect.core.errors import InvalidTransition, ValidationFailed
 from . import matching
 from . import taxonomy as tx
 from .models import (
+    Address,
     Attribute,
     CapacityUnit,
     Language,
+    Location,
     MatchEntry,
     Mou,
     MouStatus,
     Organization,
+    Phone,
     Schedule,
+    SelfReferralSite,
     Service,
     ServiceAtLocation,
     ServiceCapacity,
@@ -443,3 +447,73 @@ def mou_expire_overdue(*, today: dt.date | None = None) -> int:
             )
         count += 1
     return count
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-referral sites
+# ---------------------------------------------------------------------------------------------
+
+
+@atomic_service
+def self_referral_site_create(
+    *,
+    actor: Any,
+    program: Any,
+    name: str,
+    address_1: str,
+    city: str,
+    state_province: str,
+    postal_code: str,
+    phone: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    hours_description: str = "",
+    what_to_expect: str = "",
+    agency: Any = None,
+) -> SelfReferralSite:
+    """A station where people may walk in for help: an HSDS location (with its address and
+    phone) and the program's site record. Coordinators of the program (MOU_MANAGE)."""
+    require(actor, caps.MOU_MANAGE, program)
+    required = {
+        "name": name,
+        "address_1": address_1,
+        "city": city,
+        "state_province": state_province,
+        "postal_code": postal_code,
+    }
+    errors = {key: ["Required."] for key, value in required.items() if not (value or "").strip()}
+    if (latitude is None) != (longitude is None):
+        errors["longitude"] = ["Give both latitude and longitude, or neither."]
+    if agency is not None and not program.agencies.filter(pk=agency.pk).exists():
+        errors["agency"] = ["Choose an agency of this program."]
+    if errors:
+        raise ValidationFailed("The site could not be saved.", fields=errors)
+    location = Location.objects.create(
+        name=name.strip(),
+        latitude=None if latitude is None else round(latitude, 6),
+        longitude=None if longitude is None else round(longitude, 6),
+    )
+    Address.objects.create(
+        location=location,
+        address_1=address_1.strip(),
+        city=city.strip(),
+        state_province=state_province.strip(),
+        postal_code=postal_code.strip(),
+        country="US",
+    )
+    if phone.strip():
+        Phone.objects.create(location=location, number=phone.strip())
+    site = SelfReferralSite.objects.create(
+        program=program,
+        location=location,
+        agency=agency,
+        hours_description=hours_description.strip(),
+        what_to_expect=what_to_expect.strip(),
+    )
+    audit_record(
+        action=Action.SELF_REFERRAL_SITE_CREATE,
+        actor=actor,
+        target=site,
+        extra={"program": program.pk, "name": location.name},
+    )
+    return site

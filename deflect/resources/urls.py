@@ -12,4 +12,5 @@ urlpatterns = [
     path("mous/", views.mous, name="mous"),
     path("mous/<int:mou_id>/status/", views.mou_transition, name="mou-transition"),
     path("mous/<int:mou_id>/document/", views.mou_document, name="mou-document"),
+    path("sites/", views.sites, name="sites"),
 ]

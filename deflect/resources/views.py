@@ -23,7 +23,14 @@ from deflect.programs.models import Program
 
 from . import selectors, services
 from . import taxonomy as tx
-from .forms import CapacityForm, MouForm, NeedsForm, category_choices, feature_choices
+from .forms import (
+    CapacityForm,
+    MouForm,
+    NeedsForm,
+    SiteForm,
+    category_choices,
+    feature_choices,
+)
 from .models import MouStatus, Organization
 
 GUIDE_LANGUAGES = {"en": "English", "es": "Español"}
@@ -368,3 +375,50 @@ def mou_document(request, mou_id: int):
         raise Http404("This MOU has no document.")
     name = mou.document.name.rsplit("/", 1)[-1]
     return FileResponse(mou.document.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sites(request):
+    """The program's self-referral sites (Safe Stations): list and add. Coordinators."""
+    from .models import SelfReferralSite
+
+    require(request.user, caps.MOU_MANAGE)
+    programs = _mou_programs(request.user)
+    form = SiteForm()
+    status = 200
+    if request.method == "POST":
+        form = SiteForm(request.POST)
+        program = next((p for p in programs if str(p.pk) == request.POST.get("program")), None)
+        agency = None
+        if program is None:
+            form.add_error(None, "Choose one of your programs.")
+        elif request.POST.get("agency"):
+            agency = program.agencies.filter(pk=request.POST.get("agency")).first()
+            if agency is None:
+                form.add_error(None, "Choose an agency of this program.")
+        if form.is_valid() and program is not None:
+            try:
+                services.self_referral_site_create(
+                    actor=request.user, program=program, agency=agency, **form.cleaned_data
+                )
+            except DomainError as error:
+                for field, problems in error.fields.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, "Self-referral site added.")
+                return redirect("resources:sites")
+        status = 422
+    site_list = (
+        SelfReferralSite.objects.filter(program__in=programs)
+        .select_related("program", "location", "agency")
+        .prefetch_related("location__addresses")
+        .order_by("program__name", "location__name")
+    )
+    return render(
+        request,
+        "resources/sites.html",
+        {"sites": site_list, "form": form, "programs": programs},
+        status=status,
+    )

@@ -90,6 +90,17 @@ WEB_ROWS: list[Row] = [
         body=lambda w: {"status": "terminated"},
     ),
     Row(
+        "resources:sites",
+        "GET",
+        expect(403, anonymous=302, coordinator=200, other_coordinator=200),
+    ),
+    Row(
+        "resources:sites",
+        "POST",
+        expect(403, anonymous=302, coordinator=422, other_coordinator=422),
+        body=lambda w: {"program": w.program.pk},
+    ),
+    Row(
         "resources:mou-document",
         "GET",
         expect(403, anonymous=302, coordinator=200, other_coordinator=404),

@@ -295,3 +295,30 @@ def test_directory_and_match_queries_do_not_grow_with_the_directory(client, worl
         )
     after = counts()
     assert after == before, (before, after)
+
+
+def test_a_coordinator_adds_a_safe_station_that_the_public_sees(client, world, directory):
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("resources:sites"),
+        {
+            "program": world.program.pk,
+            "agency": world.agencies["police"].pk,
+            "name": "Marlow Fire Station 3",
+            "address_1": "200 W North Ave",
+            "city": "Marlow",
+            "state_province": "MD",
+            "postal_code": "21217",
+            "phone": "(410) 555-0303",
+            "hours_description": "Every day, all hours",
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action=Action.SELF_REFERRAL_SITE_CREATE).exists()
+    missing = client.post(reverse("resources:sites"), {"program": world.program.pk, "name": "X"})
+    assert missing.status_code == 422 and "address_1" in missing.content.decode()
+    client.logout()
+    public = client.get(reverse("resources:directory")).content.decode()
+    assert "Marlow Fire Station 3" in public and "Every day, all hours" in public
+    guide = client.get(reverse("resources:guide"), {"program": world.program.pk})
+    assert "Marlow Fire Station 3" in guide.content.decode()
