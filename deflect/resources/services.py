@@ -4,11 +4,13 @@ MOUs. Every write that a person makes takes ``actor=`` and audits in the same tr
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -277,8 +279,6 @@ def capacity_update(
         else None
     )
     if service is None:
-        from django.http import Http404
-
         raise Http404("No such service.")
     if not capacity_may_update(actor, service):
         raise deny(actor, caps.CAPACITY_UPDATE, service, "not this organization's staff")
@@ -314,8 +314,6 @@ def capacity_update(
 
 
 def _is_uuid(value: Any) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

@@ -280,6 +280,15 @@ def capacity(request):
 # ---------------------------------------------------------------------------------------------
 
 
+def _add_errors(form, error: DomainError) -> None:
+    """A service's field errors onto the form (unknown fields and a bare message: the top)."""
+    for field, problems in error.fields.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+    if not error.fields:
+        form.add_error(None, error.message)
+
+
 def _mou_programs(user) -> list[Program]:
     return [p for p in visible_to(user, Program) if can(user, caps.MOU_MANAGE, p)]
 
@@ -311,11 +320,7 @@ def mous(request):
                     document=d.get("document"),
                 )
             except DomainError as error:
-                for field, problems in error.fields.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
-                if not error.fields:
-                    form.add_error(None, error.message)
+                _add_errors(form, error)
             else:
                 messages.success(request, "MOU saved.")
                 return redirect("resources:mous")
@@ -403,9 +408,7 @@ def sites(request):
                     actor=request.user, program=program, agency=agency, **form.cleaned_data
                 )
             except DomainError as error:
-                for field, problems in error.fields.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                _add_errors(form, error)
             else:
                 messages.success(request, "Self-referral site added.")
                 return redirect("resources:sites")
