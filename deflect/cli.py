@@ -26,7 +26,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
 def usage() -> str:
     lines = ["usage: deflect <command> [options]", "", "commands:"]
     for words, _, text in COMMANDS:
-        lines.append(f"  {' '.join(words):<16}{text}")
+        lines.append(f"  {' '.join(words):<23}{text}")
     lines += [
         "",
         "Run 'deflect <command> --help' for a command's options.",
