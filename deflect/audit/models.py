@@ -64,14 +64,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_username or 'anonymous'}"
 
-    def get_action_display(self) -> str:
-        """The action's label from the registry (the column has no ``choices``, so that new
-        actions need no migration)."""
-        try:
-            return Action(self.action).label
-        except ValueError:
-            return self.action
-
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
             raise AppendOnlyError("Audit events cannot be updated.")
@@ -80,3 +72,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def get_action_display(self) -> str:
+        """The action's label from the registry (the column has no ``choices``, so that new
+        actions need no migration)."""
+        try:
+            return Action(self.action).label
+        except ValueError:
+            return self.action
