@@ -31,6 +31,7 @@ from .forms import (
     category_choices,
     feature_choices,
 )
+from .matching import DEFAULT_MAX_DISTANCE_KM
 from .models import MouStatus, Organization
 
 GUIDE_LANGUAGES = {"en": "English", "es": "Español"}
@@ -199,7 +200,7 @@ def match(request):
     if encounter_id and not params:
         initial, info = _prefill_from_encounter(request, encounter_id)
         data = QueryDict(mutable=True)
-        for key, value in (initial | {"max_distance_km": 80}).items():
+        for key, value in (initial | {"max_distance_km": DEFAULT_MAX_DISTANCE_KM}).items():
             if isinstance(value, list):
                 data.setlist(key, value)
             elif value is True:
