@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .DEFAULT_GOAL := help
-.PHONY: help demo serve install test lint format browser bench audit-verify clean
+.PHONY: help demo serve install test lint format browser bench audit-verify clean pdf-libs
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## Create the virtual environment and install deflect with its test tools
 
 demo: $(STAMP) ## Set up the SQLite database with demo data and run the app on http://127.0.0.1:8000
+	@scripts/ensure-pdf-libs.sh || echo "(without them only the resource guide's PDF is missing)"
 	$(BIN)/deflect demo
 	$(BIN)/deflect serve
 
@@ -30,6 +31,9 @@ serve: $(STAMP) ## Run the app without loading demo data
 browser: ## Make sure Chromium is installed for the browser tests (apt-get when missing)
 	@scripts/ensure-chromium.sh
 
+pdf-libs: ## Make sure the Debian libraries WeasyPrint needs for PDFs are installed
+	@scripts/ensure-pdf-libs.sh
+
 lint: $(STAMP) ## Lint with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --diff deflect config benchmarks
@@ -38,7 +42,7 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format deflect config benchmarks
 
-test: $(STAMP) browser lint ## Install what the tests need, lint, and run every test (DATABASE_URL picks the database)
+test: $(STAMP) browser pdf-libs lint ## Install what the tests need, lint, and run every test (DATABASE_URL picks the database)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) ## Run the benchmarks and write docs/benchmarks.md

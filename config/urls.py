@@ -15,6 +15,7 @@ urlpatterns = [
     path("training/", include("deflect.training.urls")),
     path("community/", include("deflect.community.urls")),
     path("feedback/", include("deflect.feedback.urls")),
+    path("resources/", include("deflect.resources.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/.*$", core_views.api_not_found, name="api-not-found"),
     path("admin/", admin.site.urls),

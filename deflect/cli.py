@@ -21,13 +21,17 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
         "List naloxone expiry and reorder warnings, refreshers due and overdue planning.",
     ),
     (("manage",), "", "Run any Django management command: deflect manage <command> …"),
+    (("resources", "import"), "resources_import", "Import an HSDS 3.0 directory (--dry-run)."),
+    (("resources", "export"), "resources_export", "Export the directory as HSDS 3.0."),
+    (("resources", "template"), "resources_template", "Print the one-sheet CSV template."),
+    (("resources", "expire-mous"), "resources_mou_expire", "Mark MOUs past expiry (daily job)."),
 ]
 
 
 def usage() -> str:
     lines = ["usage: deflect <command> [options]", "", "commands:"]
     for words, _, text in COMMANDS:
-        lines.append(f"  {' '.join(words):<16}{text}")
+        lines.append(f"  {' '.join(words):<23}{text}")
     lines += [
         "",
         "Run 'deflect <command> --help' for a command's options.",

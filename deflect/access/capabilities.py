@@ -32,6 +32,9 @@ NALOXONE_USE = "naloxone.use"
 NALOXONE_MANAGE = "naloxone.manage"
 COMMUNITY_MANAGE = "community.manage"
 FEEDBACK_VIEW = "feedback.view"
+RESOURCE_MATCH = "resource.match"
+CAPACITY_UPDATE = "capacity.update"
+MOU_MANAGE = "mou.manage"
 
 _EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
 
@@ -75,6 +78,12 @@ _OPERATIONS: dict[str, frozenset[str]] = {
 }
 for _role, _granted in _OPERATIONS.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | _granted
+# Resource directory: field and case workers match needs to services; a provider's staff keep
+# their own organization's capacity current; coordinators keep the program's MOUs.
+for _role in (Role.RESPONDER, Role.DISPATCHER, Role.OUTREACH, Role.CASE_MANAGER, Role.COORDINATOR):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {RESOURCE_MATCH}
+CAPABILITIES[Role.PROVIDER] = CAPABILITIES[Role.PROVIDER] | {CAPACITY_UPDATE}
+CAPABILITIES[Role.COORDINATOR] = CAPABILITIES[Role.COORDINATOR] | {MOU_MANAGE}
 
 # Roles whose grants reach every agency rather than their programs' agencies.
 GLOBAL_ROLES = frozenset({Role.ADMIN})

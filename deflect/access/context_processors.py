@@ -17,6 +17,10 @@ NAV_ITEMS = (
     ("Training", "training:home", caps.TRAINING_VIEW),
     ("Education", "community:home", caps.COMMUNITY_MANAGE),
     ("Feedback", "feedback:home", caps.FEEDBACK_VIEW),
+    ("Find a resource", "resources:match", caps.RESOURCE_MATCH),
+    ("Capacity", "resources:capacity", caps.CAPACITY_UPDATE),
+    ("MOUs", "resources:mous", caps.MOU_MANAGE),
+    ("Directory", "resources:directory", caps.HOME_VIEW),
 )
 
 

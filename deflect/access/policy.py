@@ -313,3 +313,12 @@ def get_for(actor: Any, model: type[Model], pk: Any, capability: str | None = No
     if capability and capability != view_capability:
         require(actor, capability, obj)
     return obj
+
+
+def _register_resource_scopes() -> None:
+    from deflect.resources.models import Mou
+
+    MODEL_SCOPES[Mou] = ModelScope(caps.MOU_MANAGE, "program__agencies")
+
+
+_register_resource_scopes()

@@ -53,6 +53,13 @@ class Action(models.TextChoices):
     NALOXONE_MOVEMENT = "naloxone.movement", "Naloxone movement recorded"
     COMMUNITY_EVENT_RECORD = "community.event_record", "Community education event recorded"
     FEEDBACK_VIEW = "feedback.view", "Participant feedback read"
+    RESOURCES_IMPORT = "resources.import", "Resource directory imported"
+    RESOURCES_EXPORT = "resources.export", "Resource directory exported"
+    RESOURCE_MATCH = "resources.match", "Services matched to needs"
+    CAPACITY_UPDATE = "resources.capacity_update", "Service capacity updated"
+    MOU_CREATE = "resources.mou_create", "MOU recorded"
+    MOU_TRANSITION = "resources.mou_transition", "MOU status changed"
+    SELF_REFERRAL_SITE_CREATE = "resources.site_create", "Self-referral site added"
 
 
 class Outcome(models.TextChoices):

@@ -183,6 +183,7 @@ def _register_routers() -> None:
     api.add_router("/planning", "deflect.programs.planning_api.router")
     api.add_router("/naloxone", "deflect.naloxone.api.router")
     api.add_router("/training", "deflect.training.api.router")
+    api.add_router("/resources", "deflect.resources.api.router")
 
 
 _register_routers()

@@ -68,6 +68,7 @@ USERS = [
 def demo_load() -> list[DemoUser]:
     """Create the demo county if it is not there yet; return the demo users."""
     if Program.objects.filter(name=PROGRAM_NAME).exists():
+        _demo_directory()
         return USERS
     agencies: dict[str, Agency] = {}
     for name, short, kind in AGENCIES:
@@ -93,11 +94,22 @@ def demo_load() -> list[DemoUser]:
         )
         membership_create(actor=None, user=user, agency=agencies[demo.agency], role=demo.role)
     audit_record(action=Action.DEMO_LOAD, extra={"program": PROGRAM_NAME})
+    _demo_directory()
     # Running the program: planning, intercept map, training, naloxone, events, feedback.
     from deflect.core.demo_operations import demo_operations_load
 
     demo_operations_load(PROGRAM_NAME)
     return USERS
+
+
+def _demo_directory() -> None:
+    """The demo county's resource directory (idempotent; see deflect/resources/demo.py)."""
+    from deflect.resources.demo import demo_directory_load
+
+    demo_directory_load(
+        Program.objects.filter(name=PROGRAM_NAME).first(),
+        {agency.name: agency for agency in Agency.objects.all()},
+    )
 
 
 def demo_logins_text() -> str:

@@ -150,5 +150,12 @@ def encounter_detail(request, encounter_id: int):
             "details": selectors.encounter_details(encounter),
             "screening": selectors.encounter_screening_view(encounter, request.user),
             "can_record": _is_field_worker(request.user),
+            "can_match": _can_match(request.user),
         },
     )
+
+
+def _can_match(user) -> bool:
+    from deflect.access.policy import can
+
+    return can(user, caps.RESOURCE_MATCH)
