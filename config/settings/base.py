@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "deflect.encounters",
     "deflect.resources",
     "deflect.access",
+    "deflect.referrals",
+    "deflect.cases",
+    "deflect.followups",
+    "deflect.reporting",
 ]
 
 MIDDLEWARE = [

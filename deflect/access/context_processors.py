@@ -13,6 +13,13 @@ NAV_ITEMS = (
     ("Programs", "programs:list", caps.PROGRAM_VIEW),
     ("Staff", "staff-list", caps.STAFF_VIEW),
     ("Audit log", "audit:list", caps.AUDIT_VIEW),
+    ("Referrals", "referrals:list", caps.REFERRAL_VIEW),
+    ("Inbound referrals", "referrals:inbound", caps.REFERRAL_RECEIVE),
+    ("Follow-ups", "followups:queue", caps.FOLLOWUP_VIEW),
+    ("Cases", "cases:list", caps.CASE_VIEW),
+    ("Abeyance", "cases:abeyance-list", caps.ABEYANCE_VIEW),
+    ("Abeyance cases", "cases:prosecutor-list", caps.ABEYANCE_STATUS_VIEW),
+    ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
 )
 
 

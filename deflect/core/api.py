@@ -180,6 +180,9 @@ def _register_routers() -> None:
     api.add_router("/screening", "deflect.screening.api.router")
     api.add_router("/encounters", encounters_router)
     api.add_router("/people", people_router)
+    api.add_router("/referrals", "deflect.referrals.api.router")
+    api.add_router("/followups", "deflect.followups.api.router")
+    api.add_router("/cases", "deflect.cases.api.router")
 
 
 _register_routers()

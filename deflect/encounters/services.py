@@ -279,6 +279,9 @@ def _encounter_insert(
             "person_id": person.pk if person else None,
         },
     )
+    from deflect.followups.services import after_encounter_recorded
+
+    after_encounter_recorded(actor=actor, encounter=encounter)
     return encounter
 
 

@@ -1,0 +1,166 @@
+"""Follow-up pages: the team's queue, one follow-up with its attempt log, the program's policies."""
+
+import json
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import can, get_for
+from deflect.core.errors import DomainError
+from deflect.programs.models import Program
+
+from . import rules, selectors, services
+from .models import AttemptMethod, AttemptResult, FollowUp, TeamRole, Trigger
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_GET
+def queue(request):
+    team_id = _int(request.GET.get("team"))
+    person_id = _int(request.GET.get("person"))
+    if person_id is not None:
+        from deflect.people.models import Person
+
+        get_for(request.user, Person, person_id)
+    q = selectors.followup_queue(actor=request.user, team_id=team_id, person_id=person_id)
+    return render(
+        request,
+        "followups/queue.html",
+        {
+            "queue": q,
+            "teams": selectors.teams_for(actor=request.user),
+            "person_id": person_id,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _detail(request, followup, *, errors=None, values=None, status=200):
+    return render(
+        request,
+        "followups/followup_detail.html",
+        {
+            "followup": followup,
+            "timeliness": selectors.followup_timeliness(followup),
+            "may_work": can(request.user, caps.FOLLOWUP_WORK, followup),
+            "may_refer": can(request.user, caps.REFERRAL_CREATE, followup.person),
+            "methods": AttemptMethod.choices,
+            "results": AttemptResult.choices,
+            "roles": TeamRole.choices,
+            "errors": errors or {},
+            "values": values or {},
+            "client_uuid": uuid.uuid4(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def followup_detail(request, followup_id: int):
+    followup = selectors.followup_get_for(actor=request.user, followup_id=followup_id)
+    return _detail(request, followup)
+
+
+@login_required
+@require_POST
+def attempt_add(request, followup_id: int):
+    followup = get_for(request.user, FollowUp, followup_id, caps.FOLLOWUP_WORK)
+    attempted_at = None
+    raw = request.POST.get("attempted_at", "").strip()
+    if raw:
+        attempted_at = parse_datetime(raw)
+        if attempted_at is not None and timezone.is_naive(attempted_at):
+            attempted_at = timezone.make_aware(attempted_at)
+    try:
+        attempt, _ = services.attempt_record(
+            actor=request.user,
+            followup=followup,
+            method=request.POST.get("method", ""),
+            result=request.POST.get("result", ""),
+            attempted_at=attempted_at,
+            team_composition=request.POST.getlist("team_composition"),
+            note=request.POST.get("note", ""),
+            client_uuid=_uuid(request.POST.get("client_uuid")),
+        )
+    except DomainError as error:
+        followup = selectors.followup_get_for(actor=request.user, followup_id=followup_id)
+        return _detail(
+            request,
+            followup,
+            errors=error.fields or {"__all__": [error.message]},
+            values=request.POST,
+            status=422,
+        )
+    messages.success(request, f"Attempt logged: {attempt.get_result_display().lower()}.")
+    return redirect("followups:detail", followup_id=followup.pk)
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policies(request, program_id: int):
+    program = get_for(request.user, Program, program_id, caps.FOLLOWUP_VIEW)
+    may_edit = can(request.user, caps.FOLLOWUP_CONFIGURE, program)
+    errors, status, submitted = {}, 200, {}
+    if request.method == "POST":
+        if not may_edit:
+            from deflect.access.policy import require
+
+            require(request.user, caps.FOLLOWUP_CONFIGURE, program)
+        trigger = request.POST.get("trigger", "")
+        raw = request.POST.get("steps", "")
+        submitted = {"trigger": trigger, "steps": raw, "time_zone": request.POST.get("time_zone")}
+        try:
+            steps = json.loads(raw)
+        except ValueError:
+            errors, status = {"steps": ["Steps must be a JSON list."]}, 422
+        else:
+            try:
+                services.policy_update(
+                    actor=request.user,
+                    program=program,
+                    trigger=trigger,
+                    steps=steps,
+                    time_zone=request.POST.get("time_zone", ""),
+                )
+            except DomainError as error:
+                errors, status = error.fields or {"__all__": [error.message]}, 422
+            else:
+                messages.success(request, "Follow-up schedule saved.")
+                return redirect("followups:policies", program_id=program.pk)
+    rows = selectors.policies_for(actor=request.user, program=program)
+    for row in rows:
+        row["json"] = json.dumps(rules.steps_as_dicts(row["steps"]), indent=1)
+    return render(
+        request,
+        "followups/policies.html",
+        {
+            "program": program,
+            "rows": rows,
+            "may_edit": may_edit,
+            "errors": errors,
+            "submitted": submitted,
+            "triggers": Trigger.choices,
+        },
+        status=status,
+    )

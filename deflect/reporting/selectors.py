@@ -1,0 +1,141 @@
+"""The program dashboard's numbers, computed in SQL over the rows the access policy lets the
+actor see. Never writes domain tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import require, visible_to
+from deflect.accounts.models import User
+from deflect.cases.models import AbeyanceCase
+from deflect.encounters.models import Encounter
+from deflect.followups.models import FollowUp, FollowUpStatus, Trigger
+from deflect.referrals.models import Referral, ReferralStatus
+
+ACCEPTED_OR_LATER = [
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
+    ReferralStatus.ON_HOLD,
+    ReferralStatus.COMPLETED,
+]
+
+
+@dataclass
+class Dashboard:
+    since: dt.datetime
+    weeks: list[dt.date] = field(default_factory=list)
+    by_pathway: dict[str, dict[dt.date, int]] = field(default_factory=dict)
+    funnel: list[tuple[str, int]] = field(default_factory=list)
+    hours_to_intake: dict[str, float | None] = field(default_factory=dict)
+    overdose_72h: dict[str, int | float | None] = field(default_factory=dict)
+    overdue_followups: int = 0
+    abeyance: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _percentile_hours(qs, fraction: float, count: int) -> float | None:
+    """The ``fraction`` percentile (nearest rank) of the ordered durations, picked in SQL."""
+    if not count:
+        return None
+    index = max(0, min(count - 1, int(round(fraction * count + 0.5)) - 1))
+    value = qs.order_by("duration").values_list("duration", flat=True)[index]
+    return round(value.total_seconds() / 3600, 1)
+
+
+def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None) -> Dashboard:
+    require(actor, caps.DASHBOARD_VIEW)
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=days)
+    board = Dashboard(since=since)
+    encounters = visible_to(actor, Encounter).filter(occurred_at__gte=since)
+    rows = (
+        encounters.annotate(week=TruncWeek("occurred_at"))
+        .values("week", "pathway")
+        .annotate(n=Count("id"))
+        .order_by("week")
+    )
+    weeks: set[dt.date] = set()
+    for row in rows:
+        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
+        weeks.add(week)
+        board.by_pathway.setdefault(row["pathway"], {})[week] = row["n"]
+    board.weeks = sorted(weeks)
+
+    referrals = (
+        visible_to(actor, Referral)
+        .filter(created_at__gte=since)
+        .exclude(status=ReferralStatus.DRAFT)
+    )
+    funnel = referrals.aggregate(
+        referred=Count("person", distinct=True),
+        accepted=Count(
+            "person",
+            distinct=True,
+            filter=Q(status__in=ACCEPTED_OR_LATER)
+            | Q(status=ReferralStatus.FAILED, responded_at__isnull=False, intake_at__isnull=False),
+        ),
+        engaged=Count("person", distinct=True, filter=Q(intake_at__isnull=False)),
+    )
+    board.funnel = [
+        ("Encounters", encounters.count()),
+        ("People referred", funnel["referred"]),
+        ("Accepted", funnel["accepted"]),
+        ("Engaged (intake)", funnel["engaged"]),
+    ]
+    timed = referrals.filter(intake_at__isnull=False, encounter__isnull=False).annotate(
+        duration=ExpressionWrapper(
+            F("intake_at") - F("encounter__occurred_at"), output_field=DurationField()
+        )
+    )
+    count = timed.count()
+    board.hours_to_intake = {
+        "count": count,
+        "median": _percentile_hours(timed, 0.5, count),
+        "p90": _percentile_hours(timed, 0.9, count),
+    }
+    followups = visible_to(actor, FollowUp)
+    window = followups.filter(
+        trigger=Trigger.NONFATAL_OVERDOSE, contact_required=True, anchor_at__gte=since
+    )
+    od = window.aggregate(
+        total=Count("id", filter=Q(due_at__lt=now) | Q(status=FollowUpStatus.CONTACTED)),
+        met=Count("id", filter=Q(status=FollowUpStatus.CONTACTED, closed_at__lte=F("due_at"))),
+    )
+    od["share"] = round(100 * od["met"] / od["total"], 1) if od["total"] else None
+    board.overdose_72h = od
+    board.overdue_followups = followups.filter(status=FollowUpStatus.OPEN, due_at__lt=now).count()
+    outcomes = (
+        visible_to(actor, AbeyanceCase).values("disposition").annotate(n=Count("id")).order_by()
+    )
+    labels = {
+        "": "Open",
+        "charges_dropped": "Charges dropped",
+        "referred_for_prosecution": "Referred for prosecution",
+    }
+    board.abeyance = [(labels.get(r["disposition"], r["disposition"]), r["n"]) for r in outcomes]
+    return board
+
+
+def dashboard_rows(board: Dashboard) -> list[tuple[str, str, str]]:
+    """The dashboard as (measure, group, value) rows, for CSV."""
+    rows: list[tuple[str, str, str]] = []
+    for pathway, weeks in sorted(board.by_pathway.items()):
+        for week in board.weeks:
+            rows.append(
+                ("encounters_by_pathway", f"{pathway} {week.isoformat()}", str(weeks.get(week, 0)))
+            )
+    rows += [("referral_funnel", label, str(n)) for label, n in board.funnel]
+    for key in ("count", "median", "p90"):
+        value = board.hours_to_intake.get(key)
+        rows.append(("hours_encounter_to_intake", key, "" if value is None else str(value)))
+    for key in ("total", "met", "share"):
+        value = board.overdose_72h.get(key)
+        rows.append(("nonfatal_overdose_contact_72h", key, "" if value is None else str(value)))
+    rows.append(("overdue_followups", "all", str(board.overdue_followups)))
+    rows += [("abeyance_outcomes", label, str(n)) for label, n in board.abeyance]
+    return rows
