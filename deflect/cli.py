@@ -15,6 +15,7 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("audit", "verify"), "audit_verify", "Verify the audit log hash chain."),
     (("check",), "check", "Check the configuration (add --deploy for production checks)."),
     (("collectstatic",), "collectstatic", "Gather static files for a production server."),
+    (("jobs", "run"), "jobs_run", "Send due reminders (cron-safe: nothing is sent twice)."),
     (("manage",), "", "Run any Django management command: deflect manage <command> …"),
 ]
 

@@ -84,7 +84,8 @@ def step_window(anchor: dt.datetime, step: Step, tz: ZoneInfo, index: int = 0) -
     if anchor.tzinfo is None:
         raise ValueError("The anchor time needs a time zone.")
     if step.unit == "hours":
-        opens = anchor + dt.timedelta(hours=step.offset)
+        # Arithmetic in UTC: adding to a local time would add wall-clock hours.
+        opens = anchor.astimezone(dt.UTC) + dt.timedelta(hours=step.offset)
         due = opens + dt.timedelta(hours=step.window)
     elif step.unit == "days":
         local_day = anchor.astimezone(tz).date()
@@ -92,7 +93,7 @@ def step_window(anchor: dt.datetime, step: Step, tz: ZoneInfo, index: int = 0) -
         opens = _local_midnight(open_day, tz)
         due = _local_midnight(open_day + dt.timedelta(days=max(step.window, 1)), tz)
         due -= dt.timedelta(microseconds=1)
-        opens = max(opens, anchor)
+        opens = max(opens, anchor.astimezone(dt.UTC))
     else:
         raise ValueError(f"Unknown unit {step.unit!r}.")
     return Window(
