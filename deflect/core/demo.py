@@ -92,6 +92,9 @@ def demo_load() -> list[DemoUser]:
             is_superuser=demo.superuser,
         )
         membership_create(actor=None, user=user, agency=agencies[demo.agency], role=demo.role)
+    from deflect.followups.demo import followups_demo_load
+
+    followups_demo_load(program_name=PROGRAM_NAME)
     audit_record(action=Action.DEMO_LOAD, extra={"program": PROGRAM_NAME})
     return USERS
 

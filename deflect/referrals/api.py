@@ -103,8 +103,8 @@ class DisclosureOut(Schema):
     referral_id: int | None
 
 
-def _out(r: Referral, actor) -> dict:
-    view = selectors.referral_view(r, actor)
+def _out(r: Referral, actor, *, with_notes: bool = True, cache: dict | None = None) -> dict:
+    view = selectors.referral_view(r, actor, with_notes=with_notes, cache=cache)
     return {
         "id": r.pk,
         "client_uuid": r.client_uuid,
@@ -151,12 +151,11 @@ def _inbound(r) -> dict:
 
 @router.get("", response={200: list[ReferralOut], **COMMON_ERRORS}, summary="Referrals I may see")
 def referral_list(request, status: str = "", flagged: bool = False, limit: int = 100):
-    return [
-        _out(r, request.auth)
-        for r in selectors.referral_list_for(
-            actor=request.auth, status=status, flagged=flagged, limit=limit
-        ).prefetch_related("events")
-    ]
+    cache: dict = {}
+    referrals = selectors.referral_list_for(
+        actor=request.auth, status=status, flagged=flagged, limit=limit
+    ).prefetch_related("events")
+    return [_out(r, request.auth, with_notes=False, cache=cache) for r in referrals]
 
 
 @router.post(

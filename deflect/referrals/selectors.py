@@ -70,7 +70,7 @@ def referral_list_for(
 ) -> QuerySet[Referral]:
     require(actor, caps.REFERRAL_VIEW)
     qs = visible_to(actor, Referral).select_related(
-        "person", "service__organization", "recipient_agency", "requested_by"
+        "person", "service__organization", "recipient_agency", "requested_by", "encounter"
     )
     if status:
         qs = qs.filter(status=status)
@@ -148,10 +148,21 @@ def hours_between(start: dt.datetime | None, end: dt.datetime | None) -> float |
     return round((end - start).total_seconds() / 3600, 1)
 
 
-def referral_view(referral: Referral, actor: User) -> dict[str, Any]:
-    """The requester-side view of one referral for ``actor``, Part 2 data withheld as needed."""
-    clinical = can(actor, caps.CLINICAL_VIEW, referral.person)
-    notes = clinical and clinical_allowed(actor, referral.person, referral.recipient_agency_id)
+def referral_view(
+    referral: Referral, actor: User, *, with_notes: bool = True, cache: dict | None = None
+) -> dict[str, Any]:
+    """The requester-side view of one referral for ``actor``, Part 2 data withheld as needed.
+    Lists pass ``with_notes=False`` and one ``cache`` (the clinical decision per program)."""
+    cache = {} if cache is None else cache
+    key = ("clinical", referral.program_id)
+    if key not in cache:
+        cache[key] = can(actor, caps.CLINICAL_VIEW, referral.person)
+    clinical = cache[key]
+    notes = (
+        with_notes
+        and clinical
+        and clinical_allowed(actor, referral.person, referral.recipient_agency_id)
+    )
     status = referral.status
     label = referral.get_status_display()
     withheld = not clinical and status in CLINICAL_STATUSES

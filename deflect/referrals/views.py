@@ -132,7 +132,13 @@ def referral_detail(request, referral_id: int):
     return render(
         request,
         "referrals/referral_detail.html",
-        {"referral": referral, "view": view, "moves": moves, "may_request": may_request},
+        {
+            "referral": referral,
+            "view": view,
+            "moves": moves,
+            "may_request": may_request,
+            "may_enroll": can(request.user, caps.CASE_MANAGE, referral),
+        },
     )
 
 

@@ -62,7 +62,9 @@ def test_a_responder_refers_the_provider_takes_the_person_in_and_the_case_manage
     expect(manager.locator("main")).to_contain_text("First dose given")
 
     officer.reload()
-    expect(officer.get_by_test_id("referral-status")).to_contain_text("treatment details are confidential")
+    expect(officer.get_by_test_id("referral-status")).to_contain_text(
+        "treatment details are confidential"
+    )
     expect(officer.locator("main")).not_to_contain_text("First dose given")
     assert not problems, problems
 
@@ -96,7 +98,10 @@ def test_outreach_works_the_overdue_queue_and_logs_attempts(world, open_page, pr
     expect(page.get_by_test_id("timeliness")).to_have_text("Done after the window")
     expect(page.get_by_role("link", name="Refer Jamie Rivera now")).to_be_visible()
     assert FollowUpAttempt.objects.filter(followup=first).count() == 2
-    assert sorted(FollowUpAttempt.objects.get(result="not_found").team_composition) == ["officer", "peer"]
+    assert sorted(FollowUpAttempt.objects.get(result="not_found").team_composition) == [
+        "officer",
+        "peer",
+    ]
     page.goto("/followups/")
     expect(page.get_by_test_id("overdue-count")).to_have_text("0")
     assert not problems, problems
@@ -123,7 +128,9 @@ def test_the_prosecutor_sees_conditions_met_and_records_the_disposition(world, o
     expect(row.get_by_test_id("compliance")).to_have_text("Conditions met")
     row.get_by_label("Disposition").select_option("charges_dropped")
     row.get_by_role("button", name="Record").click()
-    expect(prosecutor.locator(f'tr[data-abeyance-id="{abeyance.pk}"]')).to_contain_text("Charges dropped")
+    expect(prosecutor.locator(f'tr[data-abeyance-id="{abeyance.pk}"]')).to_contain_text(
+        "Charges dropped"
+    )
     abeyance.refresh_from_db()
     assert abeyance.disposition == "charges_dropped"
     assert not problems, problems
