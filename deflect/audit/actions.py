@@ -62,6 +62,7 @@ class Action(models.TextChoices):
     FOLLOWUP_ATTEMPT = "followup.attempt", "Follow-up attempt logged"
     FOLLOWUP_POLICY_UPDATE = "followup.policy_update", "Follow-up policy changed"
     FOLLOWUP_READ = "followup.read", "Follow-up read"
+    FOLLOWUP_TEAM_UPDATE = "followup.team_update", "Outreach team changed"
     JOBS_RUN = "system.jobs_run", "Scheduled jobs run"
 
 

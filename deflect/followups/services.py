@@ -306,6 +306,53 @@ def policy_update(
     return policy
 
 
+@atomic_service
+def team_save(
+    *, actor: User, program: Program, name: str, member_ids: list[int], team_id: int | None = None
+) -> OutreachTeam:
+    """The coordinator creates or changes an outreach team: its name and its members (staff of
+    the program's agencies)."""
+    require(actor, caps.FOLLOWUP_CONFIGURE, program)
+    from deflect.programs.models import ProgramAgency
+
+    name = (name or "").strip()
+    problems: dict[str, list[str]] = {}
+    if not name or len(name) > 120:
+        problems["name"] = ["Name the team (up to 120 characters)."]
+    staff = User.objects.filter(
+        pk__in=member_ids,
+        is_active=True,
+        memberships__is_active=True,
+        memberships__agency__in=ProgramAgency.objects.filter(program=program).values("agency_id"),
+    ).distinct()
+    unknown = sorted(set(member_ids) - set(staff.values_list("pk", flat=True)))
+    if unknown:
+        problems["member_ids"] = [f"Not staff of this program: {unknown}"]
+    team = None
+    if team_id is not None:
+        team = OutreachTeam.objects.filter(pk=team_id, program=program).first()
+        if team is None:
+            problems["team_id"] = ["Not a team of this program."]
+    clash = OutreachTeam.objects.filter(program=program, name=name).exclude(pk=team_id or 0)
+    if name and clash.exists():
+        problems["name"] = ["Another team has that name."]
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", fields=problems)
+    if team is None:
+        team = OutreachTeam.objects.create(program=program, name=name)
+    else:
+        team.name = name
+        team.save(update_fields=["name", "updated_at"])
+    team.members.set(staff)
+    audit_record(
+        action=Action.FOLLOWUP_TEAM_UPDATE,
+        actor=actor,
+        target=team,
+        extra={"members": sorted(member_ids)},
+    )
+    return team
+
+
 def team_ensure(*, program: Program, name: str, members: list[Any] = ()) -> OutreachTeam:
     team, _ = OutreachTeam.objects.get_or_create(program=program, name=name)
     if members:

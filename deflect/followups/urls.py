@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:followup_id>/", views.followup_detail, name="detail"),
     path("<int:followup_id>/attempts/", views.attempt_add, name="attempt-add"),
     path("programs/<int:program_id>/policies/", views.policies, name="policies"),
+    path("programs/<int:program_id>/teams/", views.teams, name="teams"),
 ]

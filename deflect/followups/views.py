@@ -164,3 +164,53 @@ def policies(request, program_id: int):
         },
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teams(request, program_id: int):
+    """The coordinator's outreach teams: names and members."""
+    program = get_for(request.user, Program, program_id, caps.FOLLOWUP_VIEW)
+    may_edit = can(request.user, caps.FOLLOWUP_CONFIGURE, program)
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            services.team_save(
+                actor=request.user,
+                program=program,
+                name=request.POST.get("name", ""),
+                member_ids=[i for i in map(_int, request.POST.getlist("member_ids")) if i],
+                team_id=_int(request.POST.get("team_id")),
+            )
+        except DomainError as error:
+            errors, status = error.fields or {"__all__": [error.message]}, 422
+        else:
+            messages.success(request, "Team saved.")
+            return redirect("followups:teams", program_id=program.pk)
+    from deflect.accounts.models import User
+    from deflect.programs.models import ProgramAgency
+
+    staff = (
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__agency__in=ProgramAgency.objects.filter(program=program).values(
+                "agency_id"
+            ),
+        )
+        .distinct()
+        .order_by("username")
+    )
+    team_rows = selectors.teams_for(actor=request.user).filter(program=program)
+    return render(
+        request,
+        "followups/teams.html",
+        {
+            "program": program,
+            "teams": team_rows.prefetch_related("members"),
+            "staff": staff if may_edit else [],
+            "may_edit": may_edit,
+            "errors": errors,
+        },
+        status=status,
+    )

@@ -55,6 +55,22 @@ WEB_ROWS = [
     ),
 ]
 
+WEB_ROWS += [
+    Row(
+        "followups:teams",
+        "GET",
+        expect(403, anonymous=302, nobody=404, **_SEE, other_coordinator=404),
+        args=own_program,
+    ),
+    Row(
+        "followups:teams",
+        "POST",
+        expect(403, anonymous=302, nobody=404, coordinator=302, other_coordinator=404),
+        args=own_program,
+        body=lambda w: {"name": "QRT East", "member_ids": [str(w.outreach.pk)]},
+    ),
+]
+
 API_ROWS = [
     Row(
         "/api/v1/followups/queue",

@@ -171,3 +171,17 @@ def test_jobs_run_warns_of_abeyance_deadlines_within_a_week(world, settings):
     assert jobs.jobs_run().abeyance_deadlines == 1
     assert jobs.jobs_run().abeyance_deadlines == 0
     assert [m.to for m in mail.outbox] == [["cm@example.org"]]
+
+
+def test_the_coordinator_makes_a_team_of_program_staff_only(world):
+    team = services.team_save(actor=world.coordinator, program=world.program, name="QRT",
+                              member_ids=[world.outreach.pk, world.officer.pk])
+    assert set(team.members.all()) == {world.outreach, world.officer}
+    with pytest.raises(ValidationFailed) as err:
+        services.team_save(actor=world.coordinator, program=world.program, name="QRT",
+                           member_ids=[world.other_officer.pk])
+    assert set(err.value.fields) == {"name", "member_ids"}
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.team_save(actor=world.outreach, program=world.program, name="Mine", member_ids=[])
