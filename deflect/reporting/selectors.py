@@ -4,6 +4,7 @@ actor see. Never writes domain tables."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
@@ -42,7 +43,7 @@ def _percentile_hours(qs, fraction: float, count: int) -> float | None:
     """The ``fraction`` percentile (nearest rank) of the ordered durations, picked in SQL."""
     if not count:
         return None
-    index = max(0, min(count - 1, int(round(fraction * count + 0.5)) - 1))
+    index = max(0, min(count - 1, math.ceil(fraction * count) - 1))
     value = qs.order_by("duration").values_list("duration", flat=True)[index]
     return round(value.total_seconds() / 3600, 1)
 

@@ -174,12 +174,20 @@ def test_jobs_run_warns_of_abeyance_deadlines_within_a_week(world, settings):
 
 
 def test_the_coordinator_makes_a_team_of_program_staff_only(world):
-    team = services.team_save(actor=world.coordinator, program=world.program, name="QRT",
-                              member_ids=[world.outreach.pk, world.officer.pk])
+    team = services.team_save(
+        actor=world.coordinator,
+        program=world.program,
+        name="QRT",
+        member_ids=[world.outreach.pk, world.officer.pk],
+    )
     assert set(team.members.all()) == {world.outreach, world.officer}
     with pytest.raises(ValidationFailed) as err:
-        services.team_save(actor=world.coordinator, program=world.program, name="QRT",
-                           member_ids=[world.other_officer.pk])
+        services.team_save(
+            actor=world.coordinator,
+            program=world.program,
+            name="QRT",
+            member_ids=[world.other_officer.pk],
+        )
     assert set(err.value.fields) == {"name", "member_ids"}
     from django.core.exceptions import PermissionDenied
 
