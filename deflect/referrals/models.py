@@ -172,3 +172,22 @@ class Disclosure(BaseModel):
     class Meta:
         ordering = ["-disclosed_at", "-id"]
         indexes = [models.Index(fields=["person", "disclosed_at"], name="disclosure_person_idx")]
+
+
+class ReferralSettings(BaseModel):
+    """A program's referral settings, set by its coordinator."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="referral_settings"
+    )
+    response_minutes = models.PositiveIntegerField(
+        default=120, help_text="How long a provider has to answer before the requester is told."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(response_minutes__gte=5, response_minutes__lte=20160),
+                name="referral_settings_response_range",
+            )
+        ]

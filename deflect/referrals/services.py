@@ -34,6 +34,7 @@ from .models import (
     InboundReferral,
     Referral,
     ReferralEvent,
+    ReferralSettings,
     ReferralStatus,
     Transport,
 )
@@ -135,7 +136,11 @@ def referral_create(
         problems["handoff"] = ["Choose how the person was handed over."]
     if transport not in Transport.values:
         problems["transport"] = ["Choose who transported the person."]
-    minutes = 120 if response_due_minutes is None else response_due_minutes
+    minutes = (
+        response_minutes_for(person.program)
+        if response_due_minutes is None
+        else response_due_minutes
+    )
     if not 5 <= minutes <= MAX_RESPONSE_MINUTES:
         problems["response_due_minutes"] = ["Between 5 minutes and 14 days."]
     now = timezone.now()
@@ -193,6 +198,36 @@ def referral_create(
     if send:
         referral = referral_transition(actor=actor, referral=referral, to=ReferralStatus.REQUESTED)
     return ReferralResult(referral, created=True)
+
+
+def response_minutes_for(program: Program) -> int:
+    """The program's default time for a provider to answer (120 minutes unless set)."""
+    setting = ReferralSettings.objects.filter(program=program).first()
+    return setting.response_minutes if setting else 120
+
+
+@atomic_service
+def referral_settings_update(*, actor: User, program: Program, response_minutes: Any):
+    require(actor, caps.FOLLOWUP_CONFIGURE, program)
+    try:
+        minutes = int(response_minutes)
+    except (TypeError, ValueError):
+        minutes = -1
+    if not 5 <= minutes <= MAX_RESPONSE_MINUTES:
+        raise ValidationFailed(
+            "Some fields are missing or invalid.",
+            fields={"response_minutes": ["Between 5 minutes and 14 days (20160 minutes)."]},
+        )
+    setting, _ = ReferralSettings.objects.update_or_create(
+        program=program, defaults={"response_minutes": minutes}
+    )
+    audit_record(
+        action=Action.PROGRAM_UPDATE,
+        actor=actor,
+        target=program,
+        extra={"referral_response_minutes": minutes},
+    )
+    return setting
 
 
 def _uuid_or_none(value: Any) -> uuid.UUID | None:

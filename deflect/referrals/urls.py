@@ -13,4 +13,5 @@ urlpatterns = [
     path("inbound/<int:referral_id>/status/", views.inbound_status, name="inbound-status"),
     path("inbound/capacity/", views.inbound_capacity, name="inbound-capacity"),
     path("people/<int:person_id>/disclosures/", views.disclosures, name="disclosures"),
+    path("programs/<int:program_id>/settings/", views.program_settings, name="program-settings"),
 ]

@@ -84,7 +84,7 @@ def referral_new(request):
                 "encounter_id": encounter.pk if encounter else None,
                 "case_id": source.get("case") or None,
                 "client_uuid": uuid.uuid4(),
-                "response_due_minutes": 120,
+                "response_due_minutes": services.response_minutes_for(person.program),
             },
         )
         status = 200
@@ -229,3 +229,36 @@ def inbound_capacity(request):
 def disclosures(request, person_id: int):
     person, rows = selectors.disclosure_accounting(actor=request.user, person_id=person_id)
     return render(request, "referrals/disclosures.html", {"person": person, "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_settings(request, program_id: int):
+    """The coordinator sets how long providers have to answer a referral."""
+    from deflect.programs.models import Program
+
+    program = get_for(request.user, Program, program_id, caps.FOLLOWUP_CONFIGURE)
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            services.referral_settings_update(
+                actor=request.user,
+                program=program,
+                response_minutes=request.POST.get("response_minutes"),
+            )
+        except DomainError as error:
+            errors, status = error.fields, 422
+        else:
+            messages.success(request, "Referral settings saved.")
+            return redirect("referrals:program-settings", program_id=program.pk)
+    return render(
+        request,
+        "referrals/program_settings.html",
+        {
+            "program": program,
+            "minutes": request.POST.get("response_minutes")
+            or services.response_minutes_for(program),
+            "errors": errors,
+        },
+        status=status,
+    )

@@ -7,7 +7,7 @@ inbound referral does not exist (404)."""
 
 import uuid
 
-from deflect.access.tests.matrix import Row, expect
+from deflect.access.tests.matrix import Row, expect, own_program
 
 
 def _referral(w) -> dict:
@@ -87,6 +87,19 @@ WEB_ROWS = [
         body=lambda w: {"status": "accepted"},
     ),
     Row("referrals:disclosures", "GET", expect(404, anonymous=302, **_VIEWERS), args=_person),
+    Row(
+        "referrals:program-settings",
+        "GET",
+        expect(403, anonymous=302, nobody=404, admin=403, coordinator=200, other_coordinator=404),
+        args=own_program,
+    ),
+    Row(
+        "referrals:program-settings",
+        "POST",
+        expect(403, anonymous=302, nobody=404, admin=403, coordinator=302, other_coordinator=404),
+        args=own_program,
+        body=lambda w: {"response_minutes": "90"},
+    ),
 ]
 
 _API_VIEWERS = dict(officer=200, outreach=200, case_manager=200, coordinator=200)

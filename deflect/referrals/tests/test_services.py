@@ -239,3 +239,19 @@ def test_the_accounting_of_disclosures_lists_each_disclosure(world):
     )
     assert [d.referral_id for d in rows] == [referral.pk]
     assert AuditEvent.objects.filter(action=Action.DISCLOSURE_ACCOUNTING).count() == 1
+
+
+def test_the_program_sets_how_long_providers_have_to_answer(world):
+    services.referral_settings_update(
+        actor=world.coordinator, program=world.program, response_minutes="45"
+    )
+    referral = send_referral(world)
+    assert referral.response_due_minutes == 45
+    with pytest.raises(ValidationFailed):
+        services.referral_settings_update(
+            actor=world.coordinator, program=world.program, response_minutes="2"
+        )
+    with pytest.raises(PermissionDenied):
+        services.referral_settings_update(
+            actor=world.officer, program=world.program, response_minutes="60"
+        )
