@@ -21,6 +21,8 @@ import uuid
 
 from benchmarks.suites import _django as bench
 
+# The data spans two years of program history; the dashboard shows the last 12 weeks.
+HISTORY_HOURS = 2 * 365 * 24
 TARGETS = {"queue_p95_ms": 200, "jobs_s": 60, "jobs_mib": 500, "dashboard_p95_ms": 1000}
 
 
@@ -81,7 +83,7 @@ def load(followups: int, referrals: int, people: int, teams: int):
                 program=program,
                 agency=police,
                 pathway=rng.choice(pathways),
-                occurred_at=now - dt.timedelta(hours=rng.randint(1, 2000)),
+                occurred_at=now - dt.timedelta(hours=rng.randint(1, HISTORY_HOURS)),
                 person_id=person_ids[i % people],
                 outcome="referred",
                 recorded_by=users["officer"],
@@ -126,7 +128,7 @@ def load(followups: int, referrals: int, people: int, teams: int):
     Referral.objects.bulk_create(batch)
     batch = []
     for i in range(followups):
-        anchor = now - dt.timedelta(hours=rng.randint(0, 24 * 120))
+        anchor = now - dt.timedelta(hours=rng.randint(0, HISTORY_HOURS))
         opens = anchor + dt.timedelta(hours=rng.choice([0, 0, 24 * 7, 24 * 30, 24 * 90]))
         due = opens + dt.timedelta(hours=rng.choice([24, 72, 48]))
         closed = rng.random() < 0.7 and due < now
@@ -183,7 +185,12 @@ def main() -> int:
     coordinator.force_login(users["coordinator"])
     assert coordinator.get("/reports/dashboard/").status_code == 200
     dashboard = bench.timed(lambda: coordinator.get("/reports/dashboard/"), repeat=10, warmup=1)
-    env = dict(os.environ)
+    from deflect.reporting.selectors import dashboard_for
+
+    all_history = bench.timed(
+        lambda: dashboard_for(actor=users["coordinator"], days=3 * 365), repeat=3, warmup=1
+    )
+    env = dict(os.environ, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "django", "jobs_run"], env=env, check=True, capture_output=True
@@ -216,9 +223,14 @@ def main() -> int:
         ("`deflect jobs run` peak memory (its own process)", f"{jobs_mib:.0f} MiB", "500 MiB"),
         ("`deflect jobs run` again (nothing new to send)", f"{jobs_again_s:.1f} s", "—"),
         (
-            "Coordinator dashboard p95 (in-process Client)",
+            "Coordinator dashboard p95 (in-process Client; last 12 weeks)",
             f"{results['dashboard_p95_ms']:.0f} ms",
             "1000 ms",
+        ),
+        (
+            "Dashboard numbers over the whole history (selector, p95 of 3)",
+            f"{bench.p95(all_history):.0f} ms",
+            "—",
         ),
     ]
     table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
@@ -226,11 +238,14 @@ def main() -> int:
 ## Follow-up, referrals and dashboard at scale (`benchmarks/suites/followups.py`)
 
 {followups:,} follow-ups (50 outreach teams, about 30% still open), {referrals:,} referrals and as
-many encounters, {people:,} people, on {bench.database_label()}; loaded with `bulk_create` in
-{load_s:.0f} s. Pages are timed in-process through Django's test `Client` (middleware, session,
-templates; no network). `deflect jobs run` runs as a separate process; its first run claims and
-notifies every overdue and coming-due follow-up (one notice per team and channel), the second
-finds nothing new. Figures were taken while other engineers' test and benchmark runs shared the
+many encounters, {people:,} people, spread over two years of program history, on
+{bench.database_label()}; loaded with `bulk_create` in {load_s:.0f} s. The dashboard shows the
+last 12 weeks (about a ninth of the rows, found through the time indexes); the whole-history
+figure shows what the same queries cost over every row. Pages are timed in-process through
+Django's test `Client` (middleware, session, templates; no network). `deflect jobs run` runs as
+a separate process; its first run claims and notifies every overdue and coming-due follow-up and
+every unanswered referral (one notice per team or requester and channel), the second finds
+nothing new. Figures were taken while other engineers' test and benchmark runs shared the
 machine's 2 cores, so they are pessimistic.
 
 | measure | result | target |

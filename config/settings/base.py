@@ -240,3 +240,16 @@ DEFLECT_API_TOKEN_TTL_DAYS = int(os.environ.get("DEFLECT_API_TOKEN_TTL_DAYS", "9
 # Lockout is per account (CJIS: the account locks). Locking by IP would lock out a whole
 # station behind one NAT address; see docs/decisions/0002-lockout-per-account.md.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Reminders (`deflect jobs run`): email through Django's email backend, SMS through a channel
+# class (the default writes to an outbox table; a gateway is a class implementing SmsChannel).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "deflect@localhost")
+DEFLECT_SMS_CHANNEL = os.environ.get(
+    "DEFLECT_SMS_CHANNEL", "deflect.followups.channels.OutboxSmsChannel"
+)

@@ -30,6 +30,7 @@ log = logging.getLogger("deflect.jobs")
 COMING_DUE = dt.timedelta(hours=4)
 ABEYANCE_NOTICE_DAYS = 7
 SEND_BATCH = 500
+CLAIM_CHUNK = 20_000
 
 
 @dataclass
@@ -85,8 +86,15 @@ def _followup_notices(now: dt.datetime, kind: str, report: JobReport) -> None:
         claim = open_.filter(due_at__lt=now)
     else:
         claim = open_.filter(due_at__gte=now, due_at__lt=now + COMING_DUE)
+    claimed = 0
+    while True:  # claim in chunks: bounded memory and short write transactions
+        ids = list(claim.values_list("pk", flat=True)[:CLAIM_CHUNK])
+        if not ids:
+            break
+        claimed += FollowUp.objects.filter(pk__in=ids, **{f"{field_name}__isnull": True}).update(
+            **{field_name: now}
+        )
     with transaction.atomic():
-        claimed = claim.update(**{field_name: now})
         groups = list(
             FollowUp.objects.filter(status=FollowUpStatus.OPEN, **{field_name: now})
             .values("team_id", "program_id")
@@ -148,20 +156,35 @@ def _program_staff(program_ids: list[int], role: str) -> dict[int, list[User]]:
 
 
 def _referral_notices(now: dt.datetime, report: JobReport) -> None:
+    """Flag referrals with no answer in time (each once) and tell each requester, one notice
+    per requester for the referrals flagged in this run."""
     from deflect.referrals.models import Referral
+    from deflect.referrals.pipeline import AWAITING_RESPONSE
     from deflect.referrals.services import referrals_flag_no_response
 
-    ids = referrals_flag_no_response(now=now)
-    report.referrals_no_response = len(ids)
-    for referral in Referral.objects.filter(pk__in=ids).select_related("requested_by"):
-        subject = f"No answer yet on referral #{referral.pk}"
-        body = (
-            f"The provider has not answered referral #{referral.pk} in "
-            f"{referral.response_due_minutes} minutes. Try the next match in deflect."
+    flagged = referrals_flag_no_response(now=now)
+    report.referrals_no_response = flagged
+    if not flagged:
+        return
+    rows = (
+        Referral.objects.filter(status__in=AWAITING_RESPONSE, no_response_flagged_at=now)
+        .values("requested_by")
+        .annotate(n=Count("id"), first=Min("id"))
+        .order_by()
+    )
+    users = {u.pk: u for u in User.objects.filter(pk__in=[r["requested_by"] for r in rows])}
+    stamp = now.strftime("%Y%m%dT%H%M%S.%f")
+    for row in rows:
+        n = row["n"]
+        subject = (
+            f"No answer yet on referral #{row['first']}"
+            if n == 1
+            else f"No answer yet on {n} referrals"
         )
-        for user, channel, address in _addresses([referral.requested_by]):
+        body = f"{subject}. The provider has not answered in time; try the next match in deflect."
+        for user, channel, address in _addresses([users[row["requested_by"]]]):
             report.notices_created += _notice(
-                f"referral-no-response:{referral.pk}", user, channel, address, subject, body
+                f"referrals-no-response:{user.pk}:{stamp}", user, channel, address, subject, body
             )
 
 

@@ -105,8 +105,12 @@ class Referral(BaseModel):
             models.Index(
                 fields=["recipient_agency", "status", "sent_at"], name="referral_inbound_idx"
             ),
-            models.Index(fields=["status", "response_due_at"], name="referral_response_due_idx"),
+            models.Index(
+                fields=["status", "no_response_flagged_at", "response_due_at"],
+                name="referral_response_due_idx",
+            ),
             models.Index(fields=["person", "created_at"], name="referral_person_idx"),
+            models.Index(fields=["program", "sent_at"], name="referral_program_sent_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -504,21 +504,22 @@ def referral_update_handoff(
     return referral
 
 
-def referrals_flag_no_response(*, now: dt.datetime) -> list[int]:
-    """Flag every sent referral whose provider has not answered in time; returns the ids
-    flagged by this call (each referral is flagged once)."""
-    from django.db import transaction
-
-    with transaction.atomic():
-        due = Referral.objects.filter(
-            status__in=pipeline.AWAITING_RESPONSE,
-            response_due_at__lt=now,
-            no_response_flagged_at__isnull=True,
+def referrals_flag_no_response(*, now: dt.datetime, chunk: int = 20_000) -> int:
+    """Flag every sent referral whose provider has not answered in time, once
+    (``no_response_flagged_at = now``); returns how many this call flagged."""
+    due = Referral.objects.filter(
+        status__in=pipeline.AWAITING_RESPONSE,
+        response_due_at__lt=now,
+        no_response_flagged_at__isnull=True,
+    )
+    flagged = 0
+    while True:
+        ids = list(due.values_list("pk", flat=True)[:chunk])
+        if not ids:
+            break
+        flagged += Referral.objects.filter(pk__in=ids, no_response_flagged_at__isnull=True).update(
+            no_response_flagged_at=now
         )
-        ids = list(due.values_list("pk", flat=True)[:10000])
-        if ids:
-            Referral.objects.filter(pk__in=ids, no_response_flagged_at__isnull=True).update(
-                no_response_flagged_at=now
-            )
-            audit_record(action=Action.REFERRAL_NO_RESPONSE, extra={"count": len(ids)})
-    return ids
+    if flagged:
+        audit_record(action=Action.REFERRAL_NO_RESPONSE, extra={"count": flagged})
+    return flagged

@@ -7,8 +7,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, FloatField, Func, Q
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -45,7 +44,48 @@ def _percentile_hours(qs, fraction: float, count: int) -> float | None:
         return None
     index = max(0, min(count - 1, math.ceil(fraction * count) - 1))
     value = qs.order_by("duration").values_list("duration", flat=True)[index]
-    return round(value.total_seconds() / 3600, 1)
+    return round(value, 1)
+
+
+def _week_starts(since: dt.datetime, now: dt.datetime) -> list[dt.datetime]:
+    """Local Mondays 00:00 from the week of ``since`` to the week of ``now`` (the first
+    starting at ``since``)."""
+    local = timezone.localtime(since)
+    day = (local - dt.timedelta(days=local.weekday())).date()
+    starts = []
+    while True:
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+        if start > now:
+            break
+        starts.append(max(start, since))
+        day += dt.timedelta(days=7)
+    return starts
+
+
+class HoursBetween(Func):
+    """Hours from the second datetime to the first, in SQL (built-in functions on both
+    databases, no per-row Python)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 24.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)",
+            arg_joiner=" - ",
+            **extra,
+        )
 
 
 def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None) -> Dashboard:
@@ -54,24 +94,26 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
     since = now - dt.timedelta(days=days)
     board = Dashboard(since=since)
     encounters = visible_to(actor, Encounter).filter(occurred_at__gte=since)
-    rows = (
-        encounters.annotate(week=TruncWeek("occurred_at"))
-        .values("week", "pathway")
-        .annotate(n=Count("id"))
-        .order_by("week")
+    # One scan: a filtered count per week (portable; no per-row date functions).
+    week_starts = _week_starts(since, now)
+    bounds = list(zip(week_starts, [*week_starts[1:], now + dt.timedelta(seconds=1)], strict=True))
+    counts = (
+        encounters.values("pathway")
+        .annotate(
+            **{
+                f"w{i}": Count("id", filter=Q(occurred_at__gte=start, occurred_at__lt=end))
+                for i, (start, end) in enumerate(bounds)
+            }
+        )
+        .order_by()
     )
-    weeks: set[dt.date] = set()
-    for row in rows:
-        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
-        weeks.add(week)
-        board.by_pathway.setdefault(row["pathway"], {})[week] = row["n"]
-    board.weeks = sorted(weeks)
+    board.weeks = [timezone.localtime(start).date() for start in week_starts]
+    for row in counts:
+        board.by_pathway[row["pathway"]] = {
+            board.weeks[i]: row[f"w{i}"] for i in range(len(bounds)) if row[f"w{i}"]
+        }
 
-    referrals = (
-        visible_to(actor, Referral)
-        .filter(created_at__gte=since)
-        .exclude(status=ReferralStatus.DRAFT)
-    )
+    referrals = visible_to(actor, Referral).filter(sent_at__gte=since)
     funnel = referrals.aggregate(
         referred=Count("person", distinct=True),
         accepted=Count(
@@ -89,9 +131,7 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
         ("Engaged (intake)", funnel["engaged"]),
     ]
     timed = referrals.filter(intake_at__isnull=False, encounter__isnull=False).annotate(
-        duration=ExpressionWrapper(
-            F("intake_at") - F("encounter__occurred_at"), output_field=DurationField()
-        )
+        duration=HoursBetween(F("intake_at"), F("encounter__occurred_at"))
     )
     count = timed.count()
     board.hours_to_intake = {

@@ -223,8 +223,8 @@ def test_no_response_in_time_is_flagged_once_and_counted(world):
     referral = send_referral(world, response_due_minutes=30)
     assert selectors.inbound_counts(actor=world.provider)["awaiting"] == 1
     later = timezone.now() + dt.timedelta(minutes=31)
-    assert services.referrals_flag_no_response(now=later) == [referral.pk]
-    assert services.referrals_flag_no_response(now=later) == []
+    assert services.referrals_flag_no_response(now=later) == 1
+    assert services.referrals_flag_no_response(now=later) == 0
     referral.refresh_from_db()
     assert selectors.referral_view(referral, world.officer)["no_response"]
     assert [r.pk for r in selectors.referral_list_for(actor=world.officer, flagged=True)] == [
