@@ -193,3 +193,16 @@ def test_the_coordinator_makes_a_team_of_program_staff_only(world):
 
     with pytest.raises(PermissionDenied):
         services.team_save(actor=world.outreach, program=world.program, name="Mine", member_ids=[])
+
+
+def test_deflect_jobs_run_is_the_command(world, overdose):
+    import io
+
+    from django.core.management import call_command
+
+    from deflect.cli import resolve
+
+    assert resolve(["jobs", "run"]) == ["jobs_run"]
+    out = io.StringIO()
+    call_command("jobs_run", stdout=out)
+    assert "notices_sent:" in out.getvalue()
