@@ -73,6 +73,7 @@ def case_open(
     referral_id: int | None = None,
 ) -> Case:
     """Enroll a person in the program (one active case per person)."""
+    require(actor, caps.CASE_MANAGE)
     person = get_for(actor, Person, person_id, caps.CASE_MANAGE)
     agency = acting_agency(actor, person.program, caps.CASE_MANAGE)
     problems: dict[str, list[str]] = {}

@@ -9,9 +9,10 @@ from ninja.responses import Status
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
 from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.programs.models import Program
 
-from . import selectors, services
-from .models import FollowUp
+from . import rules, selectors, services
+from .models import FollowUp, Trigger
 
 router = Router(tags=["followups"])
 
@@ -106,3 +107,62 @@ def attempt_add(request, followup_id: int, payload: AttemptIn):
             "attempted_at": attempt.attempted_at,
         },
     )
+
+
+class StepSchema(Schema):
+    label: str
+    offset: int
+    window: int
+    unit: str = "hours"
+    contact_required: bool = False
+
+
+class PolicyIn(Schema):
+    steps: list[dict]
+    pathway: str = ""
+    time_zone: str = ""
+    team_id: int | None = None
+
+
+class PolicyOut(Schema):
+    trigger: str
+    pathway: str
+    time_zone: str
+    team_id: int | None
+    configured: bool
+    steps: list[StepSchema]
+
+
+def _policy_out(program, trigger: str, pathway: str = "") -> dict:
+    policy, steps, tz_name = services.policy_for(program, trigger, pathway)
+    return {
+        "trigger": trigger,
+        "pathway": policy.pathway if policy else "",
+        "time_zone": tz_name,
+        "team_id": policy.team_id if policy else None,
+        "configured": policy is not None,
+        "steps": rules.steps_as_dicts(steps),
+    }
+
+
+@router.get(
+    "/programs/{program_id}/policies",
+    response={200: list[PolicyOut], **WITH_NOT_FOUND},
+    summary="A program's follow-up schedules (the coordinator's, or the defaults)",
+)
+def policies(request, program_id: int):
+    program = get_for(request.auth, Program, program_id, caps.FOLLOWUP_VIEW)
+    return [_policy_out(program, trigger) for trigger in Trigger.values]
+
+
+@router.put(
+    "/programs/{program_id}/policies/{trigger}",
+    response={200: PolicyOut, **WITH_NOT_FOUND},
+    summary="Coordinator: set the follow-up schedule for a trigger (and pathway)",
+)
+def policy_put(request, program_id: int, trigger: str, payload: PolicyIn):
+    program = get_for(request.auth, Program, program_id, caps.FOLLOWUP_VIEW)
+    services.policy_update(
+        actor=request.auth, program=program, trigger=trigger, **payload.model_dump()
+    )
+    return _policy_out(program, trigger, payload.pathway)

@@ -77,6 +77,33 @@ WEB_ROWS = [
 ]
 
 API_ROWS = [
+    Row("/api/v1/cases", "GET", expect(403, anonymous=401, **_READ, other_coordinator=200)),
+    Row(
+        "/api/v1/cases",
+        "POST",
+        expect(403, anonymous=401, case_manager=201),
+        body=lambda w: {"person_id": _person(w)["person_id"]},
+    ),
+    Row(
+        "/api/v1/cases/{case_id}",
+        "GET",
+        expect(404, anonymous=401, nobody=403, **_READ),
+        args=_case,
+    ),
+    Row(
+        "/api/v1/cases/{case_id}/notes",
+        "POST",
+        expect(404, anonymous=401, nobody=403, case_manager=201, outreach=403, coordinator=403),
+        args=_case,
+        body=lambda w: {"kind": "general", "text": "Called back"},
+    ),
+    Row(
+        "/api/v1/cases/abeyance/{abeyance_id}/progress",
+        "POST",
+        expect(404, anonymous=401, nobody=403, case_manager=200, coordinator=403),
+        args=_abeyance,
+        body=lambda w: {"kind": "service_hours", "hours": "2"},
+    ),
     Row("/api/v1/cases/abeyance/prosecutor", "GET", expect(403, anonymous=401, prosecutor=200)),
     Row(
         "/api/v1/cases/abeyance/prosecutor/{abeyance_id}/disposition",

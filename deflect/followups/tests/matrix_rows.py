@@ -73,6 +73,19 @@ WEB_ROWS += [
 
 API_ROWS = [
     Row(
+        "/api/v1/followups/programs/{program_id}/policies",
+        "GET",
+        expect(403, anonymous=401, **_SEE, other_coordinator=404),
+        args=own_program,
+    ),
+    Row(
+        "/api/v1/followups/programs/{program_id}/policies/{trigger}",
+        "PUT",
+        expect(403, anonymous=401, coordinator=200, other_coordinator=404),
+        args=lambda w: own_program(w) | {"trigger": "placement"},
+        body=lambda w: {"steps": [{"label": "Call", "offset": 0, "window": 24, "unit": "hours"}]},
+    ),
+    Row(
         "/api/v1/followups/queue",
         "GET",
         expect(403, anonymous=401, **_SEE, other_coordinator=200),
