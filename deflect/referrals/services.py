@@ -122,6 +122,11 @@ def referral_create(
                 "This submission id was already used for a different referral.",
                 fields={"client_uuid": ["Already used with different content."]},
             )
+        if send and existing.status == ReferralStatus.DRAFT:
+            # A retry after the consent gate refused: try sending the same draft again.
+            existing = referral_transition(
+                actor=actor, referral=existing, to=ReferralStatus.REQUESTED
+            )
         return ReferralResult(existing, created=False)
     person = get_for(actor, Person, person_id, caps.REFERRAL_CREATE)
     problems: dict[str, list[str]] = {}

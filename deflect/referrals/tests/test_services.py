@@ -255,3 +255,15 @@ def test_the_program_sets_how_long_providers_have_to_answer(world):
         services.referral_settings_update(
             actor=world.officer, program=world.program, response_minutes="60"
         )
+
+
+def test_a_retry_after_consent_is_recorded_sends_the_same_draft(world):
+    encounter, service, consent = referral_ready(world)
+    consent.delete()
+    key = uuid.uuid4()
+    with pytest.raises(services.ConsentRequired):
+        _create(world, encounter, service, client_uuid=key)
+    consent_to(encounter.person, world.agencies["treatment"])
+    result = _create(world, encounter, service, client_uuid=key)
+    assert not result.created and result.referral.status == "requested"
+    assert Disclosure.objects.count() == 1
