@@ -211,7 +211,7 @@ def timeline_for(*, actor: User, person, case: Case | None = None) -> list[Timel
                         n.created_at, "note", f"{n.get_kind_display()} note by {n.author}"
                     )
                 )
-    if can(actor, caps.ABEYANCE_VIEW, person):
+    if can(actor, caps.ABEYANCE_VIEW, person) and can(actor, caps.CLINICAL_VIEW, person):
         for p in AbeyanceCase.objects.filter(person=person).prefetch_related("progress"):
             for pr in p.progress.all():
                 entries.append(

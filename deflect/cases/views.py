@@ -1,11 +1,10 @@
 """Case pages (caseload, enrollment, service plan, needs, notes, timeline) and abeyance pages
 (the case manager's, and the prosecutor's status-only list)."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -233,7 +232,8 @@ def abeyance_detail(request, abeyance_id: int):
             "progress": row.abeyance.progress.select_related("recorded_by"),
             "kinds": ProgressKind.choices,
             "may_manage": can(request.user, caps.ABEYANCE_MANAGE, row.abeyance),
-            "today": dt.date.today().isoformat(),
+            "show_detail": can(request.user, caps.CLINICAL_VIEW, row.abeyance.person),
+            "today": timezone.localdate().isoformat(),
         },
     )
 

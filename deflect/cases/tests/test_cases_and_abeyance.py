@@ -176,3 +176,21 @@ def test_service_hours_are_validated(world):
             on=timezone.localdate() + dt.timedelta(days=2),
         )
     assert set(err.value.fields) == {"hours", "on"}
+
+
+def test_the_police_coordinator_sees_the_abeyance_status_not_the_treatment_progress(client, world):
+    abeyance = encounter_by(world.officer, "officer_intervention").abeyance
+    services.abeyance_progress_record(
+        actor=world.case_manager,
+        abeyance=abeyance,
+        kind="treatment_met",
+        note="Attends every session",
+    )
+    url = f"/cases/abeyance/{abeyance.pk}/"
+    client.force_login(world.coordinator)
+    page = client.get(url).content.decode()
+    assert "Conditions met" in page and "Attends every session" not in page
+    assert "Treatment: met" not in page
+    client.force_login(world.case_manager)
+    page = client.get(url).content.decode()
+    assert "Attends every session" in page and "Treatment: met" in page
