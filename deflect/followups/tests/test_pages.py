@@ -65,3 +65,11 @@ def test_the_encounter_page_offers_the_next_steps_to_those_who_may_take_them(cli
     client.force_login(world.case_manager)
     page = client.get(url).content.decode()
     assert "Refer to a service" in page and "Enroll in the program" in page
+
+
+def test_the_person_page_links_to_referrals_timeline_and_disclosures(client, world):
+    person = encounter_by(world.officer).person
+    client.force_login(world.case_manager)
+    page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
+    for text in ("Refer to a service", "Enroll in the program", "Timeline", "Accounting of"):
+        assert text in page

@@ -34,3 +34,25 @@ def encounter_next_steps(context, encounter):
         return ""
     items = format_html_join(" · ", '<a href="{}">{}</a>', links)
     return format_html('<p class="next-steps" data-testid="next-steps">{}</p>', items)
+
+
+@register.simple_tag(takes_context=True)
+def person_next_steps(context, person):
+    """Referrals, follow-ups, case, timeline and the accounting of disclosures for a person."""
+    user = context["request"].user
+    links = []
+    if can(user, caps.REFERRAL_CREATE, person):
+        links.append((f"{reverse('referrals:new')}?person={person.pk}", "Refer to a service"))
+    if can(user, caps.CASE_MANAGE, person):
+        links.append((f"{reverse('cases:new')}?person={person.pk}", "Enroll in the program"))
+    if can(user, caps.FOLLOWUP_VIEW, person):
+        links.append((f"{reverse('followups:queue')}?person={person.pk}", "Follow-ups"))
+    if can(user, caps.PERSON_VIEW, person):
+        links.append((reverse("cases:person-timeline", args=[person.pk]), "Timeline"))
+        links.append(
+            (reverse("referrals:disclosures", args=[person.pk]), "Accounting of disclosures")
+        )
+    if not links:
+        return ""
+    items = format_html_join(" · ", '<a href="{}">{}</a>', links)
+    return format_html('<p class="next-steps" data-testid="person-next-steps">{}</p>', items)
