@@ -68,6 +68,7 @@ ABEYANCE_MANAGE = "abeyance.manage"
 ABEYANCE_STATUS_VIEW = "abeyance.status_view"
 ABEYANCE_DISPOSE = "abeyance.dispose"
 DASHBOARD_VIEW = "dashboard.view"
+DASHBOARD_SMALL_CELLS = "dashboard.small_cells"  # without it, counts under 11 are suppressed
 _CASE_WORK = {REFERRAL_VIEW, REFERRAL_CREATE, CASE_VIEW, FOLLOWUP_VIEW}
 _REFERRAL_AND_CASE_GRANTS: dict[str, set[str]] = {
     Role.RESPONDER: {REFERRAL_VIEW, REFERRAL_CREATE},
@@ -76,7 +77,8 @@ _REFERRAL_AND_CASE_GRANTS: dict[str, set[str]] = {
     Role.PROVIDER: {REFERRAL_RECEIVE},
     Role.PROSECUTOR: {ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE},
     Role.COORDINATOR: {REFERRAL_VIEW, CASE_VIEW, FOLLOWUP_VIEW, FOLLOWUP_CONFIGURE, ABEYANCE_VIEW}
-    | {DASHBOARD_VIEW},
+    | {DASHBOARD_VIEW, DASHBOARD_SMALL_CELLS},
+    Role.ANALYST: {DASHBOARD_VIEW},
 }
 for _role, _granted in _REFERRAL_AND_CASE_GRANTS.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_granted)

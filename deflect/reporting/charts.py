@@ -15,19 +15,20 @@ def bar_chart(
     """Horizontal bars, one per (label, value)."""
     bar_h, gap, label_w = 26, 8, 170
     height = max(1, len(items)) * (bar_h + gap) + 10
-    peak = max([v for _, v in items] + [1])
+    peak = max([v for _, v in items if v is not None] + [1])
     parts = [
         f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     for i, (label, value) in enumerate(items):
         y = 5 + i * (bar_h + gap)
-        w = (width - label_w - 70) * (value / peak)
+        shown = "<11" if value is None else f"{value:g}{unit}"
+        w = 0 if value is None else (width - label_w - 70) * (value / peak)
         parts.append(
             f'<text x="0" y="{y + 18}" font-size="13">{escape(str(label))}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[0]}"/>'
             f'<text x="{label_w + w + 6:.1f}" y="{y + 18}" font-size="13">'
-            f"{escape(f'{value:g}{unit}')}</text>"
+            f"{escape(shown)}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated label is escaped
@@ -38,7 +39,7 @@ def stacked_weeks(
 ) -> SafeString:
     """Columns per week, stacked by series (e.g. pathway), with a legend."""
     height, left, bottom = 220, 30, 40
-    totals = [sum(s.get(w, 0) for s in series.values()) for w in weeks]
+    totals = [sum(s.get(w) or 0 for s in series.values()) for w in weeks]
     peak = max(totals + [1])
     col_w = (width - left) / max(1, len(weeks))
     parts = [
@@ -50,7 +51,8 @@ def stacked_weeks(
         y = height - bottom
         for j, (name, values) in enumerate(sorted(series.items())):
             n = values.get(week, 0)
-            h = (height - bottom - 10) * n / peak
+            h = (height - bottom - 10) * (n or 0) / peak
+            n = "<11" if n is None else n
             y -= h
             parts.append(
                 f'<rect x="{left + i * col_w + 2:.1f}" y="{y:.1f}" width="{max(col_w - 4, 1):.1f}" '

@@ -11,7 +11,7 @@ from django.db.models import Count, F, FloatField, Func, Q
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import require, visible_to
+from deflect.access.policy import can, require, visible_to
 from deflect.accounts.models import User
 from deflect.cases.models import AbeyanceCase
 from deflect.encounters.models import Encounter
@@ -36,6 +36,7 @@ class Dashboard:
     overdose_72h: dict[str, int | float | None] = field(default_factory=dict)
     overdue_followups: int = 0
     abeyance: list[tuple[str, int]] = field(default_factory=list)
+    suppressed: bool = False
 
 
 def _percentile_hours(qs, fraction: float, count: int) -> float | None:
@@ -93,7 +94,7 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
     now = now or timezone.now()
     since = now - dt.timedelta(days=days)
     board = Dashboard(since=since)
-    encounters = visible_to(actor, Encounter).filter(occurred_at__gte=since)
+    encounters = visible_to(actor, Encounter, caps.DASHBOARD_VIEW).filter(occurred_at__gte=since)
     # One scan: a filtered count per week (portable; no per-row date functions).
     week_starts = _week_starts(since, now)
     bounds = list(zip(week_starts, [*week_starts[1:], now + dt.timedelta(seconds=1)], strict=True))
@@ -113,7 +114,7 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
             board.weeks[i]: row[f"w{i}"] for i in range(len(bounds)) if row[f"w{i}"]
         }
 
-    referrals = visible_to(actor, Referral).filter(sent_at__gte=since)
+    referrals = visible_to(actor, Referral, caps.DASHBOARD_VIEW).filter(sent_at__gte=since)
     funnel = referrals.aggregate(
         referred=Count("person", distinct=True),
         accepted=Count(
@@ -139,7 +140,7 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
         "median": _percentile_hours(timed, 0.5, count),
         "p90": _percentile_hours(timed, 0.9, count),
     }
-    followups = visible_to(actor, FollowUp)
+    followups = visible_to(actor, FollowUp, caps.DASHBOARD_VIEW)
     window = followups.filter(
         trigger=Trigger.NONFATAL_OVERDOSE, contact_required=True, anchor_at__gte=since
     )
@@ -151,7 +152,10 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
     board.overdose_72h = od
     board.overdue_followups = followups.filter(status=FollowUpStatus.OPEN, due_at__lt=now).count()
     outcomes = (
-        visible_to(actor, AbeyanceCase).values("disposition").annotate(n=Count("id")).order_by()
+        visible_to(actor, AbeyanceCase, caps.DASHBOARD_VIEW)
+        .values("disposition")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     labels = {
         "": "Open",
@@ -159,24 +163,68 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
         "referred_for_prosecution": "Referred for prosecution",
     }
     board.abeyance = [(labels.get(r["disposition"], r["disposition"]), r["n"]) for r in outcomes]
+    if not can(actor, caps.DASHBOARD_SMALL_CELLS):
+        suppress_small_cells(board)
     return board
 
 
+SMALL_CELL = 11
+SUPPRESSED = None  # a count from 1 to 10 for roles without DASHBOARD_SMALL_CELLS
+
+
+def _cell(n):
+    return SUPPRESSED if n is not None and 0 < n < SMALL_CELL else n
+
+
+def suppress_small_cells(board: Dashboard) -> Dashboard:
+    """Hide every count from 1 to 10 (and the figures computed from so few rows): what an
+    analyst sees. Zero stays zero."""
+    board.suppressed = True
+    board.by_pathway = {
+        pathway: {week: _cell(n) for week, n in weeks.items()}
+        for pathway, weeks in board.by_pathway.items()
+    }
+    board.funnel = [(label, _cell(n)) for label, n in board.funnel]
+    count = board.hours_to_intake.get("count") or 0
+    if count < SMALL_CELL:
+        board.hours_to_intake = {"count": _cell(count), "median": None, "p90": None}
+    od = board.overdose_72h
+    if (od.get("total") or 0) < SMALL_CELL:
+        od = {"total": _cell(od.get("total")), "met": _cell(od.get("met")), "share": None}
+    else:
+        od = {**od, "met": _cell(od.get("met"))}
+    board.overdose_72h = od
+    board.overdue_followups = _cell(board.overdue_followups)
+    board.abeyance = [(label, _cell(n)) for label, n in board.abeyance]
+    return board
+
+
+def _text(value) -> str:
+    return "<11" if value is SUPPRESSED else str(value)
+
+
 def dashboard_rows(board: Dashboard) -> list[tuple[str, str, str]]:
-    """The dashboard as (measure, group, value) rows, for CSV."""
+    """The dashboard as (measure, group, value) rows, for CSV ("<11": a suppressed count,
+    "": not enough data)."""
     rows: list[tuple[str, str, str]] = []
     for pathway, weeks in sorted(board.by_pathway.items()):
         for week in board.weeks:
             rows.append(
-                ("encounters_by_pathway", f"{pathway} {week.isoformat()}", str(weeks.get(week, 0)))
+                (
+                    "encounters_by_pathway",
+                    f"{pathway} {week.isoformat()}",
+                    _text(weeks.get(week, 0)),
+                )
             )
-    rows += [("referral_funnel", label, str(n)) for label, n in board.funnel]
+    rows += [("referral_funnel", label, _text(n)) for label, n in board.funnel]
     for key in ("count", "median", "p90"):
         value = board.hours_to_intake.get(key)
-        rows.append(("hours_encounter_to_intake", key, "" if value is None else str(value)))
+        shown = _text(value) if key == "count" else ("" if value is None else str(value))
+        rows.append(("hours_encounter_to_intake", key, shown))
     for key in ("total", "met", "share"):
         value = board.overdose_72h.get(key)
-        rows.append(("nonfatal_overdose_contact_72h", key, "" if value is None else str(value)))
-    rows.append(("overdue_followups", "all", str(board.overdue_followups)))
-    rows += [("abeyance_outcomes", label, str(n)) for label, n in board.abeyance]
+        shown = _text(value) if key != "share" else ("" if value is None else str(value))
+        rows.append(("nonfatal_overdose_contact_72h", key, shown))
+    rows.append(("overdue_followups", "all", _text(board.overdue_followups)))
+    rows += [("abeyance_outcomes", label, _text(n)) for label, n in board.abeyance]
     return rows

@@ -78,3 +78,27 @@ def test_the_page_draws_svg_and_the_csv_has_every_number(client, world):
 def test_chart_labels_are_escaped():
     svg = str(bar_chart([("<script>x</script>", 3)], title="a&b"))
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "a&amp;b" in svg
+
+
+def test_the_analyst_gets_small_cells_suppressed(client, world):
+    for _ in range(2):
+        send_referral(world)
+    board = dashboard_for(actor=world.analyst)
+    assert board.suppressed
+    assert board.funnel == [
+        ("Encounters", None),
+        ("People referred", None),
+        ("Accepted", 0),
+        ("Engaged (intake)", 0),
+    ]
+    assert board.hours_to_intake == {"count": 0, "median": None, "p90": None}
+    assert all(n is None for weeks in board.by_pathway.values() for n in weeks.values())
+    assert not dashboard_for(actor=world.coordinator).suppressed
+    client.force_login(world.analyst)
+    page = client.get(reverse("reporting:dashboard")).content.decode()
+    assert "&lt;11" in page and page.count("<svg") == 3
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("reporting:dashboard-csv")).content.decode()))
+    )
+    assert ["referral_funnel", "People referred", "<11"] in rows
+    assert ["referral_funnel", "Encounters", "2"] not in rows
