@@ -1,6 +1,5 @@
 """Follow-up pages: the team's queue, one follow-up with its attempt log, the program's policies."""
 
-import json
 import uuid
 
 from django.contrib import messages
@@ -109,6 +108,30 @@ def attempt_add(request, followup_id: int):
     return redirect("followups:detail", followup_id=followup.pk)
 
 
+EDITOR_ROWS = 8
+
+
+def _steps_from_post(post) -> tuple[list[dict], dict[str, list[str]]]:
+    """The editor's rows (``steps-N-label`` …) as step dicts; blank rows are skipped."""
+    steps, errors = [], {}
+    for i in range(rules.MAX_STEPS):
+        label = post.get(f"steps-{i}-label", "").strip()
+        if not label:
+            continue
+        step = {
+            "label": label,
+            "unit": post.get(f"steps-{i}-unit", "hours"),
+            "contact_required": post.get(f"steps-{i}-contact_required") == "on",
+        }
+        for name in ("offset", "window"):
+            value = _int(post.get(f"steps-{i}-{name}"))
+            if value is None:
+                errors[f"steps.{len(steps)}.{name}"] = ["A whole number."]
+            step[name] = value
+        steps.append(step)
+    return steps, errors
+
+
 def _uuid(value):
     try:
         return uuid.UUID(str(value))
@@ -128,12 +151,10 @@ def policies(request, program_id: int):
 
             require(request.user, caps.FOLLOWUP_CONFIGURE, program)
         trigger = request.POST.get("trigger", "")
-        raw = request.POST.get("steps", "")
-        submitted = {"trigger": trigger, "steps": raw, "time_zone": request.POST.get("time_zone")}
-        try:
-            steps = json.loads(raw)
-        except ValueError:
-            errors, status = {"steps": ["Steps must be a JSON list."]}, 422
+        submitted = {"trigger": trigger, "time_zone": request.POST.get("time_zone", "")}
+        steps, errors = _steps_from_post(request.POST)
+        if errors:
+            status = 422
         else:
             try:
                 services.policy_update(
@@ -142,6 +163,7 @@ def policies(request, program_id: int):
                     trigger=trigger,
                     steps=steps,
                     time_zone=request.POST.get("time_zone", ""),
+                    team_id=_int(request.POST.get("team_id")),
                 )
             except DomainError as error:
                 errors, status = error.fields or {"__all__": [error.message]}, 422
@@ -150,7 +172,8 @@ def policies(request, program_id: int):
                 return redirect("followups:policies", program_id=program.pk)
     rows = selectors.policies_for(actor=request.user, program=program)
     for row in rows:
-        row["json"] = json.dumps(rules.steps_as_dicts(row["steps"]), indent=1)
+        steps = rules.steps_as_dicts(row["steps"])
+        row["rows"] = steps + [None] * max(0, EDITOR_ROWS - len(steps))
     return render(
         request,
         "followups/policies.html",
@@ -161,6 +184,8 @@ def policies(request, program_id: int):
             "errors": errors,
             "submitted": submitted,
             "triggers": Trigger.choices,
+            "teams": selectors.teams_for(actor=request.user).filter(program=program),
+            "units": rules.UNITS,
         },
         status=status,
     )

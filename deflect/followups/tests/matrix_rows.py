@@ -16,7 +16,10 @@ def _followup(w) -> dict:
 def _steps(w) -> dict:
     return {
         "trigger": "nonfatal_overdose",
-        "steps": '[{"label": "Home visit", "offset": 0, "window": 24, "unit": "hours"}]',
+        "steps-0-label": "Home visit",
+        "steps-0-offset": "0",
+        "steps-0-window": "24",
+        "steps-0-unit": "hours",
         "time_zone": "America/Chicago",
     }
 

@@ -46,14 +46,67 @@ def test_the_referral_list_api_costs_the_same_queries_for_1_or_4_referrals(clien
 def test_a_bad_schedule_is_refused_with_the_field_named(client, world):
     client.force_login(world.coordinator)
     url = reverse("followups:policies", args=[world.program.pk])
-    response = client.post(url, {"trigger": "nonfatal_overdose", "steps": "not json"})
-    assert response.status_code == 422 and "JSON list" in response.content.decode()
     response = client.post(
         url,
-        {"trigger": "nonfatal_overdose", "steps": '[{"label": "", "offset": 0, "window": 0}]'},
+        {
+            "trigger": "nonfatal_overdose",
+            "steps-0-label": "Visit",
+            "steps-0-offset": "soon",
+            "steps-0-window": "24",
+        },
+    )
+    assert response.status_code == 422 and "steps.0.offset" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "trigger": "nonfatal_overdose",
+            "steps-0-label": "Visit",
+            "steps-0-offset": "0",
+            "steps-0-window": "0",
+        },
     )
     assert response.status_code == 422 and "steps.0.window" in response.content.decode()
     assert not FollowUpPolicy.objects.exists()
+
+
+def test_the_coordinator_edits_a_schedule_row_by_row(client, world):
+    team = team_ensure(program=world.program, name="QRT")
+    client.force_login(world.coordinator)
+    url = reverse("followups:policies", args=[world.program.pk])
+    page = client.get(url).content.decode()
+    assert 'value="Contact within the recovery window"' in page
+    response = client.post(
+        url,
+        {
+            "trigger": "nonfatal_overdose",
+            "time_zone": "America/Denver",
+            "team_id": str(team.pk),
+            "steps-0-label": "Home visit",
+            "steps-0-offset": "0",
+            "steps-0-window": "12",
+            "steps-0-unit": "hours",
+            "steps-0-contact_required": "on",
+            "steps-1-label": "",
+            "steps-1-offset": "3",
+            "steps-2-label": "Week 2",
+            "steps-2-offset": "14",
+            "steps-2-window": "1",
+            "steps-2-unit": "days",
+        },
+    )
+    assert response.status_code == 302
+    policy = FollowUpPolicy.objects.get()
+    assert policy.time_zone == "America/Denver" and policy.team == team
+    assert policy.steps == [
+        {
+            "label": "Home visit",
+            "offset": 0,
+            "window": 12,
+            "unit": "hours",
+            "contact_required": True,
+        },
+        {"label": "Week 2", "offset": 14, "window": 1, "unit": "days", "contact_required": False},
+    ]
 
 
 def test_the_encounter_page_offers_the_next_steps_to_those_who_may_take_them(client, world):
