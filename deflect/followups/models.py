@@ -104,7 +104,10 @@ class FollowUp(BaseModel):
             models.Index(fields=["team", "status", "due_at"], name="followup_team_queue_idx"),
             models.Index(fields=["program", "status", "due_at"], name="followup_program_queue_idx"),
             models.Index(fields=["person", "due_at"], name="followup_person_idx"),
-            models.Index(fields=["program", "anchor_at"], name="followup_program_anchor_idx"),
+            models.Index(
+                fields=["program", "trigger", "contact_required", "anchor_at"],
+                name="followup_program_anchor_idx",
+            ),
             models.Index(
                 fields=["status", "overdue_notified_at", "due_at"], name="followup_overdue_idx"
             ),
