@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "deflect.training",
     "deflect.community",
     "deflect.feedback",
+    "deflect.referrals",
+    "deflect.cases",
+    "deflect.followups",
+    "deflect.reporting",
 ]
 
 MIDDLEWARE = [
@@ -246,3 +250,15 @@ DEFLECT_API_TOKEN_TTL_DAYS = int(os.environ.get("DEFLECT_API_TOKEN_TTL_DAYS", "9
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Reminders (`deflect jobs run`): email through Django's email backend, SMS through a channel
+# class (the default writes to an outbox table; a gateway is a class implementing SmsChannel).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "deflect@localhost")
+DEFLECT_SMS_CHANNEL = os.environ.get(
+    "DEFLECT_SMS_CHANNEL", "deflect.followups.channels.OutboxSmsChannel"
+)

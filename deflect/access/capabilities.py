@@ -94,6 +94,39 @@ DENIED_AT_AGENCY_KINDS: dict[str, frozenset[str]] = {
     CLINICAL_VIEW: frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTOR}),
 }
 
+# Referrals, the provider portal, cases, follow-up, charges in abeyance and the dashboard.
+REFERRAL_VIEW = "referral.view"
+REFERRAL_CREATE = "referral.create"
+REFERRAL_RECEIVE = "referral.receive"
+CASE_VIEW = "case.view"
+CASE_MANAGE = "case.manage"
+FOLLOWUP_VIEW = "followup.view"
+FOLLOWUP_WORK = "followup.work"
+FOLLOWUP_CONFIGURE = "followup.configure"
+ABEYANCE_VIEW = "abeyance.view"
+ABEYANCE_MANAGE = "abeyance.manage"
+ABEYANCE_STATUS_VIEW = "abeyance.status_view"
+ABEYANCE_DISPOSE = "abeyance.dispose"
+DASHBOARD_VIEW = "dashboard.view"
+DASHBOARD_SMALL_CELLS = "dashboard.small_cells"  # without it, counts under 11 are suppressed
+_CASE_WORK = {REFERRAL_VIEW, REFERRAL_CREATE, CASE_VIEW, FOLLOWUP_VIEW}
+_REFERRAL_AND_CASE_GRANTS: dict[str, set[str]] = {
+    Role.RESPONDER: {REFERRAL_VIEW, REFERRAL_CREATE},
+    Role.OUTREACH: _CASE_WORK | {FOLLOWUP_WORK},
+    Role.CASE_MANAGER: _CASE_WORK | {CASE_MANAGE, FOLLOWUP_WORK, ABEYANCE_VIEW, ABEYANCE_MANAGE},
+    Role.PROVIDER: {REFERRAL_RECEIVE},
+    Role.PROSECUTOR: {ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE},
+    Role.COORDINATOR: {REFERRAL_VIEW, CASE_VIEW, FOLLOWUP_VIEW, FOLLOWUP_CONFIGURE, ABEYANCE_VIEW}
+    | {DASHBOARD_VIEW, DASHBOARD_SMALL_CELLS},
+    Role.ANALYST: {DASHBOARD_VIEW},
+}
+for _role, _granted in _REFERRAL_AND_CASE_GRANTS.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_granted)
+# Capabilities that reach only the granting membership's own agency, never the other agencies of
+# its programs: a provider answers its own organization's referrals, a prosecutor's office its
+# own abeyance cases.
+OWN_AGENCY_CAPABILITIES = frozenset({REFERRAL_RECEIVE, ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE})
+
 ALL_CAPABILITIES = frozenset().union(*CAPABILITIES.values())
 
 

@@ -21,6 +21,13 @@ NAV_ITEMS = (
     ("Capacity", "resources:capacity", caps.CAPACITY_UPDATE),
     ("MOUs", "resources:mous", caps.MOU_MANAGE),
     ("Directory", "resources:directory", caps.HOME_VIEW),
+    ("Referrals", "referrals:list", caps.REFERRAL_VIEW),
+    ("Inbound referrals", "referrals:inbound", caps.REFERRAL_RECEIVE),
+    ("Follow-ups", "followups:queue", caps.FOLLOWUP_VIEW),
+    ("Cases", "cases:list", caps.CASE_VIEW),
+    ("Abeyance", "cases:abeyance-list", caps.ABEYANCE_VIEW),
+    ("Abeyance cases", "cases:prosecutor-list", caps.ABEYANCE_STATUS_VIEW),
+    ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
 )
 
 

@@ -22,9 +22,12 @@ from deflect.accounts.models import Agency, Membership, User
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.models import AuditEvent
 from deflect.audit.services import audit_record
+from deflect.cases.models import AbeyanceCase, Case, CaseNote, ProsecutorAbeyance
 from deflect.encounters.models import Encounter
+from deflect.followups.models import FollowUp, FollowUpPolicy, OutreachTeam
 from deflect.people.models import Consent, Person
 from deflect.programs.models import Program, ProgramAgency
+from deflect.referrals.models import Disclosure, InboundReferral, Referral
 
 from . import capabilities as caps
 
@@ -52,6 +55,16 @@ MODEL_SCOPES: dict[type[Model], ModelScope] = {
     Person: ModelScope(caps.PERSON_VIEW, "program__agencies"),
     Consent: ModelScope(caps.PERSON_VIEW, "person__program__agencies"),
     Encounter: ModelScope(caps.ENCOUNTER_VIEW, "program__agencies"),
+    Referral: ModelScope(caps.REFERRAL_VIEW, "program__agencies"),
+    InboundReferral: ModelScope(caps.REFERRAL_RECEIVE, "recipient_agency"),
+    Disclosure: ModelScope(caps.PERSON_VIEW, "program__agencies"),
+    Case: ModelScope(caps.CASE_VIEW, "program__agencies"),
+    CaseNote: ModelScope(caps.CASE_VIEW, "case__program__agencies"),
+    AbeyanceCase: ModelScope(caps.ABEYANCE_VIEW, "program__agencies"),
+    ProsecutorAbeyance: ModelScope(caps.ABEYANCE_STATUS_VIEW, "prosecutor_agency"),
+    FollowUp: ModelScope(caps.FOLLOWUP_VIEW, "program__agencies"),
+    FollowUpPolicy: ModelScope(caps.FOLLOWUP_VIEW, "program__agencies"),
+    OutreachTeam: ModelScope(caps.FOLLOWUP_VIEW, "program__agencies"),
 }
 
 
@@ -158,6 +171,8 @@ def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
     ]
     if any(role in caps.GLOBAL_ROLES for role, _ in granting):
         return ALL
+    if capability in caps.OWN_AGENCY_CAPABILITIES:
+        return frozenset(agency_id for _, agency_id in granting)
     return (
         _program_reach(frozenset(agency_id for _, agency_id in granting), actor)
         if granting
@@ -179,6 +194,11 @@ def agencies_of(obj: Any) -> set[int]:
         obj = obj.person
     if isinstance(obj, Person | Encounter):
         return set(program_agency_ids(obj.program_id))
+    model_scope = MODEL_SCOPES.get(type(obj))
+    if model_scope is not None and model_scope.agency_lookup and getattr(obj, "pk", None):
+        # Any other registered model: follow its scope's path to the agencies.
+        rows = type(obj)._default_manager.filter(pk=obj.pk)
+        return set(rows.values_list(model_scope.agency_lookup, flat=True)) - {None}
     return set()
 
 

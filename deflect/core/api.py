@@ -184,6 +184,9 @@ def _register_routers() -> None:
     api.add_router("/naloxone", "deflect.naloxone.api.router")
     api.add_router("/training", "deflect.training.api.router")
     api.add_router("/resources", "deflect.resources.api.router")
+    api.add_router("/referrals", "deflect.referrals.api.router")
+    api.add_router("/followups", "deflect.followups.api.router")
+    api.add_router("/cases", "deflect.cases.api.router")
 
 
 _register_routers()

@@ -95,6 +95,11 @@ def demo_load() -> list[DemoUser]:
         membership_create(actor=None, user=user, agency=agencies[demo.agency], role=demo.role)
     audit_record(action=Action.DEMO_LOAD, extra={"program": PROGRAM_NAME})
     _demo_directory()
+    # Referrals and follow-up: the quick response team (after the directory, whose providers
+    # referrals are sent to).
+    from deflect.followups.demo import followups_demo_load
+
+    followups_demo_load(program_name=PROGRAM_NAME)
     # Running the program: planning, intercept map, training, naloxone, events, feedback.
     from deflect.core.demo_operations import demo_operations_load
 

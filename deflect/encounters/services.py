@@ -283,6 +283,9 @@ def _encounter_insert(
             "person_id": person.pk if person else None,
         },
     )
+    from deflect.followups.services import after_encounter_recorded
+
+    after_encounter_recorded(actor=actor, encounter=encounter)
     return EncounterResult(
         encounter, created=True, detail=detail, eligibility=screenings[0], needs=screenings[1]
     )

@@ -226,10 +226,20 @@ def match(request):
             "form": form,
             "results": results,
             "encounter_id": encounter_id,
+            # From an encounter, results that take referrals through deflect offer one.
+            "referable": _referable(request.user, encounter_id, results),
             **info,
         },
         status=status,
     )
+
+
+def _referable(user, encounter_id: str, results) -> set[str]:
+    if not encounter_id or not results or not can(user, caps.REFERRAL_CREATE):
+        return set()
+    from deflect.referrals.selectors import referable_service_ids
+
+    return referable_service_ids(service_ids=[r.service_id for r in results])
 
 
 # ---------------------------------------------------------------------------------------------

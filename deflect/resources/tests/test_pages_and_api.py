@@ -3,6 +3,7 @@ coordinator keeps MOUs, and anyone searches the public directory."""
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -322,3 +323,27 @@ def test_a_coordinator_adds_a_safe_station_that_the_public_sees(client, world, d
     assert "Marlow Fire Station 3" in public and "Every day, all hours" in public
     guide = client.get(reverse("resources:guide"), {"program": world.program.pk})
     assert "Marlow Fire Station 3" in guide.content.decode()
+
+
+def test_a_match_from_an_encounter_offers_the_referral_with_the_service_chosen(
+    client, world, directory
+):
+    needs = {"substances": ["alcohol"], "withdrawal_symptoms_now": True, "readiness": "ready_now"}
+    encounter = _encounter(world, needs=needs)
+    client.force_login(world.outreach)
+    html = client.get(reverse("resources:match"), {"encounter": encounter.pk}).content.decode()
+    new_referral = reverse("referrals:new")
+    pattern = rf'href="{new_referral}\?encounter={encounter.pk}&amp;service=([0-9a-f-]+)"'
+    # Northside takes referrals through deflect (its agency answers them); the others do not.
+    northside = str(directory["northside"].pk)
+    assert re.findall(pattern, html) == [northside]
+    # Eastside Clinic takes its referrals by phone: it is matched, with no referral to send.
+    other = _encounter(world, needs={"substances": ["alcohol"], "readiness": "ready_now"})
+    html = client.get(reverse("resources:match"), {"encounter": other.pk}).content.decode()
+    assert "Eastside Clinic" in html and "Refer to this service" not in html
+    form = client.get(new_referral, {"encounter": encounter.pk, "service": northside})
+    assert form.status_code == 200
+    assert f'<option value="{northside}" selected>' in form.content.decode()
+    # Without an encounter there is no one to refer: the plain match screen offers no link.
+    plain = client.get(reverse("resources:match"), {"max_distance_km": "50"}).content.decode()
+    assert "Refer to this service" not in plain

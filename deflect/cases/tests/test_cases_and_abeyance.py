@@ -1,0 +1,196 @@
+"""Stories: enrollment, service plan, needs, notes; charges held in abeyance reach a recorded
+disposition while the prosecutor sees only a status."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from deflect.cases import rules, selectors, services
+from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
+from deflect.referrals.tests.factories import consent_to, encounter_by
+
+pytestmark = pytest.mark.django_db
+
+
+def _conditions(**kw):
+    base = dict(
+        requires_treatment=True,
+        treatment_met=False,
+        requires_plan=False,
+        plan_met=False,
+        hours_required=Decimal("10"),
+        hours_done=Decimal("0"),
+        marked_not_met=False,
+        deadline=dt.date(2026, 6, 30),
+    )
+    return rules.Conditions(**(base | kw))
+
+
+def test_compliance_status_rules():
+    today = dt.date(2026, 6, 1)
+    assert rules.compliance_status(_conditions(), today=today) == rules.IN_PROGRESS
+    assert (
+        rules.compliance_status(_conditions(), today=dt.date(2026, 6, 25))
+        == rules.DEADLINE_APPROACHING
+    )
+    assert rules.compliance_status(_conditions(), today=dt.date(2026, 7, 1)) == rules.NOT_MET
+    met = _conditions(treatment_met=True, hours_done=Decimal("10"))
+    assert rules.compliance_status(met, today=dt.date(2026, 7, 9)) == rules.CONDITIONS_MET
+    assert rules.compliance_status(_conditions(marked_not_met=True), today=today) == rules.NOT_MET
+    assert rules.compliance_status(_conditions(disposed=True), today=today) == rules.DISPOSED
+
+
+def test_a_case_is_opened_once_and_moves_through_its_statuses(world):
+    person = encounter_by(world.officer).person
+    case = services.case_open(
+        actor=world.case_manager, person_id=person.pk, peer_specialist_id=world.outreach.pk
+    )
+    assert case.care_coordinator == world.case_manager and case.peer_specialist == world.outreach
+    with pytest.raises(Conflict):
+        services.case_open(actor=world.case_manager, person_id=person.pk)
+    with pytest.raises(ValidationFailed):
+        services.case_transition(actor=world.case_manager, case=case, to="closed")
+    with pytest.raises(PermissionDenied):
+        services.case_transition(actor=world.outreach, case=case, to="completed")
+    services.case_transition(actor=world.case_manager, case=case, to="completed")
+    with pytest.raises(InvalidTransition):
+        services.case_transition(actor=world.case_manager, case=case, to="active")
+    assert [c.to_status for c in case.status_changes.all()] == ["active", "completed"]
+    from deflect.followups.models import FollowUp
+
+    assert FollowUp.objects.filter(person=person, trigger="completion").count() == 3
+
+
+def test_plan_needs_and_notes(world):
+    person = encounter_by(world.officer).person
+    case = services.case_open(actor=world.case_manager, person_id=person.pk)
+    goal = services.plan_goal_add(actor=world.case_manager, case=case, description="Insurance")
+    task = services.plan_task_add(
+        actor=world.case_manager, goal=goal, description="Apply", due_on=timezone.localdate()
+    )
+    services.plan_task_complete(actor=world.case_manager, task=task)
+    goal.refresh_from_db()
+    assert goal.status == "met"
+    services.case_need_set(
+        actor=world.case_manager, case=case, kind="insurance", status="application_submitted"
+    )
+    with pytest.raises(ValidationFailed):
+        services.case_need_set(
+            actor=world.case_manager, case=case, kind="insurance", status="housed"
+        )
+    services.case_note_add(
+        actor=world.case_manager, case=case, kind="general", text="Has a phone now"
+    )
+    services.case_note_add(
+        actor=world.case_manager, case=case, kind="clinical", text="Started MOUD"
+    )
+    shown, withheld = selectors.case_notes_for(actor=world.case_manager, case=case)
+    assert len(shown) == 2 and withheld == 0
+    # Outreach (Peer Network) reads clinical notes only under a consent naming its agency.
+    shown, withheld = selectors.case_notes_for(actor=world.outreach, case=case)
+    assert [n.kind for n in shown] == ["general"] and withheld == 1
+    consent_to(person, world.agencies["peers"])
+    assert selectors.case_notes_for(actor=world.outreach, case=case)[1] == 0
+    # The coordinator at the police never does.
+    assert selectors.case_notes_for(actor=world.coordinator, case=case)[1] == 1
+
+
+def test_charges_in_abeyance_reach_a_disposition_with_the_prosecutor_seeing_only_status(world):
+    encounter = encounter_by(world.officer, "officer_intervention")
+    abeyance = encounter.abeyance
+    assert abeyance.prosecutor_agency == world.agencies["prosecutor"]
+    assert abeyance.charges[0]["statute"] == "CR 5-601"
+    assert abeyance.conditions_text == "Complete intake within 14 days"
+    services.abeyance_set_conditions(
+        actor=world.case_manager,
+        abeyance=abeyance,
+        requires_treatment=True,
+        requires_service_plan=False,
+        community_service_hours_required="8",
+        deadline=abeyance.deadline,
+    )
+    rows = selectors.prosecutor_list_for(actor=world.prosecutor)
+    assert [r.status for r in rows] == [rules.IN_PROGRESS]
+    services.abeyance_progress_record(
+        actor=world.case_manager, abeyance=abeyance, kind="service_hours", hours="5"
+    )
+    services.abeyance_progress_record(
+        actor=world.case_manager, abeyance=abeyance, kind="service_hours", hours="3"
+    )
+    services.abeyance_progress_record(
+        actor=world.case_manager, abeyance=abeyance, kind="treatment_met"
+    )
+    row = selectors.prosecutor_list_for(actor=world.prosecutor)[0]
+    assert row.status == rules.CONDITIONS_MET
+    visible = selectors.prosecutor_row(row)
+    assert set(visible) == {
+        "id",
+        "person_name",
+        "charges",
+        "citation_number",
+        "deadline",
+        "status",
+        "status_label",
+        "disposition",
+        "disposed_at",
+    }
+    with pytest.raises(PermissionDenied):
+        services.abeyance_dispose(
+            actor=world.case_manager, abeyance=abeyance, disposition="charges_dropped"
+        )
+    services.abeyance_dispose(
+        actor=world.prosecutor, abeyance=abeyance, disposition="charges_dropped"
+    )
+    abeyance.refresh_from_db()
+    assert abeyance.disposition == "charges_dropped" and abeyance.disposed_by == world.prosecutor
+    with pytest.raises(InvalidTransition):
+        services.abeyance_progress_record(actor=world.case_manager, abeyance=abeyance, kind="note")
+
+
+def test_another_prosecutors_office_sees_none_of_it(world):
+    abeyance = encounter_by(world.officer, "officer_intervention").abeyance
+    office = AgencyFactory(name="State Attorney", kind="prosecutor")
+    world.program.memberships.create(agency=office)
+    liaison = UserFactory(username="sa")
+    MembershipFactory(user=liaison, agency=office, role="prosecutor")
+    assert selectors.prosecutor_list_for(actor=liaison) == []
+    with pytest.raises(PermissionDenied):
+        services.abeyance_dispose(actor=liaison, abeyance=abeyance, disposition="charges_dropped")
+    with pytest.raises(Http404):
+        selectors.abeyance_get_for(actor=world.prosecutor, abeyance_id=abeyance.pk)
+
+
+def test_service_hours_are_validated(world):
+    abeyance = encounter_by(world.officer, "officer_intervention").abeyance
+    with pytest.raises(ValidationFailed) as err:
+        services.abeyance_progress_record(
+            actor=world.case_manager,
+            abeyance=abeyance,
+            kind="service_hours",
+            hours="30",
+            on=timezone.localdate() + dt.timedelta(days=2),
+        )
+    assert set(err.value.fields) == {"hours", "on"}
+
+
+def test_the_police_coordinator_sees_the_abeyance_status_not_the_treatment_progress(client, world):
+    abeyance = encounter_by(world.officer, "officer_intervention").abeyance
+    services.abeyance_progress_record(
+        actor=world.case_manager,
+        abeyance=abeyance,
+        kind="treatment_met",
+        note="Attends every session",
+    )
+    url = f"/cases/abeyance/{abeyance.pk}/"
+    client.force_login(world.coordinator)
+    page = client.get(url).content.decode()
+    assert "Conditions met" in page and "Attends every session" not in page
+    assert "Treatment: met" not in page
+    client.force_login(world.case_manager)
+    page = client.get(url).content.decode()
+    assert "Attends every session" in page and "Treatment: met" in page

@@ -1,0 +1,306 @@
+"""Case pages (caseload, enrollment, service plan, needs, notes, timeline) and abeyance pages
+(the case manager's, and the prosecutor's status-only list)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import can, get_for, require
+from deflect.accounts.models import User
+from deflect.core.errors import DomainError
+from deflect.people.models import Person
+from deflect.programs.models import ProgramAgency
+
+from . import selectors, services
+from .models import (
+    NEED_STATUSES,
+    AbeyanceCase,
+    Case,
+    CaseStatus,
+    Disposition,
+    NeedKind,
+    NoteKind,
+    PlanGoal,
+    PlanTask,
+    ProgressKind,
+    ProsecutorAbeyance,
+)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_GET
+def case_list(request):
+    status = request.GET.get("status", "active")
+    mine = request.GET.get("mine") == "1"
+    cases = selectors.case_list_for(actor=request.user, status=status, mine=mine)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "cases": cases,
+            "status": status,
+            "mine": mine,
+            "statuses": CaseStatus.choices,
+            "may_open": can(request.user, caps.CASE_MANAGE),
+        },
+    )
+
+
+def _program_staff(person):
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__agency__in=ProgramAgency.objects.filter(program=person.program).values(
+                "agency_id"
+            ),
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    require(request.user, caps.CASE_MANAGE)
+    source = request.POST if request.method == "POST" else request.GET
+    person = get_for(request.user, Person, source.get("person"), caps.CASE_MANAGE)
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            case = services.case_open(
+                actor=request.user,
+                person_id=person.pk,
+                care_coordinator_id=_int(request.POST.get("care_coordinator_id")),
+                peer_specialist_id=_int(request.POST.get("peer_specialist_id")),
+                encounter_id=_int(request.POST.get("encounter")),
+                referral_id=_int(request.POST.get("referral")),
+            )
+        except DomainError as error:
+            errors, status = error.fields or {"__all__": [error.message]}, 422
+        else:
+            messages.success(request, "Case opened.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/case_new.html",
+        {
+            "person": person,
+            "staff": _program_staff(person),
+            "errors": errors,
+            "encounter": source.get("encounter", ""),
+            "referral": source.get("referral", ""),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request, case_id: int):
+    case = selectors.case_get_for(actor=request.user, case_id=case_id)
+    notes, withheld = selectors.case_notes_for(actor=request.user, case=case)
+    needs = {n.kind: n for n in case.needs.all()}
+    need_rows = [
+        {"kind": kind, "label": label, "need": needs.get(kind), "statuses": NEED_STATUSES[kind]}
+        for kind, label in NeedKind.choices
+    ]
+    from deflect.referrals.models import Referral
+
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "notes": notes,
+            "withheld": withheld,
+            "need_rows": need_rows,
+            "may_manage": can(request.user, caps.CASE_MANAGE, case),
+            "may_clinical": can(request.user, caps.CLINICAL_VIEW, case.person),
+            "note_kinds": NoteKind.choices,
+            "moves": sorted(services.CASE_PIPELINE.get(case.status, ())),
+            "referrals": Referral.objects.filter(person=case.person).select_related("service")[:20]
+            if can(request.user, caps.REFERRAL_VIEW, case)
+            else [],
+            "timeline": selectors.timeline_for(actor=request.user, person=case.person, case=case),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_update(request, case_id: int):
+    case = get_for(request.user, Case, case_id, caps.CASE_MANAGE)
+    action = request.POST.get("action", "")
+    post = request.POST
+    try:
+        if action == "note":
+            services.case_note_add(
+                actor=request.user, case=case, kind=post.get("kind", ""), text=post.get("text", "")
+            )
+        elif action == "goal":
+            services.plan_goal_add(
+                actor=request.user, case=case, description=post.get("description", "")
+            )
+        elif action == "task":
+            goal = PlanGoal.objects.get(pk=_int(post.get("goal_id")) or 0, case=case)
+            services.plan_task_add(
+                actor=request.user,
+                goal=goal,
+                description=post.get("description", ""),
+                due_on=parse_date(post.get("due_on", "") or "") if post.get("due_on") else None,
+            )
+        elif action == "task_done":
+            task = PlanTask.objects.get(pk=_int(post.get("task_id")) or 0, goal__case=case)
+            services.plan_task_complete(actor=request.user, task=task)
+        elif action == "need":
+            services.case_need_set(
+                actor=request.user,
+                case=case,
+                kind=post.get("kind", ""),
+                status=post.get("status", ""),
+                detail=post.get("detail", ""),
+            )
+        elif action == "status":
+            services.case_transition(
+                actor=request.user,
+                case=case,
+                to=post.get("status", ""),
+                reason=post.get("reason", ""),
+            )
+        else:
+            messages.error(request, "Unknown action.")
+            return redirect("cases:detail", case_id=case.pk)
+    except (PlanGoal.DoesNotExist, PlanTask.DoesNotExist, ValueError):
+        messages.error(request, "That item is not part of this case.")
+    except DomainError as error:
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
+        messages.error(request, f"{error.message} {details}".strip())
+    else:
+        messages.success(request, "Saved.")
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_GET
+def person_timeline(request, person_id: int):
+    from deflect.people.selectors import person_get_for
+
+    person = person_get_for(actor=request.user, person_id=person_id)
+    return render(
+        request,
+        "cases/timeline.html",
+        {
+            "person": person,
+            "timeline": selectors.timeline_for(actor=request.user, person=person),
+        },
+    )
+
+
+@login_required
+@require_GET
+def abeyance_list(request):
+    return render(
+        request,
+        "cases/abeyance_list.html",
+        {"rows": selectors.abeyance_list_for(actor=request.user)},
+    )
+
+
+@login_required
+@require_GET
+def abeyance_detail(request, abeyance_id: int):
+    row = selectors.abeyance_get_for(actor=request.user, abeyance_id=abeyance_id)
+    return render(
+        request,
+        "cases/abeyance_detail.html",
+        {
+            "row": row,
+            "a": row.abeyance,
+            "progress": row.abeyance.progress.select_related("recorded_by"),
+            "kinds": ProgressKind.choices,
+            "may_manage": can(request.user, caps.ABEYANCE_MANAGE, row.abeyance),
+            "show_detail": can(request.user, caps.CLINICAL_VIEW, row.abeyance.person),
+            "today": timezone.localdate().isoformat(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def abeyance_progress(request, abeyance_id: int):
+    abeyance = get_for(request.user, AbeyanceCase, abeyance_id, caps.ABEYANCE_MANAGE)
+    post = request.POST
+    try:
+        if post.get("action") == "conditions":
+            services.abeyance_set_conditions(
+                actor=request.user,
+                abeyance=abeyance,
+                requires_treatment=post.get("requires_treatment") == "on",
+                requires_service_plan=post.get("requires_service_plan") == "on",
+                community_service_hours_required=post.get("community_service_hours_required", "0")
+                or "0",
+                deadline=parse_date(post.get("deadline", "") or "") or abeyance.deadline,
+                conditions_text=post.get("conditions_text", ""),
+            )
+        else:
+            services.abeyance_progress_record(
+                actor=request.user,
+                abeyance=abeyance,
+                kind=post.get("kind", ""),
+                hours=post.get("hours", "0") or "0",
+                on=parse_date(post.get("on", "") or "") if post.get("on") else None,
+                note=post.get("note", ""),
+            )
+    except (DomainError, ValueError) as error:
+        message = getattr(error, "message", "Invalid date.")
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in getattr(error, "fields", {}).items())
+        messages.error(request, f"{message} {details}".strip())
+    else:
+        messages.success(request, "Progress recorded.")
+    return redirect("cases:abeyance-detail", abeyance_id=abeyance.pk)
+
+
+@login_required
+@require_GET
+def prosecutor_list(request):
+    rows = [selectors.prosecutor_row(r) for r in selectors.prosecutor_list_for(actor=request.user)]
+    return render(
+        request,
+        "cases/prosecutor_list.html",
+        {
+            "rows": rows,
+            "dispositions": Disposition.choices,
+            "may_dispose": can(request.user, caps.ABEYANCE_DISPOSE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def prosecutor_dispose(request, abeyance_id: int):
+    abeyance = get_for(request.user, ProsecutorAbeyance, abeyance_id, caps.ABEYANCE_DISPOSE)
+    try:
+        services.abeyance_dispose(
+            actor=request.user,
+            abeyance=abeyance,
+            disposition=request.POST.get("disposition", ""),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Disposition recorded.")
+    return redirect("cases:prosecutor-list")

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from deflect.followups.jobs import jobs_run
+
+
+class Command(BaseCommand):
+    help = "Send reminders: follow-ups due and overdue, unanswered referrals, abeyance deadlines."
+
+    def handle(self, *args, **options):
+        report = jobs_run()
+        for name, value in report.__dict__.items():
+            if name != "details":
+                self.stdout.write(f"{name}: {value}")

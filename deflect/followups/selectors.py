@@ -1,0 +1,119 @@
+"""Reads for follow-up: the queue (overdue, due today, upcoming) per team or person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from deflect.access import capabilities as caps
+from deflect.access.policy import get_for, require, visible_to
+from deflect.accounts.models import User
+from deflect.audit.actions import Action
+from deflect.audit.services import audit_record
+
+from . import rules
+from .models import FollowUp, FollowUpPolicy, FollowUpStatus, OutreachTeam
+
+QUEUE_LIMIT = 50
+
+
+@dataclass
+class Queue:
+    overdue: list[FollowUp]
+    due_today: list[FollowUp]
+    upcoming: list[FollowUp]
+    counts: dict[str, int]
+    team: OutreachTeam | None
+
+
+def teams_for(*, actor: User) -> QuerySet[OutreachTeam]:
+    return visible_to(actor, OutreachTeam).order_by("name")
+
+
+def followup_queue(
+    *,
+    actor: User,
+    team_id: int | None = None,
+    person_id: int | None = None,
+    now: dt.datetime | None = None,
+    tz_name: str = "",
+) -> Queue:
+    """Open follow-ups the actor may see, for one team (default: the actor's first team) or
+    one person: overdue (past due), due today (due before the end of the local day), upcoming
+    (the next week)."""
+    require(actor, caps.FOLLOWUP_VIEW)
+    now = now or timezone.now()
+    _, end_of_today = rules.local_day_bounds(now, tz_name or settings.TIME_ZONE)
+    qs = visible_to(actor, FollowUp).filter(status=FollowUpStatus.OPEN)
+    team = None
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
+    else:
+        if team_id is not None:
+            team = get_for(actor, OutreachTeam, team_id)
+        else:
+            team = actor.teams.order_by("name").first() if actor.is_authenticated else None
+        if team is not None:
+            qs = qs.filter(team=team)
+    qs = qs.select_related("person", "team").order_by("due_at", "id")
+    overdue = qs.filter(due_at__lt=now)
+    today = qs.filter(due_at__gte=now, due_at__lt=end_of_today)
+    upcoming = qs.filter(due_at__gte=end_of_today, opens_at__lt=now + dt.timedelta(days=7))
+    counts = {
+        "overdue": overdue.count(),
+        "due_today": today.count(),
+        "upcoming": upcoming.count(),
+    }
+    return Queue(
+        overdue=list(overdue[:QUEUE_LIMIT]),
+        due_today=list(today[:QUEUE_LIMIT]),
+        upcoming=list(upcoming[:QUEUE_LIMIT]),
+        counts=counts,
+        team=team,
+    )
+
+
+def followup_get_for(*, actor: User, followup_id: Any) -> FollowUp:
+    followup = get_for(actor, FollowUp, followup_id)
+    followup = (
+        FollowUp.objects.select_related("person", "team", "encounter")
+        .prefetch_related("attempts__recorded_by", "history")
+        .get(pk=followup.pk)
+    )
+    audit_record(
+        action=Action.FOLLOWUP_READ,
+        actor=actor,
+        target=followup,
+        extra={"person_id": followup.person_id},
+    )
+    return followup
+
+
+def followup_timeliness(followup: FollowUp, now: dt.datetime | None = None) -> rules.Timeliness:
+    done_at = followup.closed_at if followup.status == FollowUpStatus.CONTACTED else None
+    return rules.timeliness(
+        opens_at=followup.opens_at,
+        due_at=followup.due_at,
+        done_at=done_at,
+        now=now or timezone.now(),
+    )
+
+
+def policies_for(*, actor: User, program) -> list[dict]:
+    """Every trigger's schedule for the program: the coordinator's, or the defaults."""
+    from .models import Trigger
+    from .services import policy_for
+
+    out = []
+    for trigger in Trigger:
+        policy, steps, tz_name = policy_for(program, trigger)
+        out.append({"trigger": trigger, "policy": policy, "steps": steps, "time_zone": tz_name})
+    return out
+
+
+__all__ = ["FollowUpPolicy", "followup_queue", "followup_get_for", "teams_for"]

@@ -1,0 +1,208 @@
+"""Stories: a non-fatal overdose puts the person in the queue; outreach works it; reminders go
+out exactly once."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from deflect.core.errors import ValidationFailed
+from deflect.followups import jobs, selectors, services
+from deflect.followups.models import (
+    FollowUp,
+    FollowUpStatusChange,
+    Notice,
+    NoticePreference,
+    SmsOutbox,
+)
+from deflect.referrals.tests.factories import encounter_by, send_referral
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def overdose(world):
+    team = services.team_ensure(program=world.program, name="QRT North", members=[world.outreach])
+    encounter = encounter_by(world.officer, "naloxone_plus")
+    return encounter, team
+
+
+def test_a_non_fatal_overdose_gets_its_followups_in_the_recovery_window(world, overdose):
+    encounter, team = overdose
+    rows = list(FollowUp.objects.filter(encounter=encounter).order_by("step"))
+    assert [r.label for r in rows][:2] == ["First attempt", "Contact within the recovery window"]
+    assert rows[1].due_at == encounter.overdose.overdose_at + dt.timedelta(hours=72)
+    assert all(r.team == team and r.person_id == encounter.person_id for r in rows)
+
+
+def test_a_fatal_overdose_or_another_pathway_schedules_nothing(world):
+    fatal = encounter_by(world.officer, "naloxone_plus")
+    FollowUp.objects.all().delete()
+    from deflect.encounters.services import encounter_create
+    from deflect.encounters.tests.factories import submission
+
+    data = submission("naloxone_plus")
+    data["overdose"]["fatal"] = True
+    encounter_create(actor=world.officer, data=data)
+    encounter_by(world.officer, "self_referral")
+    assert fatal and not FollowUp.objects.exists()
+
+
+def test_the_queue_sorts_overdue_today_and_upcoming(world, overdose):
+    encounter, team = overdose
+    later = timezone.now() + dt.timedelta(hours=30)
+    q = selectors.followup_queue(actor=world.outreach, now=later)
+    assert q.team == team
+    assert [f.label for f in q.overdue] == ["First attempt"]
+    assert q.counts["overdue"] == 1
+    assert "Contact within the recovery window" in [f.label for f in q.due_today + q.upcoming]
+    assert selectors.followup_queue(actor=world.other_coordinator).counts["overdue"] == 0
+
+
+def test_a_contact_closes_the_followup_in_time_and_an_attempt_is_idempotent(world, overdose):
+    encounter, _ = overdose
+    first = FollowUp.objects.get(encounter=encounter, step=0)
+    import uuid
+
+    key = uuid.uuid4()
+    a, created = services.attempt_record(
+        actor=world.outreach,
+        followup=first,
+        method="home_visit",
+        result="not_found",
+        team_composition=["officer", "peer"],
+        client_uuid=key,
+    )
+    again, created_again = services.attempt_record(
+        actor=world.outreach,
+        followup=first,
+        method="home_visit",
+        result="not_found",
+        client_uuid=key,
+    )
+    assert created and not created_again and a.pk == again.pk
+    first.refresh_from_db()
+    assert first.status == "open"
+    services.attempt_record(
+        actor=world.outreach, followup=first, method="phone", result="contacted"
+    )
+    first.refresh_from_db()
+    assert first.status == "contacted"
+    assert selectors.followup_timeliness(first).state == "met"
+    assert FollowUpStatusChange.objects.filter(followup=first, to_status="contacted").exists()
+
+
+def test_a_death_closes_every_open_followup(world, overdose):
+    encounter, _ = overdose
+    first = FollowUp.objects.get(encounter=encounter, step=0)
+    services.attempt_record(actor=world.outreach, followup=first, method="other", result="deceased")
+    assert set(
+        FollowUp.objects.filter(person=encounter.person).values_list("status", flat=True)
+    ) == {"closed", "cancelled"}
+
+
+def test_bad_attempts_get_field_errors(world, overdose):
+    first = FollowUp.objects.get(encounter=overdose[0], step=0)
+    with pytest.raises(ValidationFailed) as err:
+        services.attempt_record(
+            actor=world.outreach,
+            followup=first,
+            method="pigeon",
+            result="x",
+            team_composition=["wizard"],
+            attempted_at=timezone.now() + dt.timedelta(days=1),
+        )
+    assert set(err.value.fields) == {"method", "result", "team_composition", "attempted_at"}
+
+
+def test_the_coordinator_sets_a_schedule_in_the_program_time_zone(world):
+    policy = services.policy_update(
+        actor=world.coordinator,
+        program=world.program,
+        trigger="nonfatal_overdose",
+        steps=[{"label": "Home visit", "offset": 0, "window": 12, "unit": "hours"}],
+        time_zone="America/Chicago",
+    )
+    encounter = encounter_by(world.officer, "naloxone_plus")
+    rows = FollowUp.objects.filter(encounter=encounter)
+    assert [r.label for r in rows] == ["Home visit"] and policy.time_zone == "America/Chicago"
+    with pytest.raises(ValidationFailed) as err:
+        services.policy_update(
+            actor=world.coordinator,
+            program=world.program,
+            trigger="nope",
+            steps=[],
+            time_zone="Nowhere/Land",
+        )
+    assert {"trigger", "steps", "time_zone"} <= set(err.value.fields)
+
+
+def test_jobs_run_sends_each_reminder_once_by_email_and_sms(world, overdose, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world.outreach.email = "outreach@example.org"
+    world.outreach.save()
+    NoticePreference.objects.create(user=world.outreach, sms_number="+14105550100")
+    world.officer.email = "officer@example.org"
+    world.officer.save()
+    send_referral(world, response_due_minutes=5)
+    later = timezone.now() + dt.timedelta(hours=30)
+    report = jobs.jobs_run(now=later)
+    assert report.followups_overdue == 1 and report.referrals_no_response == 1
+    assert report.notices_sent == report.notices_created >= 3
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert "1 follow-up overdue" in subjects
+    assert any(s.startswith("No answer yet on referral") for s in subjects)
+    assert SmsOutbox.objects.count() == 1
+    again = jobs.jobs_run(now=later)
+    assert again.notices_created == 0 and again.notices_sent == 0
+    assert len(mail.outbox) == len(subjects) and Notice.objects.count() == report.notices_created
+    # The notices never name the person.
+    assert all("Jamie" not in m.body and "Rivera" not in m.body for m in mail.outbox)
+
+
+def test_jobs_run_warns_of_abeyance_deadlines_within_a_week(world, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world.case_manager.email = "cm@example.org"
+    world.case_manager.save()
+    abeyance = encounter_by(world.officer, "officer_intervention").abeyance
+    abeyance.deadline = timezone.localdate() + dt.timedelta(days=5)
+    abeyance.save()
+    assert jobs.jobs_run().abeyance_deadlines == 1
+    assert jobs.jobs_run().abeyance_deadlines == 0
+    assert [m.to for m in mail.outbox] == [["cm@example.org"]]
+
+
+def test_the_coordinator_makes_a_team_of_program_staff_only(world):
+    team = services.team_save(
+        actor=world.coordinator,
+        program=world.program,
+        name="QRT",
+        member_ids=[world.outreach.pk, world.officer.pk],
+    )
+    assert set(team.members.all()) == {world.outreach, world.officer}
+    with pytest.raises(ValidationFailed) as err:
+        services.team_save(
+            actor=world.coordinator,
+            program=world.program,
+            name="QRT",
+            member_ids=[world.other_officer.pk],
+        )
+    assert set(err.value.fields) == {"name", "member_ids"}
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.team_save(actor=world.outreach, program=world.program, name="Mine", member_ids=[])
+
+
+def test_deflect_jobs_run_is_the_command(world, overdose):
+    import io
+
+    from django.core.management import call_command
+
+    from deflect.cli import resolve
+
+    assert resolve(["jobs", "run"]) == ["jobs_run"]
+    out = io.StringIO()
+    call_command("jobs_run", stdout=out)
+    assert "notices_sent:" in out.getvalue()
