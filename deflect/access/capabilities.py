@@ -1,11 +1,13 @@
 """Role → capabilities: the one declarative table. Anything not listed here is denied.
 
 A capability is granted through a membership at an agency and reaches the agencies that share a
-program with that agency (its *program scope*); the admin role reaches every agency.
+program with that agency (its *program scope*); the admin role reaches every agency, and the
+``OWN_AGENCY_CAPABILITIES`` reach only the granting membership's own agency.
 """
 
 from deflect.accounts.models import AgencyKind, Role
 
+# --- the foundation -----------------------------------------------------------------------
 HOME_VIEW = "home.view"
 API_USE = "api.use"
 AGENCY_VIEW = "agency.view"
@@ -16,6 +18,7 @@ STAFF_VIEW = "staff.view"
 STAFF_MANAGE = "staff.manage"
 ADMIN_ROLE_GRANT = "role.grant_admin"
 AUDIT_VIEW = "audit.view"
+# --- field work: people, encounters, screening ----------------------------------------------
 PERSON_VIEW = "person.view"
 PERSON_CREATE = "person.create"
 CONSENT_RECORD = "consent.record"
@@ -23,78 +26,11 @@ ENCOUNTER_VIEW = "encounter.view"
 ENCOUNTER_CREATE = "encounter.create"
 CLINICAL_VIEW = "clinical.view"
 SCREENING_CONFIGURE = "screening.configure"
-# Running the program: planning, the intercept map, training, naloxone, education, feedback.
-PLANNING_MANAGE = "planning.manage"
-TRAINING_VIEW = "training.view"
-TRAINING_MANAGE = "training.manage"
-NALOXONE_VIEW = "naloxone.view"
-NALOXONE_USE = "naloxone.use"
-NALOXONE_MANAGE = "naloxone.manage"
-COMMUNITY_MANAGE = "community.manage"
-FEEDBACK_VIEW = "feedback.view"
+# --- the resource directory -------------------------------------------------------------------
 RESOURCE_MATCH = "resource.match"
 CAPACITY_UPDATE = "capacity.update"
 MOU_MANAGE = "mou.manage"
-
-_EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
-
-_FIELD_WORK = frozenset(
-    {PERSON_VIEW, PERSON_CREATE, CONSENT_RECORD, ENCOUNTER_VIEW, ENCOUNTER_CREATE}
-)
-
-CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.RESPONDER: _EVERY_ROLE | _FIELD_WORK,
-    Role.DISPATCHER: _EVERY_ROLE,
-    Role.OUTREACH: _EVERY_ROLE | _FIELD_WORK | {CLINICAL_VIEW},
-    Role.CASE_MANAGER: _EVERY_ROLE
-    | {PERSON_VIEW, PERSON_CREATE, CONSENT_RECORD, ENCOUNTER_VIEW, CLINICAL_VIEW},
-    Role.PROVIDER: _EVERY_ROLE,
-    Role.PROSECUTOR: _EVERY_ROLE,
-    Role.ANALYST: _EVERY_ROLE,
-    Role.COORDINATOR: _EVERY_ROLE
-    | {PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, PERSON_VIEW, ENCOUNTER_VIEW, SCREENING_CONFIGURE},
-    Role.ADMIN: _EVERY_ROLE
-    | {AGENCY_MANAGE, PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, ADMIN_ROLE_GRANT, AUDIT_VIEW},
-}
-
-# Running the program: coordinators run all of it; responders and outreach draw and hand out
-# naloxone; outreach also records community education; analysts read participant feedback.
-_OPERATIONS: dict[str, frozenset[str]] = {
-    Role.COORDINATOR: frozenset(
-        {
-            PLANNING_MANAGE,
-            TRAINING_VIEW,
-            TRAINING_MANAGE,
-            NALOXONE_VIEW,
-            NALOXONE_USE,
-            NALOXONE_MANAGE,
-            COMMUNITY_MANAGE,
-            FEEDBACK_VIEW,
-        }
-    ),
-    Role.RESPONDER: frozenset({NALOXONE_VIEW, NALOXONE_USE}),
-    Role.OUTREACH: frozenset({NALOXONE_VIEW, NALOXONE_USE, COMMUNITY_MANAGE}),
-    Role.ANALYST: frozenset({FEEDBACK_VIEW}),
-}
-for _role, _granted in _OPERATIONS.items():
-    CAPABILITIES[_role] = CAPABILITIES[_role] | _granted
-# Resource directory: field and case workers match needs to services; a provider's staff keep
-# their own organization's capacity current; coordinators keep the program's MOUs.
-for _role in (Role.RESPONDER, Role.DISPATCHER, Role.OUTREACH, Role.CASE_MANAGER, Role.COORDINATOR):
-    CAPABILITIES[_role] = CAPABILITIES[_role] | {RESOURCE_MATCH}
-CAPABILITIES[Role.PROVIDER] = CAPABILITIES[Role.PROVIDER] | {CAPACITY_UPDATE}
-CAPABILITIES[Role.COORDINATOR] = CAPABILITIES[Role.COORDINATOR] | {MOU_MANAGE}
-
-# Roles whose grants reach every agency rather than their programs' agencies.
-GLOBAL_ROLES = frozenset({Role.ADMIN})
-
-# Capabilities a membership never grants at these kinds of agency, whatever the role
-# (42 CFR Part 2: clinical detail never reaches law enforcement or prosecutors).
-DENIED_AT_AGENCY_KINDS: dict[str, frozenset[str]] = {
-    CLINICAL_VIEW: frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTOR}),
-}
-
-# Referrals, the provider portal, cases, follow-up, charges in abeyance and the dashboard.
+# --- referrals, the provider portal, cases, follow-up, abeyance, the dashboard ---------------
 REFERRAL_VIEW = "referral.view"
 REFERRAL_CREATE = "referral.create"
 REFERRAL_RECEIVE = "referral.receive"
@@ -109,23 +45,74 @@ ABEYANCE_STATUS_VIEW = "abeyance.status_view"
 ABEYANCE_DISPOSE = "abeyance.dispose"
 DASHBOARD_VIEW = "dashboard.view"
 DASHBOARD_SMALL_CELLS = "dashboard.small_cells"  # without it, counts under 11 are suppressed
-_CASE_WORK = {REFERRAL_VIEW, REFERRAL_CREATE, CASE_VIEW, FOLLOWUP_VIEW}
-_REFERRAL_AND_CASE_GRANTS: dict[str, set[str]] = {
-    Role.RESPONDER: {REFERRAL_VIEW, REFERRAL_CREATE},
-    Role.OUTREACH: _CASE_WORK | {FOLLOWUP_WORK},
-    Role.CASE_MANAGER: _CASE_WORK | {CASE_MANAGE, FOLLOWUP_WORK, ABEYANCE_VIEW, ABEYANCE_MANAGE},
-    Role.PROVIDER: {REFERRAL_RECEIVE},
-    Role.PROSECUTOR: {ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE},
-    Role.COORDINATOR: {REFERRAL_VIEW, CASE_VIEW, FOLLOWUP_VIEW, FOLLOWUP_CONFIGURE, ABEYANCE_VIEW}
-    | {DASHBOARD_VIEW, DASHBOARD_SMALL_CELLS},
-    Role.ANALYST: {DASHBOARD_VIEW},
+# --- running the program: planning, intercept map, training, naloxone, education, feedback ---
+PLANNING_MANAGE = "planning.manage"
+TRAINING_VIEW = "training.view"
+TRAINING_MANAGE = "training.manage"
+NALOXONE_VIEW = "naloxone.view"
+NALOXONE_USE = "naloxone.use"
+NALOXONE_MANAGE = "naloxone.manage"
+COMMUNITY_MANAGE = "community.manage"
+FEEDBACK_VIEW = "feedback.view"
+
+_EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
+_FIELD_WORK = frozenset(
+    {PERSON_VIEW, PERSON_CREATE, CONSENT_RECORD, ENCOUNTER_VIEW, ENCOUNTER_CREATE}
+)
+_CASE_WORK = frozenset({REFERRAL_VIEW, REFERRAL_CREATE, CASE_VIEW, FOLLOWUP_VIEW})
+_NALOXONE_FIELD = frozenset({NALOXONE_VIEW, NALOXONE_USE})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Patrol officers, deputies, firefighters, EMTs: record, match, refer, carry naloxone.
+    Role.RESPONDER: _EVERY_ROLE
+    | _FIELD_WORK
+    | _NALOXONE_FIELD
+    | {RESOURCE_MATCH, REFERRAL_VIEW, REFERRAL_CREATE},
+    # 911 / 988 call takers: find the service that fits now.
+    Role.DISPATCHER: _EVERY_ROLE | {RESOURCE_MATCH},
+    # QRT members, peers, clinicians: field work with clinical access, the follow-up queue.
+    Role.OUTREACH: _EVERY_ROLE
+    | _FIELD_WORK
+    | _CASE_WORK
+    | _NALOXONE_FIELD
+    | {CLINICAL_VIEW, RESOURCE_MATCH, FOLLOWUP_WORK, COMMUNITY_MANAGE},
+    # Care coordinators: caseloads, service plans, abeyance progress.
+    Role.CASE_MANAGER: _EVERY_ROLE
+    | _CASE_WORK
+    | {PERSON_VIEW, PERSON_CREATE, CONSENT_RECORD, ENCOUNTER_VIEW, CLINICAL_VIEW}
+    | {RESOURCE_MATCH, CASE_MANAGE, FOLLOWUP_WORK, ABEYANCE_VIEW, ABEYANCE_MANAGE},
+    # Treatment intake staff: their own organization's referrals and capacity.
+    Role.PROVIDER: _EVERY_ROLE | {REFERRAL_RECEIVE, CAPACITY_UPDATE},
+    # Diversion liaisons: a compliance status and the disposition, nothing clinical.
+    Role.PROSECUTOR: _EVERY_ROLE | {ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE},
+    # Evaluators: the dashboard with small cells suppressed, participant feedback.
+    Role.ANALYST: _EVERY_ROLE | {DASHBOARD_VIEW, FEEDBACK_VIEW},
+    # Program coordinators: the program and everything around the encounters.
+    Role.COORDINATOR: _EVERY_ROLE
+    | {PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, PERSON_VIEW, ENCOUNTER_VIEW, SCREENING_CONFIGURE}
+    | {RESOURCE_MATCH, MOU_MANAGE}
+    | {REFERRAL_VIEW, CASE_VIEW, FOLLOWUP_VIEW, FOLLOWUP_CONFIGURE, ABEYANCE_VIEW}
+    | {DASHBOARD_VIEW, DASHBOARD_SMALL_CELLS}
+    | {PLANNING_MANAGE, TRAINING_VIEW, TRAINING_MANAGE, COMMUNITY_MANAGE, FEEDBACK_VIEW}
+    | {NALOXONE_VIEW, NALOXONE_USE, NALOXONE_MANAGE},
+    # System administrators: users, agencies, configuration, the audit log; no person data.
+    Role.ADMIN: _EVERY_ROLE
+    | {AGENCY_MANAGE, PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, ADMIN_ROLE_GRANT, AUDIT_VIEW},
 }
-for _role, _granted in _REFERRAL_AND_CASE_GRANTS.items():
-    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_granted)
+
+# Roles whose grants reach every agency rather than their programs' agencies.
+GLOBAL_ROLES = frozenset({Role.ADMIN})
+
 # Capabilities that reach only the granting membership's own agency, never the other agencies of
 # its programs: a provider answers its own organization's referrals, a prosecutor's office its
 # own abeyance cases.
 OWN_AGENCY_CAPABILITIES = frozenset({REFERRAL_RECEIVE, ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE})
+
+# Capabilities a membership never grants at these kinds of agency, whatever the role
+# (42 CFR Part 2: clinical detail never reaches law enforcement or prosecutors).
+DENIED_AT_AGENCY_KINDS: dict[str, frozenset[str]] = {
+    CLINICAL_VIEW: frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTOR}),
+}
 
 ALL_CAPABILITIES = frozenset().union(*CAPABILITIES.values())
 
