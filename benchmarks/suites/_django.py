@@ -70,11 +70,10 @@ def setup(args: argparse.Namespace) -> Path:
 def database_label() -> str:
     from django.db import connection
 
-    return (
-        f"{connection.vendor} {'.'.join(map(str, connection.Database.version_info))}"
-        if (connection.vendor == "postgresql")
-        else f"sqlite {connection.Database.sqlite_version}"
-    )
+    if connection.vendor == "postgresql":
+        version = connection.pg_version  # e.g. 150018 for 15.18
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
+    return f"sqlite {connection.Database.sqlite_version}"
 
 
 def timed(func: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:

@@ -174,15 +174,6 @@ print("PEAK", json.dumps({"peak_mib": int(status["VmHWM"].split()[0]) / 1024}))
 """
 
 
-def _database_label() -> str:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        version = connection.pg_version  # e.g. 150004
-        return f"PostgreSQL {version // 10000}.{version % 10000}"
-    return bench.database_label()
-
-
 def _jobs_run(env: dict) -> dict:
     import json
 
@@ -263,7 +254,7 @@ def main() -> int:
 
 {followups:,} follow-ups (50 outreach teams, about 30% still open), {referrals:,} referrals and as
 many encounters, {people:,} people, spread over two years of program history, on
-{_database_label()}; loaded with `bulk_create` in {load_s:.0f} s. The dashboard shows the
+{bench.database_label()}; loaded with `bulk_create` in {load_s:.0f} s. The dashboard shows the
 last 12 weeks (about a ninth of the rows, found through the time indexes); the whole-history
 figure shows what the same queries cost over every row. Pages are timed in-process through
 Django's test `Client` (middleware, session, templates; no network). `deflect jobs run` runs as

@@ -1,5 +1,7 @@
 """Navigation built from the access policy, so menus never offer what the user cannot open."""
 
+from functools import cache
+
 from django.urls import reverse
 
 from . import capabilities as caps
@@ -31,13 +33,22 @@ NAV_ITEMS = (
 )
 
 
+@cache
+def _nav_urls() -> tuple[tuple[str, str, str], ...]:
+    """(label, url, capability) of every item: the URL configuration does not change while the
+    process runs, so each name is reversed once."""
+    return tuple((label, reverse(name), capability) for label, name, capability in NAV_ITEMS)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
-        {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
-        for label, name, capability in NAV_ITEMS
-        if can(user, capability)
-    ]
+    granted: dict[str, bool] = {}
+    items = []
+    for label, url, capability in _nav_urls():
+        if capability not in granted:
+            granted[capability] = can(user, capability)
+        if granted[capability]:
+            items.append({"label": label, "url": url, "active": request.path == url})
     return {"nav_items": items}

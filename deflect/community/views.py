@@ -12,20 +12,13 @@ from django.views.decorators.http import require_http_methods
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
 from deflect.core.errors import DomainError
+from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.naloxone.models import Lot, StockLocation
 from deflect.programs.models import Program
 
 from . import services
 from .forms import EventForm
 from .models import Event
-
-
-def _add_errors(form, error: DomainError) -> None:
-    for field, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not error.fields or not any(f in form.fields for f in error.fields):
-        form.add_error(None, error.message)
 
 
 @login_required

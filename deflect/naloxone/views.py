@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
 from deflect.core.errors import DomainError
+from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.encounters.models import Encounter
 from deflect.programs.models import Program
 from deflect.programs.planning_services import program_staff
@@ -27,14 +28,6 @@ def _program(request, program_id: int, capability: str = caps.NALOXONE_VIEW) -> 
     program = get_for(request.user, Program, program_id)
     require(request.user, capability, program)
     return program
-
-
-def _add_errors(form, error: DomainError) -> None:
-    for field, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not error.fields or not any(f in form.fields for f in error.fields):
-        form.add_error(None, error.message)
 
 
 @login_required

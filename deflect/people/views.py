@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, require
 from deflect.core.errors import DomainError
+from deflect.core.forms import add_domain_errors as _add_errors
 
 from . import selectors, services
 from .consent import consent_status
@@ -20,17 +21,6 @@ from .models import ConsentPurpose
 from .search import LIKELY_SCORE
 
 PURPOSE_LABELS = dict(ConsentPurpose.choices)
-
-
-def _add_errors(form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's field errors on the form's fields (the rest on the form)."""
-    aliases = aliases or {}
-    for name, problems in error.fields.items():
-        field = aliases.get(name, name)
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 def _search_context(request) -> dict:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
 from deflect.core.errors import DomainError
+from deflect.core.forms import add_domain_errors as _add_errors
 
 from . import planning_selectors as selectors
 from . import planning_services as services
@@ -61,14 +62,6 @@ def _activity(program: Program, activity_id: int) -> PlanningActivity:
     if activity is None:
         raise Http404("No such activity.")
     return activity
-
-
-def _add_errors(form, error: DomainError) -> None:
-    for field, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
 from deflect.core.errors import DomainError
+from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.encounters.models import Encounter
 from deflect.people.models import Person
 
@@ -23,14 +24,6 @@ from .models import ReferralStatus
 # The resource directory's capacity page (built with the directory); the provider portal links
 # to it once it exists.
 CAPACITY_URL_NAME = "resources:capacity"
-
-
-def _add_errors(form, error: DomainError) -> None:
-    for field, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not error.fields or not any(f in form.fields for f in error.fields):
-        form.add_error(None, error.message)
 
 
 @login_required

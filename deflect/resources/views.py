@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, require, visible_to
 from deflect.core.errors import DomainError
+from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.core.models import LevelOfCare
 from deflect.programs.models import Program
 
@@ -289,15 +290,6 @@ def capacity(request):
 # ---------------------------------------------------------------------------------------------
 # The coordinator's MOUs
 # ---------------------------------------------------------------------------------------------
-
-
-def _add_errors(form, error: DomainError) -> None:
-    """A service's field errors onto the form (unknown fields and a bare message: the top)."""
-    for field, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 def _mou_programs(user) -> list[Program]:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
 from deflect.core.errors import DomainError, ValidationFailed
+from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.programs.models import Program
 
 from . import selectors, services
@@ -15,15 +16,6 @@ from .forms import OFFENSE_CHOICES, EligibilityRulesForm, SampleFactsForm
 from .rules import EligibilityRules, evaluate_eligibility, rules_as_dict
 
 TRY_PREFIX = "try"
-
-
-def _add_errors(form, error: DomainError) -> None:
-    for field, problems in error.fields.items():
-        target = field if field in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 def _summary(rules: EligibilityRules) -> dict:

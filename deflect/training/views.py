@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
 from deflect.core.errors import DomainError
+from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.programs.models import Program
 from deflect.programs.planning_services import program_staff
 
@@ -24,14 +25,6 @@ def _program(request, program_id: int, capability: str = caps.TRAINING_VIEW) -> 
     program = get_for(request.user, Program, program_id)
     require(request.user, capability, program)
     return program
-
-
-def _add_errors(form, error: DomainError) -> None:
-    for field, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 @login_required
