@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
@@ -41,7 +42,7 @@ def home(request):
         {
             "memberships": memberships,
             "roles": sorted(roles),
-            "role_cards": [card for card in ROLE_CARDS if card["role"] in roles],
+            "role_cards": _role_cards(request.user, roles),
             "programs": programs,
             "can_manage_staff": can(request.user, caps.STAFF_MANAGE),
             "can_view_audit": can(request.user, caps.AUDIT_VIEW),
@@ -55,49 +56,101 @@ ROLE_CARDS = [
         "role": Role.RESPONDER,
         "title": "Responder",
         "text": "Record field contacts on any of your program's pathways, screen eligibility and "
-        "hand the person to the right provider.",
+        "needs, find the service that fits now and refer the person to it.",
+        "links": [
+            ("New encounter", "encounters:new", caps.ENCOUNTER_CREATE),
+            ("My encounters", "encounters:list", caps.ENCOUNTER_VIEW),
+            ("Find a resource", "resources:match", caps.RESOURCE_MATCH),
+        ],
     },
     {
         "role": Role.DISPATCHER,
         "title": "Dispatcher",
-        "text": "Route calls to a community response team or peer and see who is on duty.",
+        "text": "Find the service or community team that fits a call now.",
+        "links": [("Find a resource", "resources:match", caps.RESOURCE_MATCH)],
     },
     {
         "role": Role.OUTREACH,
         "title": "Outreach",
-        "text": "Work today's follow-up queue: post-overdose visits and engagement attempts.",
+        "text": "Work today's follow-up queue: post-overdose visits and engagement attempts, and "
+        "a referral straight from a contact.",
+        "links": [
+            ("Follow-up queue", "followups:queue", caps.FOLLOWUP_VIEW),
+            ("New encounter", "encounters:new", caps.ENCOUNTER_CREATE),
+            ("Community education", "community:home", caps.COMMUNITY_MANAGE),
+        ],
     },
     {
         "role": Role.CASE_MANAGER,
         "title": "Case manager",
         "text": "Your caseload, referral status, service plans and abeyance deadlines.",
+        "links": [
+            ("Cases", "cases:list", caps.CASE_VIEW),
+            ("Referrals", "referrals:list", caps.REFERRAL_VIEW),
+            ("Charges in abeyance", "cases:abeyance-list", caps.ABEYANCE_VIEW),
+        ],
     },
     {
         "role": Role.PROVIDER,
         "title": "Provider intake",
         "text": "Referrals sent to your organization, intake confirmation and open capacity.",
+        "links": [
+            ("Inbound referrals", "referrals:inbound", caps.REFERRAL_RECEIVE),
+            ("Update capacity", "resources:capacity", caps.CAPACITY_UPDATE),
+        ],
     },
     {
         "role": Role.PROSECUTOR,
         "title": "Prosecutor liaison",
         "text": "Compliance status of charges held in abeyance — never clinical details.",
+        "links": [("Abeyance cases", "cases:prosecutor-list", caps.ABEYANCE_STATUS_VIEW)],
     },
     {
         "role": Role.COORDINATOR,
         "title": "Program coordinator",
-        "text": "Your program's staff, pathways and partner agencies.",
+        "text": "Your program's staff, partners and MOUs, planning checklists, training, "
+        "naloxone stock, follow-up rules and how the program is doing.",
+        "links": [
+            ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
+            ("Programs and planning", "programs:list", caps.PROGRAM_VIEW),
+            ("Naloxone", "naloxone:home", caps.NALOXONE_VIEW),
+            ("Training", "training:home", caps.TRAINING_VIEW),
+            ("MOUs", "resources:mous", caps.MOU_MANAGE),
+            ("Participant feedback", "feedback:home", caps.FEEDBACK_VIEW),
+        ],
     },
     {
         "role": Role.ANALYST,
         "title": "Analyst",
         "text": "De-identified, small-cell-suppressed program data and reports.",
+        "links": [
+            ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
+            ("Participant feedback", "feedback:home", caps.FEEDBACK_VIEW),
+        ],
     },
     {
         "role": Role.ADMIN,
         "title": "System administrator",
         "text": "Agencies, users, programs and the audit log.",
+        "links": [("Audit log", "audit:list", caps.AUDIT_VIEW)],
     },
 ]
+
+
+def _role_cards(user, roles: set[str]) -> list[dict]:
+    """The cards of the user's roles, each with the links the policy lets this user open."""
+    return [
+        {
+            **card,
+            "links": [
+                (label, reverse(name))
+                for label, name, capability in card["links"]
+                if can(user, capability)
+            ],
+        }
+        for card in ROLE_CARDS
+        if card["role"] in roles
+    ]
 
 
 @login_required

@@ -59,3 +59,24 @@ def test_the_coordinator_edits_the_programs_pathways(client, world):
     ]
     empty = client.post(url, {"jurisdiction": "Marlow County"})
     assert empty.status_code == 422 and "Choose at least one pathway" in empty.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "role", "links", "not_links"),
+    [
+        ("provider", "provider", ["referrals:inbound", "resources:capacity"], ["cases:list"]),
+        ("prosecutor", "prosecutor", ["cases:prosecutor-list"], ["cases:abeyance-list"]),
+        ("coordinator", "coordinator", ["reporting:dashboard", "naloxone:home"], []),
+        ("officer", "responder", ["encounters:new", "resources:match"], ["reporting:dashboard"]),
+    ],
+)
+def test_each_role_card_links_where_that_role_starts(
+    client, world, persona, role, links, not_links
+):
+    client.force_login(world.users[persona])
+    page = client.get(reverse("home")).content.decode()
+    card = page.split(f'data-testid="role-card-{role}"', 1)[1].split("</section>", 1)[0]
+    for name in links:
+        assert f'href="{reverse(name)}"' in card, name
+    for name in not_links:
+        assert f'href="{reverse(name)}"' not in card, name
