@@ -1,6 +1,8 @@
 """Demo data for referrals and follow-up: the county's quick response team, and a directory entry
 for each demo treatment provider that has none yet (so referrals can be sent in the demo)."""
 
+from django.db.models import Q
+
 from deflect.accounts.models import AgencyKind, Membership, Role
 from deflect.programs.models import Program
 from deflect.resources.models import Organization, Service
@@ -28,3 +30,34 @@ def followups_demo_load(*, program_name: str) -> None:
             name="Same-day MOUD intake",
             description="Buprenorphine induction and outpatient counseling.",
         )
+
+
+def followups_demo_schedule(*, program_name: str, limit: int = 50) -> int:
+    """Give the demo's most recent non-fatal overdoses (and charges held in abeyance) what a
+    recorded encounter gets, so the queue, the cases and the dashboard have something to show.
+    Encounters that already have follow-ups or an abeyance case are left alone (the command
+    runs again and again). Returns how many were scheduled."""
+    from deflect.accounts.models import User
+    from deflect.cases.models import AbeyanceCase
+    from deflect.encounters.models import Encounter
+
+    from .models import FollowUp
+    from .services import after_encounter_recorded
+
+    program = Program.objects.get(name=program_name)
+    done = FollowUp.objects.filter(encounter__isnull=False).values("encounter_id")
+    opened = AbeyanceCase.objects.values("encounter_id")
+    recent = (
+        Encounter.objects.filter(program=program, person__isnull=False)
+        .filter(Q(needs_post_overdose_followup=True) | Q(officer_intervention__isnull=False))
+        .exclude(pk__in=done)
+        .exclude(pk__in=opened)
+        .select_related("program", "person", "recorded_by", "overdose", "officer_intervention")
+        .order_by("-occurred_at")[:limit]
+    )
+    scheduled = 0
+    for encounter in recent:
+        actor = encounter.recorded_by or User.objects.get(username="officer")
+        after_encounter_recorded(actor=actor, encounter=encounter)
+        scheduled += 1
+    return scheduled

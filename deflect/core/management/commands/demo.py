@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from deflect.core.demo import PROGRAM_NAME, demo_load, demo_logins_text
 from deflect.core.demo_operations import demo_operations_load
 from deflect.core.demo_people import demo_people_load
+from deflect.followups.demo import followups_demo_schedule
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         demo_load()
         added, encounters = demo_people_load(people=options["people"])
         demo_operations_load(PROGRAM_NAME)  # links naloxone given to the overdose encounters
+        # The most recent overdoses and held charges get their follow-ups and abeyance cases.
+        followups_demo_schedule(program_name=PROGRAM_NAME)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo county loaded ({added} people and {encounters} encounters added)."
