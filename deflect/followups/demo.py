@@ -32,7 +32,7 @@ def followups_demo_load(*, program_name: str) -> None:
         )
 
 
-def followups_demo_schedule(*, program_name: str, limit: int = 50) -> int:
+def followups_demo_schedule(*, program_name: str, limit: int = 12) -> int:
     """Give the demo's most recent non-fatal overdoses (and charges held in abeyance) what a
     recorded encounter gets, so the queue, the cases and the dashboard have something to show.
     Encounters that already have follow-ups or an abeyance case are left alone (the command
