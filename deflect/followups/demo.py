@@ -50,13 +50,18 @@ def followups_demo_schedule(*, program_name: str, limit: int = 12) -> int:
     recent = (
         Encounter.objects.filter(program=program, person__isnull=False)
         .filter(Q(needs_post_overdose_followup=True) | Q(officer_intervention__isnull=False))
+        .order_by("-occurred_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    pending = (
+        Encounter.objects.filter(pk__in=list(recent))
         .exclude(pk__in=done)
         .exclude(pk__in=opened)
         .select_related("program", "person", "recorded_by", "overdose", "officer_intervention")
-        .order_by("-occurred_at")[:limit]
+        .order_by("-occurred_at")
     )
     scheduled = 0
-    for encounter in recent:
+    for encounter in pending:
         actor = encounter.recorded_by or User.objects.get(username="officer")
         after_encounter_recorded(actor=actor, encounter=encounter)
         scheduled += 1

@@ -47,7 +47,7 @@ def test_a_responder_finds_a_match_from_an_encounter(
 def test_a_provider_updates_capacity(open_page, problems, world, directory):
     page = open_page()
     sign_in(page, "provider")
-    page.get_by_role("link", name="Capacity").click()
+    page.get_by_role("link", name="Capacity", exact=True).click()
     section = page.get_by_test_id("capacity-service").filter(has_text="Residential treatment")
     expect(section.get_by_test_id("capacity-figure")).to_contain_text("Beds: 3")
     section.get_by_label("Open now").fill("1")
