@@ -5,6 +5,7 @@ interface a gateway implements; ``OutboxSmsChannel`` (the default) writes each m
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Protocol
 
 from django.conf import settings
@@ -34,13 +35,14 @@ class EmailChannel:
         )
 
 
-class SmsChannel:
+class SmsChannel(ABC):
     """Implement ``send`` for a gateway (e.g. an HTTP API) and name the class in settings."""
 
     name = "sms"
 
-    def send(self, notice: Notice) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, notice: Notice) -> None:
+        """Hand ``notice`` to the gateway (``notice.address`` is the number)."""
 
 
 class OutboxSmsChannel(SmsChannel):
