@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for, require, visible_to
+from deflect.access.policy import can, get_for, require
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.naloxone.models import Lot, StockLocation
 from deflect.programs.models import Program
+from deflect.programs.selectors import program_first_for
 
 from . import services
 from .forms import EventForm
@@ -23,10 +23,7 @@ from .models import Event
 
 @login_required
 def home(request):
-    require(request.user, caps.PROGRAM_VIEW)
-    program = visible_to(request.user, Program).order_by("name").first()
-    if program is None:
-        raise Http404("No program.")
+    program = program_first_for(actor=request.user, capability=caps.PROGRAM_VIEW)
     return redirect("community:events", program_id=program.pk)
 
 

@@ -16,12 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import get_for, require, visible_to
+from deflect.access.policy import get_for, require
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import ValidationFailed
 from deflect.core.middleware import client_ip
 from deflect.programs.models import Program
+from deflect.programs.selectors import program_first_for
 
 from . import selectors, services
 from .forms import FeedbackForm
@@ -129,10 +130,7 @@ def feedback_qr(request, program_id: int, lang: str):
 
 @login_required
 def home(request):
-    require(request.user, caps.FEEDBACK_VIEW)
-    program = visible_to(request.user, Program, caps.FEEDBACK_VIEW).order_by("name").first()
-    if program is None:
-        raise Http404("No program.")
+    program = program_first_for(actor=request.user, capability=caps.FEEDBACK_VIEW)
     return redirect("feedback:responses", program_id=program.pk)
 
 

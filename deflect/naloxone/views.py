@@ -18,6 +18,7 @@ from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.encounters.models import Encounter
 from deflect.programs.models import Program
 from deflect.programs.planning_services import program_staff
+from deflect.programs.selectors import program_first_for
 
 from . import selectors, services
 from .forms import DrawForm, LocationForm, MovementForm
@@ -33,10 +34,7 @@ def _program(request, program_id: int, capability: str = caps.NALOXONE_VIEW) -> 
 @login_required
 def home(request):
     """The first program whose naloxone the user may see."""
-    require(request.user, caps.NALOXONE_VIEW)
-    program = visible_to(request.user, Program, caps.NALOXONE_VIEW).order_by("name").first()
-    if program is None:
-        raise Http404("No program.")
+    program = program_first_for(actor=request.user, capability=caps.NALOXONE_VIEW)
     return redirect("naloxone:stock", program_id=program.pk)
 
 

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for, require, visible_to
+from deflect.access.policy import can, get_for, require
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.programs.models import Program
 from deflect.programs.planning_services import program_staff
+from deflect.programs.selectors import program_first_for
 
 from . import selectors, services
 from .forms import CourseForm, PolicyForm, RecordForm, ShiftForm
@@ -29,10 +30,7 @@ def _program(request, program_id: int, capability: str = caps.TRAINING_VIEW) -> 
 
 @login_required
 def home(request):
-    require(request.user, caps.TRAINING_VIEW)
-    program = visible_to(request.user, Program, caps.TRAINING_VIEW).order_by("name").first()
-    if program is None:
-        raise Http404("No program.")
+    program = program_first_for(actor=request.user, capability=caps.TRAINING_VIEW)
     return redirect("training:overview", program_id=program.pk)
 
 
