@@ -232,13 +232,14 @@ def forget_program_agencies(token: Any) -> None:
 
 def can(actor: Any, capability: str, obj: Any = None) -> bool:
     """May ``actor`` exercise ``capability``, on ``obj`` if given?"""
+    if obj is None:
+        # Some membership grants it: its reach is not needed (it includes its own agency).
+        return bool(granting_agency_ids(actor, capability))
     scope = agency_scope(actor, capability)
     if scope == ALL:
         return True
     if not scope:
         return False
-    if obj is None:
-        return True
     return bool(agencies_of(obj) & scope)
 
 

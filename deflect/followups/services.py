@@ -17,6 +17,7 @@ from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
+from deflect.core.models import Pathway
 from deflect.programs.models import Program
 
 from . import rules
@@ -120,6 +121,8 @@ def after_encounter_recorded(*, actor: User, encounter) -> None:
             pathway=encounter.pathway,
             encounter=encounter,
         )
+    if encounter.pathway != Pathway.OFFICER_INTERVENTION:
+        return
     detail = getattr(encounter, "officer_intervention", None)
     if detail is not None and detail.charges_held_in_abeyance and encounter.person_id:
         from deflect.cases.services import abeyance_open_from_encounter
@@ -270,8 +273,6 @@ def policy_update(
     problems = rules.steps_problems(steps)
     if trigger not in Trigger.values:
         problems["trigger"] = ["Not a follow-up trigger."]
-    from deflect.core.models import Pathway
-
     if pathway and pathway not in Pathway.values:
         problems["pathway"] = ["Not a pathway."]
     time_zone = time_zone or settings.TIME_ZONE

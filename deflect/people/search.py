@@ -1,7 +1,7 @@
 """Person lookup at intake: set-based blocking in SQL, then scoring a bounded candidate set.
 
-1. **Blocking.** A handful of small indexed queries, each on the people the actor may see
-   (``visible_to``) and each capped, collect candidate ids: phonetic first and last keys (with
+1. **Blocking.** A handful of small indexed passes, each on the people the actor may see
+   (``visible_to``) and each capped, sent as one statement, collect candidate ids: phonetic first and last keys (with
    nickname expansion and the names swapped), the last key with the first initial, the first key
    with the start of the last name (typos), the date of birth and its day/month swap, the phone
    number, and the same on aliases. At most ``CANDIDATE_CAP`` candidates go on.
@@ -17,7 +17,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -153,28 +156,48 @@ _CANDIDATE_FIELDS = (
 
 
 def _candidate_rows(programs: list[int], query: Query) -> list[tuple]:
-    """The candidates' ``_CANDIDATE_FIELDS`` rows, read by the blocking queries themselves."""
+    """The candidates' ``_CANDIDATE_FIELDS`` rows, read by the blocking queries themselves.
+
+    The passes, each capped at ``PASS_CAP`` rows, go to the database as one statement
+    (``UNION ALL``): the database work of a pass is a few index probes, so building and running
+    one ORM query per pass would cost more than the passes themselves.
+    """
     person_filters, alias_filters = _blocking_filters(query)
-    rows: dict[int, tuple] = {}  # insertion-ordered
     people = (
         Person.objects.filter(program_id__in=programs).order_by().values_list(*_CANDIDATE_FIELDS)
     )
     # Cheap, selective passes first: phone and date of birth, then names.
     ordered = sorted(person_filters, key=lambda q: 0 if _is_identifier(q) else 1)
-    for condition in ordered:
-        for row in people.filter(condition)[:PASS_CAP]:
-            rows.setdefault(row[0], row)
-        if len(rows) >= CANDIDATE_CAP:
-            return list(rows.values())[:CANDIDATE_CAP]
+    passes = [people.filter(condition)[:PASS_CAP] for condition in ordered]
     if alias_filters:
-        either = Q()
-        for condition in alias_filters:
-            either |= condition
         # Driven from the (small) set of matching aliases, not from the program's people.
-        aliased = PersonAlias.objects.filter(either).values("person_id")
-        for row in people.filter(pk__in=aliased)[:PASS_CAP]:
-            rows.setdefault(row[0], row)
+        aliased = PersonAlias.objects.filter(reduce(or_, alias_filters)).values("person_id")
+        passes.append(people.filter(pk__in=aliased)[:PASS_CAP])
+    rows: dict[int, tuple] = {}  # insertion-ordered: earlier passes first
+    for row in _union_of(passes):
+        rows.setdefault(row[0], row)
     return list(rows.values())[:CANDIDATE_CAP]
+
+
+_BORN = _CANDIDATE_FIELDS.index("date_of_birth")
+
+
+def _union_of(passes: list) -> Iterator[tuple]:
+    """The rows of the sliced ``values_list`` querysets ``passes``, pass by pass, in one query."""
+    if not passes:
+        return
+    parts, params = [], []
+    for number, queryset in enumerate(passes):
+        sql, part_params = queryset.query.sql_with_params()
+        parts.append(f"SELECT {number} AS pass_number, b.* FROM ({sql}) b")
+        params.extend(part_params)
+    statement = " UNION ALL ".join(parts) + " ORDER BY 1, 2"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for _, *fields in cursor.fetchall():
+            if isinstance(fields[_BORN], str):  # SQLite returns dates as text outside the ORM
+                fields[_BORN] = date.fromisoformat(fields[_BORN])
+            yield tuple(fields)
 
 
 def _is_identifier(condition: Q) -> bool:
