@@ -21,6 +21,8 @@ AUDIT_VIEW = "audit.view"
 # --- field work: people, encounters, screening ----------------------------------------------
 PERSON_VIEW = "person.view"
 PERSON_CREATE = "person.create"
+# A person's contact details and self-reported demographics, beyond who they are.
+PERSON_DETAILS_VIEW = "person.details_view"
 CONSENT_RECORD = "consent.record"
 ENCOUNTER_VIEW = "encounter.view"
 ENCOUNTER_CREATE = "encounter.create"
@@ -57,7 +59,8 @@ FEEDBACK_VIEW = "feedback.view"
 
 _EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
 _FIELD_WORK = frozenset(
-    {PERSON_VIEW, PERSON_CREATE, CONSENT_RECORD, ENCOUNTER_VIEW, ENCOUNTER_CREATE}
+    {PERSON_VIEW, PERSON_CREATE, PERSON_DETAILS_VIEW, CONSENT_RECORD, ENCOUNTER_VIEW}
+    | {ENCOUNTER_CREATE}
 )
 _CASE_WORK = frozenset({REFERRAL_VIEW, REFERRAL_CREATE, CASE_VIEW, FOLLOWUP_VIEW})
 _NALOXONE_FIELD = frozenset({NALOXONE_VIEW, NALOXONE_USE})
@@ -79,7 +82,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Care coordinators: caseloads, service plans, abeyance progress.
     Role.CASE_MANAGER: _EVERY_ROLE
     | _CASE_WORK
-    | {PERSON_VIEW, PERSON_CREATE, CONSENT_RECORD, ENCOUNTER_VIEW, CLINICAL_VIEW}
+    | {PERSON_VIEW, PERSON_CREATE, PERSON_DETAILS_VIEW, CONSENT_RECORD, ENCOUNTER_VIEW}
+    | {CLINICAL_VIEW}
     | {RESOURCE_MATCH, CASE_MANAGE, FOLLOWUP_WORK, ABEYANCE_VIEW, ABEYANCE_MANAGE},
     # Treatment intake staff: their own organization's referrals and capacity.
     Role.PROVIDER: _EVERY_ROLE | {REFERRAL_RECEIVE, CAPACITY_UPDATE},

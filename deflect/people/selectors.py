@@ -40,9 +40,9 @@ __all__ = [
 ]
 
 # Which parts of a person's record a role may see. Everyone who may view people sees who the
-# person is (identity); contact details and self-reported demographics are for the staff who
-# work with the person directly, the holders of PERSON_CREATE (responders, outreach, case
-# managers), not for a coordinator who oversees the program.
+# person is (identity); contact details and self-reported demographics need PERSON_DETAILS_VIEW:
+# the staff who work with the person directly (responders, outreach, case managers), not a
+# coordinator who oversees the program.
 IDENTITY = "identity"
 CONTACT = "contact"
 DEMOGRAPHICS = "demographics"
@@ -122,7 +122,7 @@ def person_field_groups(*, actor: User, people: Iterable[Person]) -> dict[int, f
     groups: dict[int, frozenset[str]] = {}
     for person in people:
         if person.program_id not in by_program:
-            works_with = can(actor, caps.PERSON_CREATE, person)
+            works_with = can(actor, caps.PERSON_DETAILS_VIEW, person)
             by_program[person.program_id] = frozenset(
                 {IDENTITY, CONTACT, DEMOGRAPHICS} if works_with else {IDENTITY}
             )

@@ -77,6 +77,40 @@ def test_the_api_search_returns_scores_reasons_and_only_permitted_fields(client,
     assert found[0]["person"]["contact"] is None and found[0]["person"]["demographics"] is None
 
 
+# Who sees a person's contact details and demographics: the roles that work with people.
+DETAILS_BY_PERSONA = {
+    "officer": True,
+    "outreach": True,
+    "case_manager": True,
+    "coordinator": False,
+    "analyst": False,
+    "dispatcher": False,
+    "provider": False,
+    "prosecutor": False,
+    "admin": False,
+}
+
+
+@pytest.mark.parametrize("persona", sorted(DETAILS_BY_PERSONA))
+def test_contact_details_and_demographics_show_only_to_the_roles_that_work_with_people(
+    client, world, bobby, persona
+):
+    from deflect.people.selectors import CONTACT, DEMOGRAPHICS, IDENTITY, person_field_groups
+
+    groups = person_field_groups(actor=world.users[persona], people=[bobby])[bobby.pk]
+    expected = {IDENTITY, CONTACT, DEMOGRAPHICS} if DETAILS_BY_PERSONA[persona] else {IDENTITY}
+    assert groups == expected
+    client.force_login(world.users[persona])
+    response = client.get(f"/api/v1/people/{bobby.pk}")
+    if response.status_code == 200:  # roles that may see people at all
+        shown = response.json()["contact"]
+        assert (shown is not None and shown["phone"] == "(614) 555-0142") is (
+            DETAILS_BY_PERSONA[persona]
+        )
+    else:
+        assert response.status_code in (403, 404) and not DETAILS_BY_PERSONA[persona]
+
+
 def test_the_api_search_takes_a_bounded_number_of_queries(
     client, world, bobby, django_assert_max_num_queries
 ):
