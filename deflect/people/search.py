@@ -1,10 +1,11 @@
 """Person lookup at intake: set-based blocking in SQL, then scoring a bounded candidate set.
 
 1. **Blocking.** A handful of small indexed passes, each on the people the actor may see
-   (``visible_to``) and each capped, sent as one statement, collect candidate ids: phonetic first and last keys (with
-   nickname expansion and the names swapped), the last key with the first initial, the first key
-   with the start of the last name (typos), the date of birth and its day/month swap, the phone
-   number, and the same on aliases. At most ``CANDIDATE_CAP`` candidates go on.
+   (``visible_to``) and each capped, sent as one statement, collect candidate ids: phonetic
+   first and last keys (with nickname expansion and the names swapped), the last key with the
+   first initial, the first key with the start of the last name (typos), the date of birth and
+   its day/month swap, the phone number, and the same on aliases. At most ``CANDIDATE_CAP``
+   candidates go on.
 2. **Scoring.** ``matching.match_score`` scores each candidate in Python (rapidfuzz) and explains
    the score in words; the best ``limit`` at or above ``MIN_SCORE`` are returned.
 
@@ -189,7 +190,8 @@ def _union_of(passes: list) -> Iterator[tuple]:
     parts, params = [], []
     for number, queryset in enumerate(passes):
         sql, part_params = queryset.query.sql_with_params()
-        parts.append(f"SELECT {number} AS pass_number, b.* FROM ({sql}) b")
+        # The ORM's own SQL with its parameters kept apart, and a literal pass number.
+        parts.append(f"SELECT {number} AS pass_number, b.* FROM ({sql}) b")  # noqa: S608
         params.extend(part_params)
     statement = " UNION ALL ".join(parts) + " ORDER BY 1, 2"
     with connection.cursor() as cursor:
