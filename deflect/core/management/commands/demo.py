@@ -6,6 +6,7 @@ from deflect.core.demo import PROGRAM_NAME, demo_load, demo_logins_text
 from deflect.core.demo_operations import demo_operations_load
 from deflect.core.demo_people import demo_people_load
 from deflect.followups.demo import followups_demo_schedule
+from deflect.referrals.demo import referrals_demo_load
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         demo_operations_load(PROGRAM_NAME)  # links naloxone given to the overdose encounters
         # The most recent overdoses and held charges get their follow-ups and abeyance cases.
         followups_demo_schedule(program_name=PROGRAM_NAME)
+        # The most recent referred encounters get a consent and a referral to the demo provider.
+        referrals_demo_load(program_name=PROGRAM_NAME)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo county loaded ({added} people and {encounters} encounters added)."

@@ -1,0 +1,48 @@
+"""The demo county's referrals: recent referred encounters are referred under consent, the
+provider answers some, the dashboard's funnel narrows, and loading the demo again adds nothing."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from deflect.core.demo import PROGRAM_NAME, demo_load
+from deflect.core.demo_people import demo_people_load
+from deflect.people.models import Consent
+from deflect.referrals.demo import SENT_AFTER, referrals_demo_load
+from deflect.referrals.models import Disclosure, Referral, ReferralStatus
+from deflect.reporting.selectors import dashboard_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_refers_recent_encounters_once_and_the_funnel_narrows():
+    from deflect.accounts.models import User
+
+    demo_load()
+    demo_people_load(people=60)
+    loaded_at = timezone.now()
+    made = referrals_demo_load(program_name=PROGRAM_NAME, limit=8)
+    assert made == Referral.objects.count() > 0
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert {ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS} <= (
+        statuses
+    )
+    # Sent through the consent gate: each referral has its consent and its ledger entry.
+    for referral in Referral.objects.select_related("encounter"):
+        assert referral.consent_id is not None and referral.encounter_id is not None
+        assert Disclosure.objects.filter(referral=referral).exists()
+        # Dated as if sent from the scene, not when the demo was loaded.
+        if referral.encounter.occurred_at < loaded_at - SENT_AFTER:
+            assert referral.sent_at - referral.encounter.occurred_at == SENT_AFTER
+        if referral.intake_at is not None:
+            assert referral.sent_at <= referral.intake_at < referral.sent_at + dt.timedelta(hours=1)
+    assert Consent.objects.count() >= made
+
+    board = dashboard_for(actor=User.objects.get(username="coordinator"))
+    funnel = dict(board.funnel)
+    assert funnel["People referred"] >= funnel["Accepted"] >= funnel["Engaged (intake)"] > 0
+    assert board.hours_to_intake["count"] > 0 and board.hours_to_intake["median"] < 2
+
+    assert referrals_demo_load(program_name=PROGRAM_NAME, limit=8) == 0
+    assert Referral.objects.count() == made
