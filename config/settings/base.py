@@ -34,6 +34,14 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# The address the public reaches deflect at (e.g. https://help.marlowcounty.org), for links that
+# leave the building on paper: the printed resource guide's QR code. Empty: the address the
+# page was opened on.
+PUBLIC_URL = os.environ.get("DEFLECT_PUBLIC_URL", "").strip().rstrip("/")
+if PUBLIC_URL and not PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"DEFLECT_PUBLIC_URL must start with https:// (or http://), not {PUBLIC_URL!r}."
+    )
 
 # The audit chain is keyed with a secret that lives outside the database.
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")

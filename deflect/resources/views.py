@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
@@ -66,6 +67,13 @@ def directory(request):
     )
 
 
+def public_url(request, path: str) -> str:
+    """``path`` at the public address (``DEFLECT_PUBLIC_URL``), or where the page was opened."""
+    if settings.PUBLIC_URL:
+        return settings.PUBLIC_URL + path
+    return request.build_absolute_uri(path)
+
+
 def _guide_context(request, lang: str) -> dict:
     import segno
 
@@ -73,7 +81,7 @@ def _guide_context(request, lang: str) -> dict:
     program_id = request.GET.get("program", "")
     if program_id.isdigit():
         program = Program.objects.filter(pk=int(program_id), is_active=True).first()
-    directory_url = request.build_absolute_uri(reverse("resources:directory"))
+    directory_url = public_url(request, reverse("resources:directory"))
     qr = segno.make(directory_url, error="m")
     return {
         "program": program,

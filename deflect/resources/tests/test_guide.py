@@ -59,6 +59,18 @@ def test_the_html_guide_groups_by_category_and_links_the_directory_by_qr(client,
     assert str(tx.TERMS["buprenorphine"].name) in html
 
 
+def test_with_a_public_address_the_printed_guide_points_the_public_there(
+    client, directory, settings
+):
+    import segno
+
+    settings.PUBLIC_URL = "https://help.marlow.example"
+    html = client.get(reverse("resources:guide")).content.decode()
+    public = "https://help.marlow.example" + reverse("resources:directory")
+    assert segno.make(public, error="m").svg_data_uri(scale=4, border=2) in html
+    assert public in html and "http://testserver" + reverse("resources:directory") not in html
+
+
 def test_every_term_has_a_spanish_name():
     from django.utils import translation
 
