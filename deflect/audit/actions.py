@@ -81,6 +81,7 @@ class Action(models.TextChoices):
     FOLLOWUP_POLICY_UPDATE = "followup.policy_update", "Follow-up policy changed"
     FOLLOWUP_READ = "followup.read", "Follow-up read"
     FOLLOWUP_TEAM_UPDATE = "followup.team_update", "Outreach team changed"
+    NOTICE_PREFERENCE_UPDATE = "notice.preference_update", "Reminder settings changed"
     JOBS_RUN = "system.jobs_run", "Scheduled jobs run"
 
 

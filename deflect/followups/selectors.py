@@ -17,7 +17,7 @@ from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 
 from . import rules
-from .models import FollowUp, FollowUpPolicy, FollowUpStatus, OutreachTeam
+from .models import FollowUp, FollowUpPolicy, FollowUpStatus, NoticePreference, OutreachTeam
 
 QUEUE_LIMIT = 50
 
@@ -117,3 +117,8 @@ def policies_for(*, actor: User, program) -> list[dict]:
 
 
 __all__ = ["FollowUpPolicy", "followup_queue", "followup_get_for", "teams_for"]
+
+
+def notice_preference_of(user: User) -> NoticePreference:
+    """The user's reminder settings, or the defaults (email on, no texts) when never set."""
+    return NoticePreference.objects.filter(user=user).first() or NoticePreference(user=user)

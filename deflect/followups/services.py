@@ -29,6 +29,7 @@ from .models import (
     FollowUpPolicy,
     FollowUpStatus,
     FollowUpStatusChange,
+    NoticePreference,
     OutreachTeam,
     TeamRole,
     Trigger,
@@ -359,3 +360,42 @@ def team_ensure(*, program: Program, name: str, members: list[Any] = ()) -> Outr
     if members:
         team.members.add(*members)
     return team
+
+
+def _sms_number(raw: str) -> tuple[str, str]:
+    """(number, problem): a phone number for text messages, kept as typed but checked for
+    10 to 15 digits with an optional leading +."""
+    number = " ".join((raw or "").split())
+    if not number:
+        return "", ""
+    if len(number) > 40 or any(ch not in "+0123456789 ()-." for ch in number):
+        return number, "Use digits, spaces, dashes or brackets, with an optional leading +."
+    digits = sum(ch.isdigit() for ch in number)
+    if number.count("+") > 1 or ("+" in number and not number.startswith("+")):
+        return number, "A + can only come first."
+    if not 10 <= digits <= 15:
+        return number, "A mobile number has 10 to 15 digits."
+    return number, ""
+
+
+@atomic_service
+def notice_preference_set(*, actor: User, email: bool, sms_number: str) -> NoticePreference:
+    """A staff member chooses how reminders reach them: by email (to their account's address)
+    and/or by text message to ``sms_number``. Their own setting; audited."""
+    require(actor, caps.HOME_VIEW)
+    number, problem = _sms_number(sms_number)
+    if problem:
+        raise ValidationFailed("Check the mobile number.", fields={"sms_number": [problem]})
+    preference, _ = NoticePreference.objects.select_for_update().get_or_create(user=actor)
+    before = {"email": preference.email, "sms": bool(preference.sms_number)}
+    preference.email = bool(email)
+    preference.sms_number = number
+    preference.save(update_fields=["email", "sms_number", "updated_at"])
+    audit_record(
+        action=Action.NOTICE_PREFERENCE_UPDATE,
+        actor=actor,
+        target=preference,
+        # Which channels, never the number itself.
+        extra={"before": before, "after": {"email": preference.email, "sms": bool(number)}},
+    )
+    return preference

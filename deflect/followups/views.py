@@ -239,3 +239,33 @@ def teams(request, program_id: int):
         },
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminders(request):
+    """How this staff member's reminders reach them: email and/or text messages."""
+    from deflect.access.policy import require
+
+    require(request.user, caps.HOME_VIEW)
+    preference = selectors.notice_preference_of(request.user)
+    errors: dict = {}
+    values = {"email": preference.email, "sms_number": preference.sms_number}
+    if request.method == "POST":
+        values = {
+            "email": request.POST.get("email") == "on",
+            "sms_number": request.POST.get("sms_number", ""),
+        }
+        try:
+            services.notice_preference_set(actor=request.user, **values)
+        except DomainError as error:
+            errors = error.fields or {"__all__": [error.message]}
+        else:
+            messages.success(request, "Reminder settings saved.")
+            return redirect("followups:reminders")
+    return render(
+        request,
+        "followups/reminders.html",
+        {"values": values, "errors": errors, "account_email": request.user.email},
+        status=422 if errors else 200,
+    )

@@ -74,6 +74,17 @@ WEB_ROWS += [
     ),
 ]
 
+# Everyone with a role sets how their own reminders reach them.
+WEB_ROWS += [
+    Row("followups:reminders", "GET", expect(200, anonymous=302, nobody=403)),
+    Row(
+        "followups:reminders",
+        "POST",
+        expect(302, anonymous=302, nobody=403),
+        body=lambda w: {"email": "on", "sms_number": "+1 614 555 0199"},
+    ),
+]
+
 API_ROWS = [
     Row(
         "/api/v1/followups/programs/{program_id}/policies",
