@@ -21,6 +21,7 @@ from datetime import date
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -185,14 +186,17 @@ _BORN = _CANDIDATE_FIELDS.index("date_of_birth")
 
 def _union_of(passes: list) -> Iterator[tuple]:
     """The rows of the sliced ``values_list`` querysets ``passes``, pass by pass, in one query."""
-    if not passes:
-        return
     parts, params = [], []
     for number, queryset in enumerate(passes):
-        sql, part_params = queryset.query.sql_with_params()
+        try:
+            sql, part_params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # e.g. a name with no letters has no phonetic keys
+            continue
         # The ORM's own SQL with its parameters kept apart, and a literal pass number.
         parts.append(f"SELECT {number} AS pass_number, b.* FROM ({sql}) b")  # noqa: S608
         params.extend(part_params)
+    if not parts:
+        return
     statement = " UNION ALL ".join(parts) + " ORDER BY 1, 2"
     with connection.cursor() as cursor:
         cursor.execute(statement, params)

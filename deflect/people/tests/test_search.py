@@ -102,6 +102,20 @@ def test_an_empty_search_finds_no_one_and_is_not_logged(world, bobby):
     assert not AuditEvent.objects.filter(action=Action.PERSON_SEARCH).exists()
 
 
+def test_a_name_without_letters_still_searches_on_the_rest(world, bobby):
+    # "´³+" has no phonetic key, so the passes on it are left out of the one query; the phone
+    # pass still runs and finds Bobby.
+    found = person_search(actor=world.officer, last_name="´³+", phone="(614) 555-0142")
+    assert [m.person for m in found] == [bobby]
+    assert any("phone" in reason for reason in found[0].reasons)
+    # With a first name of one letter, the alias pass has no key either (this used to fail);
+    # Bobby's phone matches, but "Y" is too far from Robert to show him.
+    assert (
+        person_search(actor=world.officer, first_name="Y", last_name="´³+", phone="(614) 555-0142")
+        == []
+    )
+
+
 def test_every_read_of_a_person_is_audited(world, bobby):
     for _ in range(2):
         assert person_get_for(actor=world.coordinator, person_id=bobby.pk) == bobby
