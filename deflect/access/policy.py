@@ -232,15 +232,24 @@ def forget_program_agencies(token: Any) -> None:
 
 def can(actor: Any, capability: str, obj: Any = None) -> bool:
     """May ``actor`` exercise ``capability``, on ``obj`` if given?"""
-    if obj is None:
-        # Some membership grants it: its reach is not needed (it includes its own agency).
-        return bool(granting_agency_ids(actor, capability))
-    scope = agency_scope(actor, capability)
-    if scope == ALL:
-        return True
-    if not scope:
+    granting = granting_agency_ids(actor, capability)
+    if not granting:
         return False
-    return bool(agencies_of(obj) & scope)
+    if obj is None or _grants_everywhere(actor, capability):
+        return True
+    owners = agencies_of(obj)
+    if granting & owners:
+        # Every scope holds the granting agencies themselves: the usual case (a record of the
+        # actor's own agency or program) needs no program reach.
+        return True
+    return bool(owners & agency_scope(actor, capability))
+
+
+def _grants_everywhere(actor: User, capability: str) -> bool:
+    return any(
+        role in caps.GLOBAL_ROLES and _grants(role, kind, capability)
+        for role, _, kind in _memberships(actor)
+    )
 
 
 def visible_to(actor: Any, model: type[Model], capability: str | None = None) -> QuerySet:
