@@ -1,7 +1,11 @@
 """Demo data for referrals and follow-up: the county's quick response team, and a directory entry
 for each demo treatment provider that has none yet (so referrals can be sent in the demo)."""
 
+import datetime as dt
+import uuid
+
 from django.db.models import Q
+from django.utils import timezone
 
 from deflect.accounts.models import AgencyKind, Membership, Role
 from deflect.programs.models import Program
@@ -66,3 +70,61 @@ def followups_demo_schedule(*, program_name: str, limit: int = 12) -> int:
         after_encounter_recorded(actor=actor, encounter=encounter)
         scheduled += 1
     return scheduled
+
+
+# What the quick response team did for the demo's overdoses, in turn: (hours after the overdose,
+# method, result) for each attempt; an empty plan leaves the follow-up open.
+_ATTEMPT_PLANS = (
+    ((5, "phone", "not_found"), (30, "home_visit", "contacted")),
+    ((50, "phone", "contacted"),),
+    (),
+    ((20, "home_visit", "declined"),),
+    ((8, "text", "not_found"), (96, "home_visit", "contacted")),
+)
+_DEMO_NAMESPACE = uuid.UUID("0d7b6c1e-4f7a-4a39-8c1b-2e9f5a7d3b60")
+
+
+def followups_demo_work(*, program_name: str, limit: int = 12) -> int:
+    """The team's attempts on the first follow-up of the demo's ``limit`` most recent non-fatal
+    overdoses, dated after each overdose (some within the 72-hour window, some late, some not
+    yet), so the queue and the dashboard's 72-hour measure have something to show. Idempotent
+    per attempt (``client_uuid``); returns how many attempts were recorded."""
+    from deflect.accounts.models import User
+
+    from .models import FollowUp, Trigger
+    from .services import attempt_record
+
+    outreach = User.objects.filter(username="outreach").first()
+    if outreach is None:
+        return 0
+    program = Program.objects.get(name=program_name)
+    followups = (
+        FollowUp.objects.filter(
+            program=program,
+            trigger=Trigger.NONFATAL_OVERDOSE,
+            contact_required=True,
+            encounter__isnull=False,
+        )
+        .order_by("-anchor_at", "pk")
+        .select_related("person")[:limit]
+    )
+    now = timezone.now()
+    recorded = 0
+    for number, followup in enumerate(followups):
+        for step, (hours, method, result) in enumerate(
+            _ATTEMPT_PLANS[number % len(_ATTEMPT_PLANS)]
+        ):
+            attempted_at = followup.anchor_at + dt.timedelta(hours=hours)
+            if attempted_at > now:
+                break
+            _, created = attempt_record(
+                actor=outreach,
+                followup=followup,
+                method=method,
+                result=result,
+                attempted_at=attempted_at,
+                team_composition=["peer"],
+                client_uuid=uuid.uuid5(_DEMO_NAMESPACE, f"followup-{followup.pk}-{step}"),
+            )
+            recorded += created
+    return recorded

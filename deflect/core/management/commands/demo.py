@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from deflect.core.demo import PROGRAM_NAME, demo_load, demo_logins_text
 from deflect.core.demo_operations import demo_operations_load
 from deflect.core.demo_people import demo_people_load
-from deflect.followups.demo import followups_demo_schedule
+from deflect.followups.demo import followups_demo_schedule, followups_demo_work
 from deflect.referrals.demo import referrals_demo_load
 
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         demo_operations_load(PROGRAM_NAME)  # links naloxone given to the overdose encounters
         # The most recent overdoses and held charges get their follow-ups and abeyance cases.
         followups_demo_schedule(program_name=PROGRAM_NAME)
+        followups_demo_work(program_name=PROGRAM_NAME)  # the team's attempts on them
         # The most recent referred encounters get a consent and a referral to the demo provider.
         referrals_demo_load(program_name=PROGRAM_NAME)
         self.stdout.write(
