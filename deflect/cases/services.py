@@ -276,12 +276,13 @@ def abeyance_open_from_encounter(*, actor: User, encounter, detail) -> AbeyanceC
         {"statute": o.statute, "description": o.description, "level": o.level}
         for o in detail.offenses.all()
     ]
-    prosecutor = (
-        ProgramAgency.objects.filter(program=encounter.program, agency__kind=AgencyKind.PROSECUTOR)
-        .select_related("agency")
-        .order_by("agency__name")
-        .first()
+    # The office the officer named, else the program's (only) prosecutor's office.
+    offices = ProgramAgency.objects.filter(
+        program=encounter.program, agency__kind=AgencyKind.PROSECUTOR
     )
+    if detail.prosecutor_agency_id:
+        offices = offices.filter(agency_id=detail.prosecutor_agency_id)
+    prosecutor = offices.select_related("agency").order_by("agency__name").first()
     deadline = detail.abeyance_deadline or (encounter.occurred_at.date() + dt.timedelta(days=90))
     abeyance = AbeyanceCase.objects.create(
         program=encounter.program,

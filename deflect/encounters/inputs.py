@@ -104,6 +104,9 @@ class OfficerInterventionIn(Schema):
     charges_held_in_abeyance: bool = False
     abeyance_conditions: Long = ""
     abeyance_deadline: dt.date | None = None
+    # Which of the program's prosecutor's offices holds the charges; needed only when the
+    # program has more than one.
+    prosecutor_agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
     @model_validator(mode="after")
     def _decision_details(self):

@@ -102,6 +102,14 @@ class OfficerInterventionDetail(BaseModel):
     charges_held_in_abeyance = models.BooleanField(default=False)
     abeyance_conditions = models.TextField(blank=True)
     abeyance_deadline = models.DateField(null=True, blank=True)
+    prosecutor_agency = models.ForeignKey(
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The prosecutor's office that holds the charges in abeyance.",
+    )
 
 
 class Offense(BaseModel):

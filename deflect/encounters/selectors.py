@@ -93,7 +93,7 @@ def detail_values(name: str, detail: Any) -> dict[str, Any]:
     if detail is None:
         return {}
     values = {
-        field.name: getattr(detail, field.name)
+        field.attname: getattr(detail, field.attname)  # a foreign key as its id
         for field in detail._meta.concrete_fields
         if field.name not in {"id", "encounter", "created_at", "updated_at"}
     }

@@ -175,6 +175,11 @@ def _check_program_rules(data: EncounterIn, program: Program, agency: Agency) ->
         problems.setdefault("pathway", []).append(
             "Officer intervention is for law-enforcement agencies only."
         )
+    intervention = data.officer_intervention
+    if intervention is not None and intervention.charges_held_in_abeyance:
+        problem = _prosecutor_problem(program, intervention.prosecutor_agency_id)
+        if problem:
+            problems["officer_intervention.prosecutor_agency_id"] = [problem]
     if data.responder_ids:
         known = set(
             User.objects.filter(
@@ -190,6 +195,19 @@ def _check_program_rules(data: EncounterIn, program: Program, agency: Agency) ->
             problems["responder_ids"] = [f"Not staff of this program: {unknown}"]
     if problems:
         raise ValidationFailed("Some fields do not fit this program.", fields=problems)
+
+
+def _prosecutor_problem(program: Program, agency_id: int | None) -> str:
+    """Why ``agency_id`` cannot hold this program's charges in abeyance ("" when it can, or
+    when it is left out and the program has at most one prosecutor's office)."""
+    offices = set(
+        ProgramAgency.objects.filter(
+            program=program, agency__kind=AgencyKind.PROSECUTOR, agency__is_active=True
+        ).values_list("agency_id", flat=True)
+    )
+    if agency_id is None:
+        return "Choose the prosecutor's office that holds the charges." if len(offices) > 1 else ""
+    return "" if agency_id in offices else "Not a prosecutor's office of this program."
 
 
 def _replay(existing: Encounter, actor: User, fingerprint: str) -> EncounterResult:

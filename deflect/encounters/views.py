@@ -42,6 +42,17 @@ def _person_search_url() -> str:
         return ""
 
 
+def _prosecutor_offices(programs) -> list[tuple[int, str]]:
+    """The prosecutor's offices of the user's programs; the form asks which one holds charges
+    in abeyance only when there is more than one."""
+    from deflect.accounts.models import Agency, AgencyKind
+
+    offices = Agency.objects.filter(
+        kind=AgencyKind.PROSECUTOR, is_active=True, programs__in=programs
+    ).distinct()
+    return [(office.pk, office.name) for office in offices.order_by("name")]
+
+
 def _form_context(request, *, values=None, errors=None):
     programs = visible_to(request.user, Program).prefetch_related("pathways")
     enabled = {p.pathway for program in programs for p in program.pathways.all()}
@@ -53,6 +64,7 @@ def _form_context(request, *, values=None, errors=None):
         "choices": choices,
         "person_choices": person_choices,
         "form": FORM_CHOICES,
+        "prosecutor_offices": _prosecutor_offices(programs),
         "person_search_url": _person_search_url(),
         "values": values or {},
         "errors": errors or {},
