@@ -31,6 +31,19 @@ def _balance(place, batch) -> int:
     return Balance.objects.get(location=place, lot=batch).quantity
 
 
+def move(actor, program, kind, place, batch, quantity, **details):
+    """One movement through the service, as the pages record it."""
+    return movement_record(
+        actor=actor,
+        program=program,
+        kind=kind,
+        location=place,
+        lot=batch,
+        quantity=quantity,
+        **details,
+    )
+
+
 def test_an_officer_draws_a_kit_from_the_station_into_their_own_kit(world):
     station, batch = stocked(world.program, kits=3, name="Station 1")
     kit_draw(actor=world.officer, program=world.program, location=station, lot=batch, quantity=2)
@@ -64,25 +77,9 @@ def test_an_administration_is_linked_to_the_encounter_that_recorded_it(world):
     own = location(world.program, name="Reyes kit", kind="officer", holder=world.officer)
     batch = lot(world.program)
     central, _ = stocked(world.program, kits=4)
-    movement_record(
-        actor=world.coordinator,
-        program=world.program,
-        kind=Movement.ISSUED,
-        location=central,
-        lot=batch,
-        quantity=2,
-        to_location=own,
-    )
+    move(world.coordinator, world.program, Movement.ISSUED, central, batch, 2, to_location=own)
     encounter = encounter_create(actor=world.officer, data=submission("naloxone_plus")).encounter
-    movement_record(
-        actor=world.officer,
-        program=world.program,
-        kind=Movement.ADMINISTERED,
-        location=own,
-        lot=batch,
-        quantity=2,
-        encounter=encounter,
-    )
+    move(world.officer, world.program, Movement.ADMINISTERED, own, batch, 2, encounter=encounter)
     report = selectors.administrations_report(world.program)
     assert report["with_naloxone"] == 1
     assert report["doses_responder"] == 2  # from the encounter's overdose details
@@ -95,24 +92,17 @@ def test_an_administration_is_linked_to_the_encounter_that_recorded_it(world):
 def test_an_administration_needs_the_encounter_and_of_this_program(world):
     central, batch = stocked(world.program, kits=4)
     with pytest.raises(ValidationFailed) as missing:
-        movement_record(
-            actor=world.coordinator,
-            program=world.program,
-            kind=Movement.ADMINISTERED,
-            location=central,
-            lot=batch,
-            quantity=1,
-        )
+        move(world.coordinator, world.program, Movement.ADMINISTERED, central, batch, 1)
     assert "encounter" in missing.value.fields
     other = encounter_create(actor=world.other_officer, data=submission("naloxone_plus")).encounter
     with pytest.raises(ValidationFailed) as foreign:
-        movement_record(
-            actor=world.coordinator,
-            program=world.program,
-            kind=Movement.ADMINISTERED,
-            location=central,
-            lot=batch,
-            quantity=1,
+        move(
+            world.coordinator,
+            world.program,
+            Movement.ADMINISTERED,
+            central,
+            batch,
+            1,
             encounter=other,
         )
     assert foreign.value.fields["encounter"] == ["That encounter is not in this program."]
@@ -124,23 +114,15 @@ def test_an_officer_may_not_acquire_issue_elsewhere_or_dispose(world):
     central, batch = stocked(world.program, kits=4)
     station = location(world.program, name="Station 2", kind="station")
     with pytest.raises(PermissionDenied):
-        movement_record(
-            actor=world.officer,
-            program=world.program,
-            kind=Movement.ISSUED,
-            location=central,
-            lot=batch,
-            quantity=1,
-            to_location=station,
-        )
+        move(world.officer, world.program, Movement.ISSUED, central, batch, 1, to_location=station)
     with pytest.raises(PermissionDenied):
-        movement_record(
-            actor=world.officer,
-            program=world.program,
-            kind=Movement.DISPOSED,
-            location=central,
-            lot=batch,
-            quantity=1,
+        move(
+            world.officer,
+            world.program,
+            Movement.DISPOSED,
+            central,
+            batch,
+            1,
             disposal_reason="damaged",
         )
 
@@ -148,23 +130,23 @@ def test_an_officer_may_not_acquire_issue_elsewhere_or_dispose(world):
 def test_expired_kits_are_not_handed_out_but_may_be_disposed(world):
     central, batch = stocked(world.program, kits=3, days=-1, number="OLD-1")
     with pytest.raises(ValidationFailed) as refused:
-        movement_record(
-            actor=world.coordinator,
-            program=world.program,
-            kind=Movement.DISTRIBUTED,
-            location=central,
-            lot=batch,
-            quantity=1,
+        move(
+            world.coordinator,
+            world.program,
+            Movement.DISTRIBUTED,
+            central,
+            batch,
+            1,
             channel="leave_behind",
         )
     assert "expired" in refused.value.fields["lot"][0]
-    movement_record(
-        actor=world.coordinator,
-        program=world.program,
-        kind=Movement.DISPOSED,
-        location=central,
-        lot=batch,
-        quantity=3,
+    move(
+        world.coordinator,
+        world.program,
+        Movement.DISPOSED,
+        central,
+        batch,
+        3,
         disposal_reason="expired",
     )
     assert _ledger_sum(central, batch) == 0
@@ -174,15 +156,7 @@ def test_stock_report_warns_of_expiry_sixty_days_ahead_and_reorder_threshold(wor
     station = location(world.program, name="Station 3", kind="station", threshold=10)
     soon, later = lot(world.program, "SOON", days=59), lot(world.program, "LATER", days=61)
     for batch, kits in ((soon, 2), (later, 5)):
-        movement_record(
-            actor=None,
-            program=world.program,
-            kind=Movement.ACQUIRED,
-            location=station,
-            lot=batch,
-            quantity=kits,
-            source="grant",
-        )
+        move(None, world.program, Movement.ACQUIRED, station, batch, kits, source="grant")
     (row,) = selectors.stock_report(world.program)
     assert row.on_hand == 7
     assert row.below_threshold
@@ -209,44 +183,21 @@ def test_stock_always_equals_the_sum_of_the_ledger_and_is_never_negative(world, 
     b = location(program, name=f"B-{len(moves)}-{timezone.now().timestamp()}")
     batch = lot(program, number="PROP", days=400)
     expected = {a.pk: 0, b.pk: 0}
+    # Each move: its movement kind, its own field, and the change at (a, b).
+    plans = {
+        "in": (Movement.ACQUIRED, {"source": "purchase"}, (1, 0)),
+        "out": (Movement.DISTRIBUTED, {"channel": "drop_in"}, (-1, 0)),
+        "move": (Movement.ISSUED, {"to_location": b}, (-1, 1)),
+    }
     for action, n in moves:
+        kind, extra, (at_a, at_b) = plans[action]
         try:
-            if action == "in":
-                movement_record(
-                    actor=None,
-                    program=program,
-                    kind=Movement.ACQUIRED,
-                    location=a,
-                    lot=batch,
-                    quantity=n,
-                    source="purchase",
-                )
-                expected[a.pk] += n
-            elif action == "out":
-                movement_record(
-                    actor=None,
-                    program=program,
-                    kind=Movement.DISTRIBUTED,
-                    location=a,
-                    lot=batch,
-                    quantity=n,
-                    channel="drop_in",
-                )
-                expected[a.pk] -= n
-            else:
-                movement_record(
-                    actor=None,
-                    program=program,
-                    kind=Movement.ISSUED,
-                    location=a,
-                    lot=batch,
-                    quantity=n,
-                    to_location=b,
-                )
-                expected[a.pk] -= n
-                expected[b.pk] += n
+            move(None, program, kind, a, batch, n, **extra)
         except InsufficientStock:
             pass
+        else:
+            expected[a.pk] += at_a * n
+            expected[b.pk] += at_b * n
         assert all(v >= 0 for v in expected.values())
     stock = selectors.stock_by_location(program)
     for place in (a, b):
@@ -335,13 +286,13 @@ def test_many_concurrent_draws_never_take_more_than_the_stock(world):
 def test_the_reports_count_kits_distributed_by_channel(world):
     central, batch = stocked(world.program, kits=20)
     for channel, n in (("leave_behind", 2), ("drop_in", 5), ("drop_in", 3)):
-        movement_record(
-            actor=world.coordinator,
-            program=world.program,
-            kind=Movement.DISTRIBUTED,
-            location=central,
-            lot=batch,
-            quantity=n,
+        move(
+            world.coordinator,
+            world.program,
+            Movement.DISTRIBUTED,
+            central,
+            batch,
+            n,
             channel=channel,
             occurred_at=timezone.now() - timedelta(days=1),
         )

@@ -4,6 +4,7 @@ coordinator keeps MOUs, and anyone searches the public directory."""
 import datetime as dt
 import json
 import re
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -325,6 +326,13 @@ def test_a_coordinator_adds_a_safe_station_that_the_public_sees(client, world, d
     assert "Marlow Fire Station 3" in guide.content.decode()
 
 
+def _last_wednesday_at_eleven() -> dt.datetime:
+    """A moment when a weekday 08:00-17:00 service is open, in the program's time zone."""
+    today = timezone.localdate() - dt.timedelta(days=1)
+    wednesday = today - dt.timedelta(days=(today.weekday() - 2) % 7)
+    return timezone.make_aware(dt.datetime.combine(wednesday, dt.time(11, 0)))
+
+
 def test_a_match_from_an_encounter_offers_the_referral_with_the_service_chosen(
     client, world, directory
 ):
@@ -338,8 +346,10 @@ def test_a_match_from_an_encounter_offers_the_referral_with_the_service_chosen(
     northside = str(directory["northside"].pk)
     assert re.findall(pattern, html) == [northside]
     # Eastside Clinic takes its referrals by phone: it is matched, with no referral to send.
+    # (Asked on a weekday morning: it keeps office hours, and the person is ready now.)
     other = _encounter(world, needs={"substances": ["alcohol"], "readiness": "ready_now"})
-    html = client.get(reverse("resources:match"), {"encounter": other.pk}).content.decode()
+    with mock.patch("django.utils.timezone.now", return_value=_last_wednesday_at_eleven()):
+        html = client.get(reverse("resources:match"), {"encounter": other.pk}).content.decode()
     assert "Eastside Clinic" in html and "Refer to this service" not in html
     form = client.get(new_referral, {"encounter": encounter.pk, "service": northside})
     assert form.status_code == 200
