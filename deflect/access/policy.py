@@ -150,34 +150,37 @@ def roles_of(actor: Any) -> set[str]:
     return {role for role, _, _ in _memberships(actor)}
 
 
-def granting_agency_ids(actor: Any, capability: str) -> frozenset[int]:
-    """The agencies where ``actor`` holds a role granting ``capability`` (not those it reaches
-    through programs): where the actor acts *from*, e.g. the agency recording an encounter, or
-    the provider agency whose capacity its staff keep current."""
+def _granting(actor: Any, capability: str) -> list[tuple[str, int]]:
+    """(role, agency id) of each membership of ``actor`` that grants ``capability``."""
     if not _active(actor):
-        return frozenset()
-    memberships = _memberships(actor)
-    return frozenset(a for role, a, kind in memberships if _grants(role, kind, capability))
-
-
-def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
-    """The agencies whose records ``capability`` reaches for ``actor``, or ``ALL``."""
-    if not _active(actor):
-        return frozenset()
-    granting = [
+        return []
+    return [
         (role, agency_id)
         for role, agency_id, kind in _memberships(actor)
         if _grants(role, kind, capability)
     ]
-    if any(role in caps.GLOBAL_ROLES for role, _ in granting):
+
+
+def _is_global(granting: list[tuple[str, int]]) -> bool:
+    return any(role in caps.GLOBAL_ROLES for role, _ in granting)
+
+
+def granting_agency_ids(actor: Any, capability: str) -> frozenset[int]:
+    """The agencies where ``actor`` holds a role granting ``capability`` (not those it reaches
+    through programs): where the actor acts *from*, e.g. the agency recording an encounter, or
+    the provider agency whose capacity its staff keep current."""
+    return frozenset(agency_id for _, agency_id in _granting(actor, capability))
+
+
+def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
+    """The agencies whose records ``capability`` reaches for ``actor``, or ``ALL``."""
+    granting = _granting(actor, capability)
+    if _is_global(granting):
         return ALL
-    if capability in caps.OWN_AGENCY_CAPABILITIES:
-        return frozenset(agency_id for _, agency_id in granting)
-    return (
-        _program_reach(frozenset(agency_id for _, agency_id in granting), actor)
-        if granting
-        else frozenset()
-    )
+    agency_ids = frozenset(agency_id for _, agency_id in granting)
+    if capability in caps.OWN_AGENCY_CAPABILITIES or not agency_ids:
+        return agency_ids
+    return _program_reach(agency_ids, actor)
 
 
 def agencies_of(obj: Any) -> set[int]:
@@ -232,24 +235,17 @@ def forget_program_agencies(token: Any) -> None:
 
 def can(actor: Any, capability: str, obj: Any = None) -> bool:
     """May ``actor`` exercise ``capability``, on ``obj`` if given?"""
-    granting = granting_agency_ids(actor, capability)
+    granting = _granting(actor, capability)
     if not granting:
         return False
-    if obj is None or _grants_everywhere(actor, capability):
+    if obj is None or _is_global(granting):
         return True
     owners = agencies_of(obj)
-    if granting & owners:
+    if owners & {agency_id for _, agency_id in granting}:
         # Every scope holds the granting agencies themselves: the usual case (a record of the
         # actor's own agency or program) needs no program reach.
         return True
     return bool(owners & agency_scope(actor, capability))
-
-
-def _grants_everywhere(actor: User, capability: str) -> bool:
-    return any(
-        role in caps.GLOBAL_ROLES and _grants(role, kind, capability)
-        for role, _, kind in _memberships(actor)
-    )
 
 
 def visible_to(actor: Any, model: type[Model], capability: str | None = None) -> QuerySet:
