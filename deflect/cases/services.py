@@ -276,20 +276,26 @@ def abeyance_open_from_encounter(*, actor: User, encounter, detail) -> AbeyanceC
         {"statute": o.statute, "description": o.description, "level": o.level}
         for o in detail.offenses.all()
     ]
-    # The office the officer named, else the program's (only) prosecutor's office.
-    offices = ProgramAgency.objects.filter(
-        program=encounter.program, agency__kind=AgencyKind.PROSECUTOR
-    )
-    if detail.prosecutor_agency_id:
-        offices = offices.filter(agency_id=detail.prosecutor_agency_id)
-    prosecutor = offices.select_related("agency").order_by("agency__name").first()
+    # The office the officer named (checked when the encounter was recorded), else the
+    # program's (only) prosecutor's office.
+    prosecutor_agency = detail.prosecutor_agency
+    if prosecutor_agency is None:
+        link = (
+            ProgramAgency.objects.filter(
+                program=encounter.program, agency__kind=AgencyKind.PROSECUTOR
+            )
+            .select_related("agency")
+            .order_by("agency__name")
+            .first()
+        )
+        prosecutor_agency = link.agency if link else None
     deadline = detail.abeyance_deadline or (encounter.occurred_at.date() + dt.timedelta(days=90))
     abeyance = AbeyanceCase.objects.create(
         program=encounter.program,
         person=encounter.person,
         encounter=encounter,
         case=Case.objects.filter(person=encounter.person, status=CaseStatus.ACTIVE).first(),
-        prosecutor_agency=prosecutor.agency if prosecutor else None,
+        prosecutor_agency=prosecutor_agency,
         charges=charges,
         citation_number=detail.citation_number,
         conditions_text=detail.abeyance_conditions,

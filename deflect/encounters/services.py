@@ -27,6 +27,7 @@ from deflect.core.errors import Conflict, ValidationFailed
 from deflect.core.models import Pathway
 from deflect.people.models import Person
 from deflect.programs.models import Program, ProgramAgency
+from deflect.programs.selectors import prosecutor_offices
 
 from .inputs import DETAIL_FIELDS, EncounterIn
 from .models import (
@@ -200,11 +201,7 @@ def _check_program_rules(data: EncounterIn, program: Program, agency: Agency) ->
 def _prosecutor_problem(program: Program, agency_id: int | None) -> str:
     """Why ``agency_id`` cannot hold this program's charges in abeyance ("" when it can, or
     when it is left out and the program has at most one prosecutor's office)."""
-    offices = set(
-        ProgramAgency.objects.filter(
-            program=program, agency__kind=AgencyKind.PROSECUTOR, agency__is_active=True
-        ).values_list("agency_id", flat=True)
-    )
+    offices = set(prosecutor_offices([program]).values_list("pk", flat=True))
     if agency_id is None:
         return "Choose the prosecutor's office that holds the charges." if len(offices) > 1 else ""
     return "" if agency_id in offices else "Not a prosecutor's office of this program."

@@ -13,6 +13,7 @@ from deflect.access.policy import require, visible_to
 from deflect.core.errors import Conflict, DomainError
 from deflect.core.models import Pathway
 from deflect.programs.models import Program
+from deflect.programs.selectors import prosecutor_offices
 from deflect.screening import rules
 
 from . import choices, selectors, services
@@ -45,12 +46,7 @@ def _person_search_url() -> str:
 def _prosecutor_offices(programs) -> list[tuple[int, str]]:
     """The prosecutor's offices of the user's programs; the form asks which one holds charges
     in abeyance only when there is more than one."""
-    from deflect.accounts.models import Agency, AgencyKind
-
-    offices = Agency.objects.filter(
-        kind=AgencyKind.PROSECUTOR, is_active=True, programs__in=programs
-    ).distinct()
-    return [(office.pk, office.name) for office in offices.order_by("name")]
+    return list(prosecutor_offices(programs).values_list("pk", "name"))
 
 
 def _form_context(request, *, values=None, errors=None):

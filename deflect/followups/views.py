@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for
+from deflect.access.policy import can, get_for, require
 from deflect.core.errors import DomainError
 from deflect.programs.models import Program
 
@@ -245,8 +245,6 @@ def teams(request, program_id: int):
 @require_http_methods(["GET", "POST"])
 def reminders(request):
     """How this staff member's reminders reach them: email and/or text messages."""
-    from deflect.access.policy import require
-
     require(request.user, caps.HOME_VIEW)
     preference = selectors.notice_preference_of(request.user)
     errors: dict = {}

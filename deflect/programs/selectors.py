@@ -4,6 +4,7 @@ from django.http import Http404
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import require, visible_to
+from deflect.accounts.models import Agency, AgencyKind
 
 from .models import Program
 
@@ -17,3 +18,13 @@ def program_first_for(*, actor, capability: str = caps.PROGRAM_VIEW) -> Program:
     if program is None:
         raise Http404("No program.")
     return program
+
+
+def prosecutor_offices(programs):
+    """The active prosecutor's offices among the member agencies of ``programs`` (a queryset
+    or list of programs), by name."""
+    return (
+        Agency.objects.filter(kind=AgencyKind.PROSECUTOR, is_active=True, programs__in=programs)
+        .distinct()
+        .order_by("name")
+    )
