@@ -109,8 +109,11 @@ GLOBAL_ROLES = frozenset({Role.ADMIN})
 
 # Capabilities that reach only the granting membership's own agency, never the other agencies of
 # its programs: a provider answers its own organization's referrals, a prosecutor's office its
-# own abeyance cases.
-OWN_AGENCY_CAPABILITIES = frozenset({REFERRAL_RECEIVE, ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE})
+# own abeyance cases, and roles are granted and revoked only by the agency's own administrator
+# (a coordinator at the police department cannot make anyone a case manager at the clinic).
+OWN_AGENCY_CAPABILITIES = frozenset(
+    {REFERRAL_RECEIVE, ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE, STAFF_MANAGE}
+)
 
 # Capabilities a membership never grants at these kinds of agency, whatever the role
 # (42 CFR Part 2: clinical detail never reaches law enforcement or prosecutors).

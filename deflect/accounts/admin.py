@@ -7,9 +7,26 @@ from deflect.core.admin import AuditedAdminMixin
 from .models import Agency, ApiToken, Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyMembershipsMixin:
+    """Roles are granted and revoked only on the staff page or the API, through
+    ``membership_create`` / ``membership_revoke``: the policy's rules (own agency, not oneself,
+    admin role by admins) and their audit rows apply there. The admin site only shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyMembershipsMixin, admin.TabularInline):
     model = Membership
     extra = 0
+    fields = ("role", "agency", "user", "is_active")
+    readonly_fields = fields
 
 
 @admin.register(User)
@@ -30,8 +47,7 @@ class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    audit_actions = (Action.MEMBERSHIP_CREATE, Action.MEMBERSHIP_UPDATE, Action.MEMBERSHIP_DELETE)
+class MembershipAdmin(ReadOnlyMembershipsMixin, admin.ModelAdmin):
     list_display = ("user", "agency", "role", "is_active")
     list_filter = ("role", "is_active", "agency")
     search_fields = ("user__username", "agency__name")

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import atomic_service, clear_cache, require
+from deflect.access.policy import atomic_service, clear_cache, deny, require
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
@@ -90,16 +90,26 @@ def user_create(
     return user
 
 
+def _require_may_change_roles(actor: User, *, user: User, agency: Agency, role: str) -> None:
+    """The rules for granting and revoking alike: only the agency's own administrator (a role
+    with staff management *at* that agency) or a global admin; the admin role only by an admin;
+    never one's own memberships, whoever one is. A clinical role at a Part 2 program (a
+    treatment provider) therefore comes only from that program's own administrator."""
+    require(actor, caps.STAFF_MANAGE, agency)
+    if role == Role.ADMIN:
+        require(actor, caps.ADMIN_ROLE_GRANT)
+    if user.pk == actor.pk:
+        raise deny(actor, caps.STAFF_MANAGE, agency, "own membership")
+
+
 @atomic_service
 def membership_create(*, actor: User | None, user: User, agency: Agency, role: str) -> Membership:
-    """Grant ``role`` at ``agency``. Coordinators may grant within their programs' agencies;
-    only admins may grant the admin role."""
+    """Grant ``role`` at ``agency`` (see ``_require_may_change_roles`` for who may).
+    ``actor=None`` is reserved for operator commands (CLI, demo)."""
     if role not in Role.values:
         raise ValidationFailed("Unknown role.", fields={"role": [f"Not one of {Role.values}."]})
     if actor is not None:
-        require(actor, caps.STAFF_MANAGE, agency)
-        if role == Role.ADMIN:
-            require(actor, caps.ADMIN_ROLE_GRANT)
+        _require_may_change_roles(actor, user=user, agency=agency, role=role)
     existing = Membership.objects.filter(user=user, agency=agency, role=role).first()
     if existing is not None:
         if existing.is_active:
@@ -126,11 +136,10 @@ def membership_create(*, actor: User | None, user: User, agency: Agency, role: s
 
 @atomic_service
 def membership_revoke(*, actor: User, membership: Membership) -> Membership:
-    require(actor, caps.STAFF_MANAGE, membership.agency)
-    if membership.role == Role.ADMIN:
-        require(actor, caps.ADMIN_ROLE_GRANT)
-    if membership.user_id == actor.pk and membership.role in (Role.ADMIN, Role.COORDINATOR):
-        raise Conflict("You cannot revoke your own coordinator or admin role.")
+    """Revoke a role; the same rules as granting it."""
+    _require_may_change_roles(
+        actor, user=membership.user, agency=membership.agency, role=membership.role
+    )
     if not membership.is_active:
         return membership
     membership.is_active = False
