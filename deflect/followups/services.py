@@ -175,13 +175,16 @@ def attempt_record(
     the result ends it. A death closes every open follow-up of the person."""
     require(actor, caps.FOLLOWUP_WORK, followup)
     client_uuid = client_uuid or uuid.uuid4()
+    submitted = {
+        "method": method,
+        "result": result,
+        "attempted_at": attempted_at,
+        "team_composition": list(dict.fromkeys(team_composition or ())),
+        "note": (note or "").strip(),
+    }
     existing = FollowUpAttempt.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
-        if existing.followup_id != followup.pk or existing.recorded_by_id != actor.pk:
-            raise Conflict(
-                "This submission id was already used.", fields={"client_uuid": ["Used."]}
-            )
-        return existing, False
+        return _replay(existing, actor=actor, followup=followup, submitted=submitted), False
     now = timezone.now()
     attempted_at = attempted_at or now
     problems: dict[str, list[str]] = {}
@@ -214,10 +217,34 @@ def attempt_record(
             note=(note or "").strip(),
         ), True
     except IntegrityError:
+        # A copy of the same submission won the race: a replay if the content is the same.
         existing = FollowUpAttempt.objects.filter(client_uuid=client_uuid).first()
         if existing is None:
             raise
-        return existing, False
+        return _replay(existing, actor=actor, followup=followup, submitted=submitted), False
+
+
+def _replay(
+    existing: FollowUpAttempt, *, actor: User, followup: FollowUp, submitted: dict[str, Any]
+) -> FollowUpAttempt:
+    """``existing`` when the submission is the same attempt sent again (same worker, same
+    follow-up, same content); a ``Conflict`` when the key is reused for something else. An
+    attempt time the client left to the server matches whatever the server chose."""
+    same = (
+        existing.followup_id == followup.pk
+        and existing.recorded_by_id == actor.pk
+        and existing.method == submitted["method"]
+        and existing.result == submitted["result"]
+        and list(existing.team_composition) == submitted["team_composition"]
+        and existing.note == submitted["note"]
+        and submitted["attempted_at"] in (None, existing.attempted_at)
+    )
+    if not same:
+        raise Conflict(
+            "This submission id was already used for a different attempt.",
+            fields={"client_uuid": ["Already used with different content."]},
+        )
+    return existing
 
 
 @atomic_service

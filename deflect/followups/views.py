@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
-from deflect.core.errors import DomainError
+from deflect.core.errors import Conflict, DomainError
 from deflect.programs.models import Program
 
 from . import rules, selectors, services
@@ -102,7 +102,8 @@ def attempt_add(request, followup_id: int):
             followup,
             errors=error.fields or {"__all__": [error.message]},
             values=request.POST,
-            status=422,
+            # The same form id with other answers: nothing saved; the page has a fresh id.
+            status=409 if isinstance(error, Conflict) else 422,
         )
     messages.success(request, f"Attempt logged: {attempt.get_result_display().lower()}.")
     return redirect("followups:detail", followup_id=followup.pk)

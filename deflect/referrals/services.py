@@ -115,9 +115,22 @@ def referral_create(
     ``client_uuid``: the same key by the same requester answers the referral already made."""
     require(actor, caps.REFERRAL_CREATE)
     client_uuid = client_uuid or uuid.uuid4()
+    submitted = {
+        "person_id": person_id,
+        "service_id": service_id,
+        "need": need,
+        "level_of_care": level_of_care,
+        "encounter_id": encounter_id,
+        "case_id": case_id,
+        "handoff": handoff,
+        "transport": transport,
+        "departed_at": departed_at,
+        "arrived_at": arrived_at,
+        "response_due_minutes": response_due_minutes,
+    }
     existing = Referral.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
-        if existing.requested_by_id != actor.pk or str(existing.service_id) != str(service_id):
+        if not _is_replay_of(existing, actor=actor, submitted=submitted):
             raise Conflict(
                 "This submission id was already used for a different referral.",
                 fields={"client_uuid": ["Already used with different content."]},
@@ -196,13 +209,44 @@ def referral_create(
             now=now,
         )
     except IntegrityError:
+        # A copy of the same submission won the race: a replay if the content is the same.
         existing = Referral.objects.filter(client_uuid=client_uuid).first()
         if existing is None:
             raise
+        if not _is_replay_of(existing, actor=actor, submitted=submitted):
+            raise Conflict(
+                "This submission id was already used for a different referral.",
+                fields={"client_uuid": ["Already used with different content."]},
+            ) from None
         return ReferralResult(existing, created=False)
     if send:
         referral = referral_transition(actor=actor, referral=referral, to=ReferralStatus.REQUESTED)
     return ReferralResult(referral, created=True)
+
+
+def _is_replay_of(existing: Referral, *, actor: User, submitted: dict[str, Any]) -> bool:
+    """Whether a submission under ``existing``'s client key is the same referral sent again
+    (same requester, same content), rather than a different one reusing the key. Fields the
+    client left to the server (the response time) match whatever the server chose."""
+    minutes = submitted["response_due_minutes"]
+    return (
+        existing.requested_by_id == actor.pk
+        and str(existing.person_id) == str(submitted["person_id"])
+        and str(existing.service_id) == str(submitted["service_id"])
+        and existing.need == (submitted["need"] or "").strip()
+        and existing.level_of_care == (submitted["level_of_care"] or "")
+        and _same_id(existing.encounter_id, submitted["encounter_id"])
+        and _same_id(existing.case_id, submitted["case_id"])
+        and existing.handoff == submitted["handoff"]
+        and existing.transport == submitted["transport"]
+        and existing.departed_at == submitted["departed_at"]
+        and existing.arrived_at == submitted["arrived_at"]
+        and (minutes is None or existing.response_due_minutes == minutes)
+    )
+
+
+def _same_id(stored: int | None, submitted: Any) -> bool:
+    return (stored is None and submitted in (None, "")) or str(stored) == str(submitted)
 
 
 def response_minutes_for(program: Program) -> int:

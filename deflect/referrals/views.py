@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
-from deflect.core.errors import DomainError
+from deflect.core.errors import Conflict, DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.encounters.models import Encounter
 from deflect.people.models import Person
@@ -104,6 +104,17 @@ def referral_new(request):
                     response_due_minutes=data["response_due_minutes"],
                     client_uuid=data["client_uuid"],
                 )
+            except Conflict as error:
+                # This form's id already belongs to a different referral: nothing was saved.
+                # Give the form a new id so pressing Send again records these answers.
+                form.data = form.data.copy()
+                form.data["client_uuid"] = str(uuid.uuid4())
+                form.add_error(
+                    None,
+                    f"{error.message} These answers were not saved: check them and press Send "
+                    "to make a new referral.",
+                )
+                status = 409
             except DomainError as error:
                 _add_errors(form, error)
             else:

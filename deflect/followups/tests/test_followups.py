@@ -79,6 +79,7 @@ def test_a_contact_closes_the_followup_in_time_and_an_attempt_is_idempotent(worl
         followup=first,
         method="home_visit",
         result="not_found",
+        team_composition=["officer", "peer"],
         client_uuid=key,
     )
     assert created and not created_again and a.pk == again.pk
