@@ -348,3 +348,66 @@ def _register_resource_scopes() -> None:
 
 
 _register_resource_scopes()
+
+
+def _consent_owners(consent: Consent) -> frozenset[int]:
+    """The agencies the attesting staff member recorded the consent for: where they hold (or
+    held) a role that records consents, among the person's program's agencies."""
+    return frozenset(
+        Membership.objects.filter(
+            user_id=consent.attested_by_id,
+            role__in=caps.roles_with(caps.CONSENT_RECORD),
+            agency__programs__pk=consent.person.program_id,
+        ).values_list("agency_id", flat=True)
+    )
+
+
+def _followup_owners(followup: FollowUp) -> frozenset[int] | None:
+    """A follow-up assigned to an outreach team belongs to its members' agencies; one with no
+    team is the program's queue, open to everyone who works follow-ups in it."""
+    if followup.team_id is None:
+        return None
+    return frozenset(
+        Membership.objects.filter(
+            user__teams=followup.team_id,
+            is_active=True,
+            role__in=caps.roles_with(caps.FOLLOWUP_WORK),
+        ).values_list("agency_id", flat=True)
+    )
+
+
+# Who owns an existing record for writes: the agencies whose staff may change it (``None``: the
+# whole program may). Reads follow the program; writes follow these owners.
+OWNERS: dict[type[Model], Callable[[Any], frozenset[int] | None]] = {
+    Referral: lambda referral: frozenset({referral.requesting_agency_id}),
+    Consent: _consent_owners,
+    Case: lambda case: frozenset({case.agency_id}),
+    CaseNote: lambda note: frozenset({note.author_agency_id}),
+    FollowUp: _followup_owners,
+}
+
+
+def owns(actor: Any, capability: str, obj: Any) -> bool:
+    """May ``actor`` exercise ``capability`` to *change* ``obj``: ``can`` it, and hold the
+    capability at one of the record's owning agencies (or a global role). Another agency of
+    the same program sees the record but may not change it."""
+    if not can(actor, capability, obj):
+        return False
+    granting = _granting(actor, capability)
+    if _is_global(granting):
+        return True
+    owner_of = OWNERS.get(type(obj))
+    owners = owner_of(obj) if owner_of is not None else None
+    if owners is None:
+        return True
+    return bool(owners & {agency_id for _, agency_id in granting})
+
+
+def require_owner(actor: Any, capability: str, obj: Any) -> None:
+    """Raise (and audit) PermissionDenied unless ``owns(actor, capability, obj)``: the check
+    of every write service that acts on an existing record (the caller has fetched ``obj``
+    with ``get_for``, so a record the actor cannot see has already answered 404)."""
+    if not can(actor, capability, obj):
+        raise deny(actor, capability, obj)
+    if not owns(actor, capability, obj):
+        raise deny(actor, capability, obj, "another agency's record")

@@ -10,7 +10,15 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import atomic_service, can, deny, get_for, require, visible_to
+from deflect.access.policy import (
+    atomic_service,
+    can,
+    deny,
+    get_for,
+    require,
+    require_owner,
+    visible_to,
+)
 from deflect.accounts.models import AgencyKind, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -130,7 +138,7 @@ def case_open(
 
 @atomic_service
 def case_transition(*, actor: User, case: Case, to: str, reason: str = "") -> Case:
-    require(actor, caps.CASE_MANAGE, case)
+    require_owner(actor, caps.CASE_MANAGE, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     reason = (reason or "").strip()[:500]
     if to not in CASE_PIPELINE.get(case.status, set()):
@@ -166,7 +174,7 @@ def case_transition(*, actor: User, case: Case, to: str, reason: str = "") -> Ca
 @atomic_service
 def case_note_add(*, actor: User, case: Case, kind: str, text: str) -> CaseNote:
     """A note; clinical notes need CLINICAL_VIEW to write (and to read)."""
-    require(actor, caps.CASE_MANAGE, case)
+    require_owner(actor, caps.CASE_MANAGE, case)
     if kind not in NoteKind.values:
         raise ValidationFailed("Choose the kind of note.", fields={"kind": ["Invalid."]})
     if kind == NoteKind.CLINICAL and not can(actor, caps.CLINICAL_VIEW, case.person):
@@ -191,7 +199,7 @@ def case_note_add(*, actor: User, case: Case, kind: str, text: str) -> CaseNote:
 
 @atomic_service
 def plan_goal_add(*, actor: User, case: Case, description: str) -> PlanGoal:
-    require(actor, caps.CASE_MANAGE, case)
+    require_owner(actor, caps.CASE_MANAGE, case)
     description = (description or "").strip()
     if not description or len(description) > 300:
         raise ValidationFailed("Describe the goal.", fields={"description": ["Required."]})
@@ -204,7 +212,7 @@ def plan_goal_add(*, actor: User, case: Case, description: str) -> PlanGoal:
 def plan_task_add(
     *, actor: User, goal: PlanGoal, description: str, due_on: dt.date | None = None
 ) -> PlanTask:
-    require(actor, caps.CASE_MANAGE, goal.case)
+    require_owner(actor, caps.CASE_MANAGE, goal.case)
     description = (description or "").strip()
     if not description or len(description) > 300:
         raise ValidationFailed("Describe the task.", fields={"description": ["Required."]})
@@ -215,7 +223,7 @@ def plan_task_add(
 
 @atomic_service
 def plan_task_complete(*, actor: User, task: PlanTask) -> PlanTask:
-    require(actor, caps.CASE_MANAGE, task.goal.case)
+    require_owner(actor, caps.CASE_MANAGE, task.goal.case)
     if task.completed_at is None:
         task.completed_at = timezone.now()
         task.save(update_fields=["completed_at", "updated_at"])
@@ -240,7 +248,7 @@ def case_need_set(
     referral_id: int | None = None,
 ) -> CaseNeed:
     """Record a need (insurance, legal, transportation, housing, family) and where it stands."""
-    require(actor, caps.CASE_MANAGE, case)
+    require_owner(actor, caps.CASE_MANAGE, case)
     if kind not in NeedKind.values:
         raise ValidationFailed("Choose the need.", fields={"kind": ["Invalid."]})
     allowed = [value for value, _ in NEED_STATUSES[kind]]

@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for, require
+from deflect.access.policy import can, get_for, owns, require
 from deflect.accounts.models import User
 from deflect.core.errors import DomainError
 from deflect.people.models import Person
@@ -127,7 +127,7 @@ def case_detail(request, case_id: int):
             "notes": notes,
             "withheld": withheld,
             "need_rows": need_rows,
-            "may_manage": can(request.user, caps.CASE_MANAGE, case),
+            "may_manage": owns(request.user, caps.CASE_MANAGE, case),
             "may_clinical": can(request.user, caps.CLINICAL_VIEW, case.person),
             "note_kinds": NoteKind.choices,
             "moves": sorted(services.CASE_PIPELINE.get(case.status, ())),

@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import atomic_service, require
+from deflect.access.policy import atomic_service, require, require_owner
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -173,7 +173,7 @@ def attempt_record(
 ) -> tuple[FollowUpAttempt, bool]:
     """Log one contact attempt (idempotent per ``client_uuid``) and close the follow-up when
     the result ends it. A death closes every open follow-up of the person."""
-    require(actor, caps.FOLLOWUP_WORK, followup)
+    require_owner(actor, caps.FOLLOWUP_WORK, followup)
     client_uuid = client_uuid or uuid.uuid4()
     submitted = {
         "method": method,

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for, require
+from deflect.access.policy import can, get_for, owns, require
 from deflect.core.errors import Conflict, DomainError
 from deflect.programs.models import Program
 
@@ -54,7 +54,7 @@ def _detail(request, followup, *, errors=None, values=None, status=200):
         {
             "followup": followup,
             "timeliness": selectors.followup_timeliness(followup),
-            "may_work": can(request.user, caps.FOLLOWUP_WORK, followup),
+            "may_work": owns(request.user, caps.FOLLOWUP_WORK, followup),
             "may_refer": can(request.user, caps.REFERRAL_CREATE, followup.person),
             "methods": AttemptMethod.choices,
             "results": AttemptResult.choices,

@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import atomic_service, program_agency_ids, require
+from deflect.access.policy import atomic_service, program_agency_ids, require, require_owner
 from deflect.accounts.models import Agency, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -371,7 +371,7 @@ def consent_record(
 @atomic_service
 def consent_revoke(*, actor: User, consent: Consent, note: str) -> Consent:
     """Revoke a consent from this moment on: ``consent_allows`` refuses it for any later time."""
-    require(actor, caps.CONSENT_RECORD, consent)
+    require_owner(actor, caps.CONSENT_RECORD, consent)
     errors: dict[str, list[str]] = {}
     note = _clean_text(note, "revocation_note", Consent, errors)
     if not note and not errors:

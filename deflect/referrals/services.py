@@ -15,7 +15,15 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import atomic_service, can, deny, get_for, require, visible_to
+from deflect.access.policy import (
+    atomic_service,
+    can,
+    deny,
+    get_for,
+    require,
+    require_owner,
+    visible_to,
+)
 from deflect.accounts.models import Agency, Membership, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -379,7 +387,7 @@ def referral_transition(
         if not _is_provider_for(actor, referral):
             raise deny(actor, caps.REFERRAL_RECEIVE, referral, "not the referral's recipient")
     else:
-        require(actor, caps.REFERRAL_CREATE, referral)
+        require_owner(actor, caps.REFERRAL_CREATE, referral)
     reason = (reason or "").strip()[:500]
     problem = pipeline.transition_problem(referral.status, to, party, reason)
     if problem:
@@ -538,7 +546,7 @@ def referral_update_handoff(
     arrived_at: dt.datetime | None,
 ) -> Referral:
     """The requester records the warm handoff and transport times."""
-    require(actor, caps.REFERRAL_CREATE, referral)
+    require_owner(actor, caps.REFERRAL_CREATE, referral)
     problems = _clean_times(departed_at, arrived_at, timezone.now())
     if handoff not in Handoff.values:
         problems["handoff"] = ["Choose how the person was handed over."]

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for, require
+from deflect.access.policy import can, get_for, owns, require
 from deflect.core.errors import Conflict, DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.encounters.models import Encounter
@@ -133,7 +133,7 @@ def referral_new(request):
 def referral_detail(request, referral_id: int):
     referral = selectors.referral_get_for(actor=request.user, referral_id=referral_id)
     view = selectors.referral_view(referral, request.user)
-    may_request = can(request.user, caps.REFERRAL_CREATE, referral)
+    may_request = owns(request.user, caps.REFERRAL_CREATE, referral)
     moves = pipeline.moves_for(referral.status, pipeline.REQUESTER) if may_request else []
     return render(
         request,

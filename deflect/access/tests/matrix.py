@@ -68,6 +68,21 @@ def no_args(w) -> dict:
     return {}
 
 
+def staff_at_another_agency(w, role: str, kind: str, *, other_program: bool = False):
+    """A staff member with ``role`` at a new agency of ``kind`` in the program (or the other
+    county's program): whatever they record belongs to *another agency* for every persona, for
+    the relationship rows of writes (own agency, other agency in the program, other program)."""
+    from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
+    from deflect.programs.models import ProgramAgency
+
+    program = w.other_program if other_program else w.program
+    agency = AgencyFactory(name=f"{program.name} {kind} {role}", kind=kind)
+    ProgramAgency.objects.create(program=program, agency=agency)
+    user = UserFactory(username=f"{role}.{agency.pk}")
+    MembershipFactory(user=user, agency=agency, role=role)
+    return user
+
+
 @dataclass(frozen=True)
 class Row:
     route: str

@@ -121,8 +121,11 @@ WEB_ROWS: list[Row] = [
     Row(
         "people:consent-revoke",
         "POST",
-        expect(404, anonymous=302, coordinator=403, **_recorders(302)),
+        # The officer attested it: the city police may revoke it; the peer network and the
+        # health agency see it but may not.
+        expect(404, anonymous=302, coordinator=403, **(_recorders(403) | {"officer": 302})),
         args=own_consent,
+        variant="own agency",
         body=lambda w: {"note": "Asked in person to stop sharing"},
     ),
 ]
@@ -163,8 +166,73 @@ API_ROWS: list[Row] = [
     Row(
         "/api/v1/people/{person_id}/consents/{consent_id}/revoke",
         "POST",
-        expect(404, anonymous=401, nobody=403, coordinator=403, **_recorders(200)),
+        expect(
+            404, anonymous=401, nobody=403, coordinator=403, **(_recorders(403) | {"officer": 200})
+        ),
         args=own_consent,
+        variant="own agency",
         body=lambda w: {"note": "Asked by phone to stop sharing"},
+    ),
+]
+
+
+# --- writes follow the recording agency: revoking a consent another agency of the program
+# recorded (a sheriff's deputy attested it), and one of the other county's program.
+def _sheriffs_consent(w) -> dict:
+    from deflect.access.tests.matrix import staff_at_another_agency
+
+    deputy = staff_at_another_agency(w, "responder", "law_enforcement")
+    consent = ConsentFactory(
+        person=PersonFactory(program=w.program),
+        recipient_agency=w.agencies["treatment"],
+        attested_by=deputy,
+    )
+    return {"person_id": consent.person_id, "consent_id": consent.pk}
+
+
+def _other_programs_consent(w) -> dict:
+    consent = ConsentFactory(
+        person=PersonFactory(program=w.other_program),
+        recipient_agency=w.agencies["other_police"],
+        attested_by=w.other_officer,
+    )
+    return {"person_id": consent.person_id, "consent_id": consent.pk}
+
+
+_REVOKE = {"note": "Asked in person to stop sharing"}
+WEB_ROWS += [
+    Row(
+        "people:consent-revoke",
+        "POST",
+        expect(404, anonymous=302, coordinator=403, **_recorders(403)),
+        args=_sheriffs_consent,
+        body=lambda w: _REVOKE,
+        variant="other agency, same program",
+    ),
+    Row(
+        "people:consent-revoke",
+        "POST",
+        expect(404, anonymous=302, other_coordinator=403),
+        args=_other_programs_consent,
+        body=lambda w: _REVOKE,
+        variant="other program",
+    ),
+]
+API_ROWS += [
+    Row(
+        "/api/v1/people/{person_id}/consents/{consent_id}/revoke",
+        "POST",
+        expect(404, anonymous=401, nobody=403, coordinator=403, **_recorders(403)),
+        args=_sheriffs_consent,
+        body=lambda w: _REVOKE,
+        variant="other agency, same program",
+    ),
+    Row(
+        "/api/v1/people/{person_id}/consents/{consent_id}/revoke",
+        "POST",
+        expect(404, anonymous=401, nobody=403, other_coordinator=403),
+        args=_other_programs_consent,
+        body=lambda w: _REVOKE,
+        variant="other program",
     ),
 ]

@@ -155,12 +155,39 @@ def test_only_field_staff_of_the_program_record_consent(world, bobby, persona):
 @pytest.mark.django_db
 def test_revoking_needs_a_note_and_happens_once(world, treatment_consent):
     with pytest.raises(ValidationFailed):
-        consent_revoke(actor=world.case_manager, consent=treatment_consent, note="  ")
-    consent_revoke(actor=world.case_manager, consent=treatment_consent, note="Said so by phone")
-    assert treatment_consent.revoked_by == world.case_manager
+        consent_revoke(actor=world.officer, consent=treatment_consent, note="  ")
+    consent_revoke(actor=world.officer, consent=treatment_consent, note="Said so by phone")
+    assert treatment_consent.revoked_by == world.officer
     with pytest.raises(Conflict):
-        consent_revoke(actor=world.case_manager, consent=treatment_consent, note="Again")
+        consent_revoke(actor=world.officer, consent=treatment_consent, note="Again")
     assert AuditEvent.objects.filter(action=Action.CONSENT_REVOKE).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["outreach", "case_manager"])
+def test_another_agency_of_the_program_cannot_revoke_the_police_departments_consent(
+    world, treatment_consent, persona
+):
+    """The consent was recorded by the city police (its officer attested it): the peer network
+    and the behavioral health agency see it but may not revoke it."""
+    with pytest.raises(PermissionDenied):
+        consent_revoke(actor=world.users[persona], consent=treatment_consent, note="Asked to")
+    treatment_consent.refresh_from_db()
+    assert treatment_consent.revoked_at is None
+    denial = AuditEvent.objects.filter(action=Action.ACCESS_DENIED).latest("id")
+    assert denial.extra["reason"] == "another agency's record"
+
+
+@pytest.mark.django_db
+def test_a_colleague_at_the_same_agency_may_revoke_it(world, treatment_consent):
+    from deflect.accounts.models import Role
+    from deflect.accounts.tests.factories import MembershipFactory, UserFactory
+
+    colleague = UserFactory(username="sergeant")
+    MembershipFactory(user=colleague, agency=world.agencies["police"], role=Role.RESPONDER)
+    consent_revoke(actor=colleague, consent=treatment_consent, note="Asked at the station")
+    treatment_consent.refresh_from_db()
+    assert treatment_consent.revoked_by == colleague
 
 
 @pytest.mark.django_db

@@ -270,7 +270,7 @@ def test_an_incomplete_consent_form_comes_back_with_every_problem(client, world,
 def test_revoking_on_the_web_stops_disclosure_at_once(client, world, bobby, treatment_consent):
     from deflect.people.selectors import consent_allows
 
-    client.force_login(world.outreach)
+    client.force_login(world.officer)
     url = reverse("people:consent-revoke", args=[bobby.pk, treatment_consent.pk])
     response = client.post(url, {"note": "Told me at the shelter"})
     assert response.status_code == 302
@@ -310,7 +310,7 @@ def test_the_api_lists_every_missing_element_of_a_consent(client, world, bobby):
 
 
 def test_the_api_revokes_once(client, world, bobby, treatment_consent):
-    client.force_login(world.case_manager)
+    client.force_login(world.officer)
     url = f"/api/v1/people/{bobby.pk}/consents/{treatment_consent.pk}/revoke"
     first = post_json(client, url, {"note": "By phone"})
     assert first.status_code == 200 and first.json()["in_force"] is False

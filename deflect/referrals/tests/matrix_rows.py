@@ -70,8 +70,11 @@ WEB_ROWS = [
     Row(
         "referrals:status",
         "POST",
-        expect(404, anonymous=302, **_SENDERS, coordinator=403),
+        # The officer's referral: the city police may cancel it; the peer network and the
+        # health agency see it but may not.
+        expect(404, anonymous=302, officer=302, outreach=403, case_manager=403, coordinator=403),
         args=_referral,
+        variant="own agency",
         body=lambda w: {"status": "cancelled", "reason": "Found a bed elsewhere"},
     ),
     Row("referrals:inbound", "GET", expect(403, anonymous=302, provider=200)),
@@ -129,11 +132,12 @@ API_ROWS = [
             anonymous=401,
             nobody=403,
             officer=200,
-            outreach=200,
-            case_manager=200,
+            outreach=403,
+            case_manager=403,
             coordinator=403,
         ),
         args=_referral,
+        variant="own agency",
         body=lambda w: {"status": "cancelled", "reason": "Person left"},
     ),
     Row("/api/v1/referrals/inbound", "GET", expect(403, anonymous=401, provider=200)),
@@ -155,5 +159,81 @@ API_ROWS = [
         "GET",
         expect(404, anonymous=401, nobody=403, **_API_VIEWERS),
         args=_person,
+    ),
+]
+
+
+# --- writes follow the requesting agency: the same move on a referral of another agency of the
+# program (a sheriff's deputy's) and of the other county's program.
+def _referral_of(w, requester, recipient) -> dict:
+    from deflect.referrals.services import referral_create
+    from deflect.referrals.tests.factories import consent_to, encounter_by, service_for
+
+    encounter = encounter_by(requester)
+    service = service_for(recipient)
+    consent_to(encounter.person, recipient)
+    referral = referral_create(
+        actor=requester, person_id=encounter.person_id, service_id=service.pk, need="Detox bed"
+    ).referral
+    return {"referral_id": referral.pk}
+
+
+def _sheriffs_referral(w) -> dict:
+    from deflect.access.tests.matrix import staff_at_another_agency
+
+    deputy = staff_at_another_agency(w, "responder", "law_enforcement")
+    return _referral_of(w, deputy, w.agencies["treatment"])
+
+
+def _other_programs_referral(w) -> dict:
+    from deflect.access.tests.matrix import staff_at_another_agency
+
+    provider = staff_at_another_agency(w, "provider", "treatment_provider", other_program=True)
+    return _referral_of(w, w.other_officer, provider.memberships.get().agency)
+
+
+_CANCEL = {"status": "cancelled", "reason": "Found a bed elsewhere"}
+WEB_ROWS += [
+    Row(
+        "referrals:status",
+        "POST",
+        expect(404, anonymous=302, officer=403, outreach=403, case_manager=403, coordinator=403),
+        args=_sheriffs_referral,
+        body=lambda w: _CANCEL,
+        variant="other agency, same program",
+    ),
+    Row(
+        "referrals:status",
+        "POST",
+        expect(404, anonymous=302, other_coordinator=403),
+        args=_other_programs_referral,
+        body=lambda w: _CANCEL,
+        variant="other program",
+    ),
+]
+API_ROWS += [
+    Row(
+        "/api/v1/referrals/{referral_id}/status",
+        "POST",
+        expect(
+            404,
+            anonymous=401,
+            nobody=403,
+            officer=403,
+            outreach=403,
+            case_manager=403,
+            coordinator=403,
+        ),
+        args=_sheriffs_referral,
+        body=lambda w: _CANCEL,
+        variant="other agency, same program",
+    ),
+    Row(
+        "/api/v1/referrals/{referral_id}/status",
+        "POST",
+        expect(404, anonymous=401, nobody=403, other_coordinator=403),
+        args=_other_programs_referral,
+        body=lambda w: _CANCEL,
+        variant="other program",
     ),
 ]

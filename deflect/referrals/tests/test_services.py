@@ -165,8 +165,11 @@ def test_the_provider_closes_the_loop_and_the_case_manager_sees_intake(world):
         ("provider", "cancelled", "invalid"),
         ("officer", "accepted", "invalid"),
         ("officer", "cancelled", "ok"),
-        ("outreach", "cancelled", "ok"),
-        ("case_manager", "accepted", "invalid"),
+        # The officer's referral: the peer network and the health agency see it, but only
+        # the city police (the requesting agency) may move the requester's side.
+        ("outreach", "cancelled", "denied"),
+        ("case_manager", "cancelled", "denied"),
+        ("case_manager", "accepted", "denied"),
         ("coordinator", "cancelled", "denied"),
         ("prosecutor", "accepted", "denied"),
         ("analyst", "cancelled", "denied"),
