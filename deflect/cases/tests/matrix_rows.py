@@ -113,3 +113,57 @@ API_ROWS = [
         body=lambda w: {"disposition": "referred_for_prosecution"},
     ),
 ]
+
+
+# --- writes follow the case's agency: a case of a second behavioral health agency of the program,
+# and one of the other county's program.
+def _case_of_another_agency(w, *, other_program: bool = False) -> dict:
+    from deflect.access.tests.matrix import staff_at_another_agency
+    from deflect.cases.services import case_open
+    from deflect.people.tests.factories import PersonFactory
+
+    manager = staff_at_another_agency(
+        w, "case_manager", "behavioral_health", other_program=other_program
+    )
+    person = PersonFactory(program=w.other_program if other_program else w.program)
+    return {"case_id": case_open(actor=manager, person_id=person.pk).pk}
+
+
+_GOAL = {"action": "goal", "description": "Stable housing"}
+WEB_ROWS += [
+    Row(
+        "cases:update",
+        "POST",
+        expect(404, anonymous=302, case_manager=403, outreach=403, coordinator=403),
+        args=_case_of_another_agency,
+        body=lambda w: _GOAL,
+        variant="other agency, same program",
+    ),
+    Row(
+        "cases:update",
+        "POST",
+        expect(404, anonymous=302, other_coordinator=403),
+        args=lambda w: _case_of_another_agency(w, other_program=True),
+        body=lambda w: _GOAL,
+        variant="other program",
+    ),
+]
+_NOTE = {"kind": "general", "text": "Called back"}
+API_ROWS += [
+    Row(
+        "/api/v1/cases/{case_id}/notes",
+        "POST",
+        expect(404, anonymous=401, nobody=403, case_manager=403, outreach=403, coordinator=403),
+        args=_case_of_another_agency,
+        body=lambda w: _NOTE,
+        variant="other agency, same program",
+    ),
+    Row(
+        "/api/v1/cases/{case_id}/notes",
+        "POST",
+        expect(404, anonymous=401, nobody=403, other_coordinator=403),
+        args=lambda w: _case_of_another_agency(w, other_program=True),
+        body=lambda w: _NOTE,
+        variant="other program",
+    ),
+]

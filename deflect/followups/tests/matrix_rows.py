@@ -112,3 +112,62 @@ API_ROWS = [
         body=lambda w: {"method": "home_visit", "result": "not_found"},
     ),
 ]
+
+
+# --- writes follow the team: a follow-up assigned to an outreach team belongs to its members'
+# agencies (the peer network here), so the health agency's case manager sees it but may not log
+# attempts on it; one of the other county's program answers 404.
+def _teams_followup(w) -> dict:
+    from deflect.followups import services
+
+    services.team_ensure(program=w.program, name="QRT North", members=[w.outreach])
+    return _followup(w)
+
+
+def _other_programs_followup(w) -> dict:
+    from deflect.access.tests.matrix import staff_at_another_agency
+    from deflect.followups.models import FollowUp
+    from deflect.referrals.tests.factories import encounter_by
+
+    worker = staff_at_another_agency(w, "outreach", "community_organization", other_program=True)
+    encounter = encounter_by(worker, "naloxone_plus")
+    return {"followup_id": FollowUp.objects.filter(encounter=encounter).first().pk}
+
+
+_ATTEMPT = {"method": "home_visit", "result": "not_found"}
+WEB_ROWS += [
+    Row(
+        "followups:attempt-add",
+        "POST",
+        expect(404, anonymous=302, outreach=302, case_manager=403, coordinator=403),
+        args=_teams_followup,
+        body=lambda w: _ATTEMPT,
+        variant="a team's follow-up",
+    ),
+    Row(
+        "followups:attempt-add",
+        "POST",
+        expect(404, anonymous=302, other_coordinator=403),
+        args=_other_programs_followup,
+        body=lambda w: _ATTEMPT,
+        variant="other program",
+    ),
+]
+API_ROWS += [
+    Row(
+        "/api/v1/followups/{followup_id}/attempts",
+        "POST",
+        expect(404, anonymous=401, nobody=403, outreach=201, case_manager=403, coordinator=403),
+        args=_teams_followup,
+        body=lambda w: _ATTEMPT,
+        variant="a team's follow-up",
+    ),
+    Row(
+        "/api/v1/followups/{followup_id}/attempts",
+        "POST",
+        expect(404, anonymous=401, nobody=403, other_coordinator=403),
+        args=_other_programs_followup,
+        body=lambda w: _ATTEMPT,
+        variant="other program",
+    ),
+]
