@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, require
+from deflect.access.policy import can, owns, require
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 
@@ -108,6 +108,10 @@ def _detail(request, person, *, consent_form=None, alias_form=None, status=200):
                 "in_force": in_force,
                 "status": why,
                 "purposes": [PURPOSE_LABELS.get(p, p) for p in consent.purposes],
+                # Only the recording agency revokes (a person's few consents: one check each).
+                "may_revoke": may_consent
+                and not consent.revoked_at
+                and owns(request.user, caps.CONSENT_RECORD, consent),
             }
         )
     return render(

@@ -117,3 +117,19 @@ def test_a_followup_with_no_team_is_the_programs_queue(world):
         actor=world.case_manager, followup=followup, method="phone", result="not_found"
     )
     assert FollowUpAttempt.objects.count() == 1
+
+
+def test_the_person_page_offers_revoking_only_to_the_recording_agency(client, world):
+    from deflect.people.tests.factories import ConsentFactory
+
+    consent = ConsentFactory(
+        person=PersonFactory(program=world.program),
+        recipient_agency=world.agencies["treatment"],
+        attested_by=world.officer,
+    )
+    revoke = f"/people/{consent.person_id}/consents/{consent.pk}/revoke/"
+    client.force_login(world.outreach)
+    page = client.get(f"/people/{consent.person_id}/").content.decode()
+    assert revoke not in page
+    client.force_login(world.officer)
+    assert revoke in client.get(f"/people/{consent.person_id}/").content.decode()

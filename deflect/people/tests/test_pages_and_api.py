@@ -135,7 +135,7 @@ def test_a_bad_date_in_the_api_search_is_a_validation_error(client, world):
 
 
 def test_opening_a_record_is_one_audited_read(client, world, bobby, treatment_consent):
-    client.force_login(world.case_manager)
+    client.force_login(world.officer)  # whose agency recorded the consent, so may revoke it
     before = AuditEvent.objects.count()
     html = client.get(reverse("people:detail", args=[bobby.pk])).content.decode()
     assert AuditEvent.objects.count() == before + 1
