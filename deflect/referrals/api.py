@@ -153,8 +153,8 @@ def _inbound(r) -> dict:
 def referral_list(request, status: str = "", flagged: bool = False, limit: int = 100):
     cache: dict = {}
     referrals = selectors.referral_list_for(
-        actor=request.auth, status=status, flagged=flagged, limit=limit
-    ).prefetch_related("events")
+        actor=request.auth, status=status, flagged=flagged, limit=limit, with_events=True
+    )
     return [_out(r, request.auth, with_notes=False, cache=cache) for r in referrals]
 
 
