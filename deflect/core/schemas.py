@@ -9,12 +9,15 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]]
 
 
-# Error statuses every authenticated operation may answer.
+# Error statuses every authenticated operation may answer: a malformed request, no session or
+# token, a role that does not allow it (or a CSRF failure), a body or URL too large, invalid
+# fields, and the logged server error.
 COMMON_ERRORS = {
     400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     413: ErrorOut,
+    414: ErrorOut,
     422: ErrorOut,
     500: ErrorOut,
 }

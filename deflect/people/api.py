@@ -85,7 +85,7 @@ class PersonDetailOut(PersonOut):
     consents: list[ConsentOut]
 
 
-class MatchOut(Schema):
+class PersonMatchOut(Schema):
     person: PersonOut
     score: float
     likely: bool
@@ -196,7 +196,7 @@ def _detail_out(actor, person: Person) -> dict:
 
 @router.get(
     "/search",
-    response={200: list[MatchOut], **COMMON_ERRORS},
+    response={200: list[PersonMatchOut], **COMMON_ERRORS},
     summary="Find a person at intake",
     description=(
         "Ranked matches among the people you may see, tolerant of typos, nicknames, swapped "

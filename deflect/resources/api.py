@@ -32,7 +32,7 @@ class NeedsIn(Schema):
     limit: int = Field(default=10, ge=1, le=selectors.MAX_LIMIT)
 
 
-class MatchOut(Schema):
+class ServiceMatchOut(Schema):
     service_at_location_id: str
     service_id: str
     organization_id: str
@@ -81,7 +81,7 @@ class DirectoryEntryOut(Schema):
 
 @router.post(
     "/match",
-    response={200: list[MatchOut], **COMMON_ERRORS},
+    response={200: list[ServiceMatchOut], **COMMON_ERRORS},
     summary="Ranked services for a person's needs, each with the reasons for its rank",
 )
 def match(request, payload: NeedsIn):
