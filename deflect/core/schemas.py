@@ -1,4 +1,23 @@
+import datetime as dt
+import re
+from typing import Annotated, Any
+
 from ninja import Schema
+from pydantic import BeforeValidator
+
+
+def _iso_date_only(value: Any) -> Any:
+    """A date is ``YYYY-MM-DD``; numbers (which pydantic would read as Unix timestamps) and
+    other spellings are refused."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Use a date as YYYY-MM-DD.")
+    return value
+
+
+# A date given in a query string or body, as the schema says: format "date" and nothing else.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 
 
 class ErrorOut(Schema):

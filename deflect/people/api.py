@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from deflect.access import capabilities as caps
-from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, IsoDate
 
 from . import selectors, services
 from .consent import consent_status
@@ -208,7 +208,7 @@ def person_search(
     request,
     first_name: str = "",
     last_name: str = "",
-    date_of_birth: date | None = None,
+    date_of_birth: IsoDate | None = None,
     phone: str = "",
     limit: int = 10,
 ):
