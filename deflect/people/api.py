@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from deflect.access import capabilities as caps
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, IsoDate
@@ -100,16 +101,16 @@ class PersonIn(Schema):
     last_name: str = ""
     date_of_birth: date | None = None
     age_estimate: int | None = None
-    is_unidentified: bool = False
+    is_unidentified: StrictBool = False
     description: str = ""
     race: str = "unknown"
     ethnicity: str = "unknown"
     gender: str = "unknown"
     insurance: str = "unknown"
     preferred_language: str = "en"
-    needs_interpreter: bool = False
+    needs_interpreter: StrictBool = False
     phone: str = ""
-    may_text: bool = False
+    may_text: StrictBool = False
     email: str = ""
     social_media_handle: str = ""
     social_media_platform: str = ""
@@ -133,7 +134,7 @@ class ConsentIn(Schema):
     revocation_statement: str = ""
     signature_name: str = ""
     signed_at: datetime | None = None
-    attested: bool = False
+    attested: StrictBool = False
 
 
 class RevokeIn(Schema):

@@ -8,6 +8,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from ninja import Header, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
@@ -31,7 +32,7 @@ class ReferralIn(Schema):
     departed_at: dt.datetime | None = None
     arrived_at: dt.datetime | None = None
     response_due_minutes: int | None = None
-    send: bool = True
+    send: StrictBool = True
 
 
 class TransitionIn(Schema):

@@ -66,8 +66,8 @@ class EligibilityRulesIn(Schema):
     excluded_offense_categories: list[OffenseCode] = Field(  # type: ignore[valid-type]
         max_length=len(OffenseCategory)
     )
-    exclude_violent: bool
-    exclude_outstanding_warrant: bool
+    exclude_violent: StrictBool
+    exclude_outstanding_warrant: StrictBool
     minimum_age: Age | None
     max_prior_participations: Limit | None
 
@@ -80,8 +80,8 @@ class EligibilityFactsIn(Schema):
     offense_categories: list[OffenseCode] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=len(OffenseCategory)
     )
-    violent: bool | None = None
-    outstanding_warrant: bool | None = None
+    violent: StrictBool | None = None
+    outstanding_warrant: StrictBool | None = None
     age: Age | None = None
     prior_participations: Times | None = None
 

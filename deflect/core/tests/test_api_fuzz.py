@@ -76,7 +76,7 @@ def test_every_check_is_on():
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=5,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

@@ -29,13 +29,19 @@ def test_an_object_body_is_still_read(client, world):
     assert _post(client, "/api/v1/resources/match", {}).status_code == 200
 
 
-def test_a_number_is_not_a_yes_or_no_answer(client, world):
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/screening/needs/evaluate", "recent_overdose"),
+        ("/api/v1/resources/match", "needs_bed"),
+    ],
+)
+def test_a_number_is_not_a_yes_or_no_answer(client, world, path, field):
     client.force_login(world.officer)
-    response = _post(client, "/api/v1/screening/needs/evaluate", {"recent_overdose": 0})
+    response = _post(client, path, {field: 0})
     assert response.status_code == 422
-    assert "recent_overdose" in response.json()["fields"]
-    ok = _post(client, "/api/v1/screening/needs/evaluate", {"recent_overdose": True})
-    assert ok.status_code == 200
+    assert field in response.json()["fields"]
+    assert _post(client, path, {field: True}).status_code == 200
 
 
 @pytest.mark.parametrize("value", ["0", "19700101", "1990-1-2"])
