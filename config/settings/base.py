@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "deflect.core.middleware.RequestContextMiddleware",
     "deflect.core.middleware.SecurityHeadersMiddleware",
+    "deflect.core.limits.UrlLengthLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

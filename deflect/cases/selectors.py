@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
+from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 from deflect.referrals.selectors import clinical_allowed
 
@@ -24,7 +25,8 @@ from .models import AbeyanceCase, Case, NoteKind, ProgressKind, ProsecutorAbeyan
 from .services import conditions_of
 
 
-def case_list_for(*, actor: User, status: str = "active", mine: bool = False) -> QuerySet[Case]:
+@audited_list(Action.CASE_LIST, target_type="cases.case")
+def case_list_for(*, actor: User, status: str = "active", mine: bool = False) -> list[Case]:
     require(actor, caps.CASE_VIEW)
     qs = visible_to(actor, Case).select_related("person", "care_coordinator", "peer_specialist")
     if status:
@@ -98,6 +100,20 @@ def _rows(qs) -> list[AbeyanceRow]:
     return out
 
 
+def _abeyance_id(row: AbeyanceRow) -> int:
+    return row.abeyance.pk
+
+
+def _abeyance_person_id(row: AbeyanceRow) -> int:
+    return row.abeyance.person_id
+
+
+@audited_list(
+    Action.ABEYANCE_LIST,
+    target_type="cases.abeyancecase",
+    record_id=_abeyance_id,
+    person_id=_abeyance_person_id,
+)
 def abeyance_list_for(*, actor: User) -> list[AbeyanceRow]:
     require(actor, caps.ABEYANCE_VIEW)
     return _rows(
@@ -116,15 +132,17 @@ def abeyance_get_for(*, actor: User, abeyance_id: Any) -> AbeyanceRow:
     return _rows(AbeyanceCase.objects.filter(pk=abeyance.pk).select_related("person", "case"))[0]
 
 
+@audited_list(
+    Action.ABEYANCE_LIST,
+    target_type="cases.prosecutorabeyance",
+    record_id=_abeyance_id,
+    person_id=_abeyance_person_id,
+)
 def prosecutor_list_for(*, actor: User) -> list[AbeyanceRow]:
     """The prosecutor's office's abeyance cases: who, which charges, deadline, status only."""
     require(actor, caps.ABEYANCE_STATUS_VIEW)
     qs = visible_to(actor, ProsecutorAbeyance).select_related("person").order_by("deadline", "id")
-    rows = _rows(qs[:500])
-    audit_record(
-        action=Action.ABEYANCE_READ, actor=actor, extra={"count": len(rows), "side": "prosecutor"}
-    )
-    return rows
+    return _rows(qs[:500])
 
 
 def prosecutor_row(row: AbeyanceRow) -> dict:

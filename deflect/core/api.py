@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from deflect.access import capabilities as caps
@@ -53,6 +54,21 @@ class SessionAuth(APIKeyCookie):
         return _require_api_use(request, user)
 
 
+class BodyNotAnObject(ValueError):
+    """The JSON body is an array, a string, a number or null: every operation takes an object."""
+
+
+class ObjectBodyParser(Parser):
+    """Every request body is a JSON object. (Without this check, a schema whose fields all have
+    defaults would read any other JSON value, e.g. ``[null]``, as an empty object.)"""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise BodyNotAnObject
+        return data
+
+
 api = NinjaAPI(
     title="deflect API",
     version="1",
@@ -63,6 +79,7 @@ api = NinjaAPI(
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    parser=ObjectBodyParser(),
 )
 
 
@@ -133,6 +150,10 @@ def on_http_error(request, exc):
     status = exc.status_code
     if isinstance(exc.__cause__, RequestDataTooBig):
         return on_too_big(request, exc.__cause__)
+    if isinstance(exc.__cause__, BodyNotAnObject):
+        return error_response(
+            request, 400, ErrorCode.BAD_REQUEST, "The request body must be a JSON object."
+        )
     if status == 400 and str(exc).startswith("Cannot parse request body"):
         log.warning("malformed request body path=%s", request.path)
         return error_response(

@@ -12,6 +12,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     PAYLOAD_TOO_LARGE = "payload_too_large"
+    URI_TOO_LONG = "uri_too_long"
     CSRF_FAILED = "csrf_failed"
     SERVER_ERROR = "server_error"
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
+from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 
 from .inputs import DETAIL_FIELDS
@@ -20,9 +20,10 @@ from .models import Encounter
 DETAIL_RELATIONS = tuple(DETAIL_FIELDS.values())
 
 
+@audited_list(Action.ENCOUNTER_LIST, target_type="encounters.encounter")
 def encounter_list_for(
     *, actor: User, mine: bool = False, pathway: str = "", limit: int = 50
-) -> QuerySet[Encounter]:
+) -> list[Encounter]:
     require(actor, caps.ENCOUNTER_VIEW)
     qs = visible_to(actor, Encounter).select_related("person", "agency", "recorded_by")
     if mine:

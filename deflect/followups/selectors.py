@@ -14,6 +14,7 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
+from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 
 from . import rules
@@ -35,6 +36,11 @@ def teams_for(*, actor: User) -> QuerySet[OutreachTeam]:
     return visible_to(actor, OutreachTeam).order_by("name")
 
 
+def _queue_rows(queue: Queue) -> list[FollowUp]:
+    return [*queue.overdue, *queue.due_today, *queue.upcoming]
+
+
+@audited_list(Action.FOLLOWUP_LIST, target_type="followups.followup", records=_queue_rows)
 def followup_queue(
     *,
     actor: User,

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from deflect.access import capabilities as caps
-from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, IsoDate
 
 from . import selectors, services
 from .consent import consent_status
@@ -85,7 +86,7 @@ class PersonDetailOut(PersonOut):
     consents: list[ConsentOut]
 
 
-class MatchOut(Schema):
+class PersonMatchOut(Schema):
     person: PersonOut
     score: float
     likely: bool
@@ -100,16 +101,16 @@ class PersonIn(Schema):
     last_name: str = ""
     date_of_birth: date | None = None
     age_estimate: int | None = None
-    is_unidentified: bool = False
+    is_unidentified: StrictBool = False
     description: str = ""
     race: str = "unknown"
     ethnicity: str = "unknown"
     gender: str = "unknown"
     insurance: str = "unknown"
     preferred_language: str = "en"
-    needs_interpreter: bool = False
+    needs_interpreter: StrictBool = False
     phone: str = ""
-    may_text: bool = False
+    may_text: StrictBool = False
     email: str = ""
     social_media_handle: str = ""
     social_media_platform: str = ""
@@ -133,7 +134,7 @@ class ConsentIn(Schema):
     revocation_statement: str = ""
     signature_name: str = ""
     signed_at: datetime | None = None
-    attested: bool = False
+    attested: StrictBool = False
 
 
 class RevokeIn(Schema):
@@ -196,7 +197,7 @@ def _detail_out(actor, person: Person) -> dict:
 
 @router.get(
     "/search",
-    response={200: list[MatchOut], **COMMON_ERRORS},
+    response={200: list[PersonMatchOut], **COMMON_ERRORS},
     summary="Find a person at intake",
     description=(
         "Ranked matches among the people you may see, tolerant of typos, nicknames, swapped "
@@ -208,7 +209,7 @@ def person_search(
     request,
     first_name: str = "",
     last_name: str = "",
-    date_of_birth: date | None = None,
+    date_of_birth: IsoDate | None = None,
     phone: str = "",
     limit: int = 10,
 ):

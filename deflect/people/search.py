@@ -30,7 +30,7 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
-from deflect.audit.services import audit_record
+from deflect.audit.reads import audit_list
 from deflect.programs.models import Program
 
 from . import matching
@@ -235,6 +235,10 @@ def _candidates(rows: list[tuple]) -> Iterator[tuple[int, Candidate]]:
         )
 
 
+def _match_person_id(match: PersonMatch) -> int:
+    return match.person.pk
+
+
 def person_search(
     *,
     actor: User,
@@ -268,12 +272,14 @@ def person_search(
     people = Person.objects.prefetch_related("aliases").in_bulk([pk for _, pk, _ in best])
     matches = [PersonMatch(people[pk], score, reasons) for score, pk, reasons in best]
     matches.sort(key=lambda m: (-m.score, m.person.last_name, m.person.first_name, m.person.pk))
-    audit_record(
+    audit_list(
         action=Action.PERSON_SEARCH,
         actor=actor,
+        records=matches,
+        target_type="people.person",
+        record_id=_match_person_id,
+        person_id=_match_person_id,
         extra={
-            "results": len(matches),
-            "person_ids": [m.person.pk for m in matches],
             "fields": sorted(
                 name
                 for name, given in (

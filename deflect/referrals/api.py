@@ -8,6 +8,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from ninja import Header, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
@@ -31,7 +32,7 @@ class ReferralIn(Schema):
     departed_at: dt.datetime | None = None
     arrived_at: dt.datetime | None = None
     response_due_minutes: int | None = None
-    send: bool = True
+    send: StrictBool = True
 
 
 class TransitionIn(Schema):
@@ -153,8 +154,8 @@ def _inbound(r) -> dict:
 def referral_list(request, status: str = "", flagged: bool = False, limit: int = 100):
     cache: dict = {}
     referrals = selectors.referral_list_for(
-        actor=request.auth, status=status, flagged=flagged, limit=limit
-    ).prefetch_related("events")
+        actor=request.auth, status=status, flagged=flagged, limit=limit, with_events=True
+    )
     return [_out(r, request.auth, with_notes=False, cache=cache) for r in referrals]
 
 

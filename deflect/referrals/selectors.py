@@ -17,6 +17,7 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
 from deflect.accounts.models import Membership, User
 from deflect.audit.actions import Action
+from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 from deflect.people.models import ConsentPurpose, Person
 from deflect.people.selectors import consent_allows
@@ -60,6 +61,7 @@ def clinical_allowed(actor: User, person: Person, source_agency_id: int | None) 
     )
 
 
+@audited_list(Action.REFERRAL_LIST, target_type="referrals.referral")
 def referral_list_for(
     *,
     actor: User,
@@ -67,11 +69,14 @@ def referral_list_for(
     flagged: bool = False,
     person_id: int | None = None,
     limit: int = 100,
-) -> QuerySet[Referral]:
+    with_events: bool = False,
+) -> list[Referral]:
     require(actor, caps.REFERRAL_VIEW)
     qs = visible_to(actor, Referral).select_related(
         "person", "service__organization", "recipient_agency", "requested_by", "encounter"
     )
+    if with_events:
+        qs = qs.prefetch_related("events")
     if status:
         qs = qs.filter(status=status)
     if flagged:
@@ -105,7 +110,8 @@ def referral_get_for(*, actor: User, referral_id: Any) -> Referral:
     return referral
 
 
-def inbound_list_for(*, actor: User, status: str = "", limit: int = 100) -> QuerySet:
+@audited_list(Action.REFERRAL_INBOUND_LIST, target_type="referrals.referral")
+def inbound_list_for(*, actor: User, status: str = "", limit: int = 100) -> list:
     require(actor, caps.REFERRAL_RECEIVE)
     qs = visible_to(actor, InboundReferral).select_related("service", "recipient_agency")
     qs = qs.exclude(status=ReferralStatus.DRAFT)
@@ -190,16 +196,21 @@ def referral_view(
     }
 
 
-def disclosure_accounting(*, actor: User, person_id: int) -> tuple[Person, QuerySet[Disclosure]]:
-    """A person's accounting of disclosures (every ledger row), audited."""
+def disclosure_accounting(*, actor: User, person_id: int) -> tuple[Person, list[Disclosure]]:
+    """A person's accounting of disclosures (every ledger row), audited with the rows' ids."""
     person = get_for(actor, Person, person_id)
-    rows = (
+    rows = list(
         visible_to(actor, Disclosure)
         .filter(person=person)
         .select_related("consent", "recipient_agency", "disclosed_by")
         .order_by("disclosed_at", "id")
     )
-    audit_record(action=Action.DISCLOSURE_ACCOUNTING, actor=actor, target=person)
+    audit_record(
+        action=Action.DISCLOSURE_ACCOUNTING,
+        actor=actor,
+        target=person,
+        extra={"count": len(rows), "ids": [d.pk for d in rows], "person_ids": [person.pk]},
+    )
     return person, rows
 
 

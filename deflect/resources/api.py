@@ -6,7 +6,7 @@ import datetime as dt
 from uuid import UUID
 
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import COMMON_ERRORS, WITH_NOT_FOUND
@@ -27,12 +27,12 @@ class NeedsIn(Schema):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     max_distance_km: float = Field(default=matching.DEFAULT_MAX_DISTANCE_KM, gt=0, le=500)
-    needed_now: bool = False
-    needs_bed: bool = False
+    needed_now: StrictBool = False
+    needs_bed: StrictBool = False
     limit: int = Field(default=10, ge=1, le=selectors.MAX_LIMIT)
 
 
-class MatchOut(Schema):
+class ServiceMatchOut(Schema):
     service_at_location_id: str
     service_id: str
     organization_id: str
@@ -81,7 +81,7 @@ class DirectoryEntryOut(Schema):
 
 @router.post(
     "/match",
-    response={200: list[MatchOut], **COMMON_ERRORS},
+    response={200: list[ServiceMatchOut], **COMMON_ERRORS},
     summary="Ranked services for a person's needs, each with the reasons for its rank",
 )
 def match(request, payload: NeedsIn):

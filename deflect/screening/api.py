@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
@@ -66,8 +66,8 @@ class EligibilityRulesIn(Schema):
     excluded_offense_categories: list[OffenseCode] = Field(  # type: ignore[valid-type]
         max_length=len(OffenseCategory)
     )
-    exclude_violent: bool
-    exclude_outstanding_warrant: bool
+    exclude_violent: StrictBool
+    exclude_outstanding_warrant: StrictBool
     minimum_age: Age | None
     max_prior_participations: Limit | None
 
@@ -80,8 +80,8 @@ class EligibilityFactsIn(Schema):
     offense_categories: list[OffenseCode] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=len(OffenseCategory)
     )
-    violent: bool | None = None
-    outstanding_warrant: bool | None = None
+    violent: StrictBool | None = None
+    outstanding_warrant: StrictBool | None = None
     age: Age | None = None
     prior_participations: Times | None = None
 
@@ -108,12 +108,12 @@ class NeedsAnswersIn(Schema):
     oud_indicators: list[IndicatorCode] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=len(OudIndicator)
     )
-    mental_health_crisis: bool = False
-    immediate_medical_need: bool = False
-    withdrawal_symptoms_now: bool = False
+    mental_health_crisis: StrictBool = False
+    immediate_medical_need: StrictBool = False
+    withdrawal_symptoms_now: StrictBool = False
     housing: HousingCode = HousingStatus.UNKNOWN.value  # type: ignore[valid-type]
     readiness: ReadinessCode = Readiness.CONSIDERING.value  # type: ignore[valid-type]
-    recent_overdose: bool = False
+    recent_overdose: StrictBool = False
 
 
 class LevelOfCareOut(Schema):

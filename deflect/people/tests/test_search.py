@@ -92,7 +92,7 @@ def test_each_search_writes_one_audit_event_with_ids_and_no_names(world, bobby):
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("id")
     assert event.action == Action.PERSON_SEARCH and event.actor == world.officer
-    assert event.extra["results"] == len(matches)
+    assert event.extra["count"] == len(matches)
     assert event.extra["person_ids"] == ids(matches)
     assert "Quinlan" not in str(event.extra) and "Bobby" not in str(event.extra)
 
