@@ -207,6 +207,10 @@ class EncryptedJSONField(EncryptedTextField):
     def to_python(self, value):
         return value
 
+    def value_to_string(self, obj):
+        """Serialized (backups) as the JSON value itself, like ``models.JSONField``."""
+        return self.value_from_object(obj)
+
     def formfield(self, **kwargs):
         return forms.JSONField(**kwargs)
 

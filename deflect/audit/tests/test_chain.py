@@ -180,3 +180,13 @@ def test_the_development_audit_key_is_not_a_constant_in_the_source():
     assert django_settings.AUDIT_HMAC_KEY not in source
     assert "dev-audit-key" not in source
     assert len(django_settings.AUDIT_HMAC_KEY) >= 32
+
+
+def test_the_api_verify_also_compares_the_checkpoint(world, client):
+    _three_events(world)
+    call_command("audit_verify")
+    client.force_login(world.admin)
+    assert client.post("/api/v1/audit/verify").json()["ok"] is True
+    _cut_last(3)
+    report = client.post("/api/v1/audit/verify").json()
+    assert report["ok"] is False and "missing after checkpoint" in report["reason"]
