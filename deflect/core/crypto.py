@@ -165,7 +165,7 @@ class EncryptedTextField(models.TextField):
         return text
 
     def get_prep_value(self, value):
-        value = super().get_prep_value(value) if not isinstance(value, list | dict) else value
+        value = super().get_prep_value(value)
         if value is None or value == "":
             return value
         return seal(self.to_plaintext(value), context=self._context())
