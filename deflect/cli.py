@@ -13,6 +13,10 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("createuser",), "createuser", "Create a user with a role at an agency."),
     (("token", "create"), "token_create", "Create an API token for a user."),
     (("audit", "verify"), "audit_verify", "Verify the audit log hash chain."),
+    (("keys", "generate"), "keys_generate", "Print a new data encryption key."),
+    (("keys", "rotate"), "keys_rotate", "Re-encrypt stored data with the current data key."),
+    (("backup",), "backup", "Write an encrypted backup of the database (owner-only file)."),
+    (("restore",), "restore", "Restore a backup into an empty database and verify it."),
     (("check",), "check", "Check the configuration (add --deploy for production checks)."),
     (("collectstatic",), "collectstatic", "Gather static files for a production server."),
     (
@@ -37,7 +41,7 @@ def usage() -> str:
         "",
         "Run 'deflect <command> --help' for a command's options.",
         "Settings come from the environment: DATABASE_URL, SECRET_KEY, DEBUG, "
-        "ALLOWED_HOSTS, AUDIT_HMAC_KEY, DEFLECT_ENV.",
+        "ALLOWED_HOSTS, AUDIT_HMAC_KEY, DEFLECT_DATA_KEYS, DEFLECT_ENV.",
     ]
     return "\n".join(lines)
 

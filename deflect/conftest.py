@@ -51,6 +51,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def files_outside_the_database(settings, tmp_path):
+    """Each test has its own audit checkpoint, revocation list and backup folder."""
+    settings.AUDIT_CHECKPOINT_PATH = tmp_path / "audit-checkpoint.log"
+    settings.DEFLECT_REVOCATIONS_PATH = tmp_path / "revocations.log"
+    settings.DEFLECT_BACKUP_DIR = tmp_path / "backups"
+
+
 @pytest.fixture
 def world(db) -> World:
     w = World()

@@ -43,8 +43,43 @@ if PUBLIC_URL and not PUBLIC_URL.startswith(("https://", "http://")):
         f"DEFLECT_PUBLIC_URL must start with https:// (or http://), not {PUBLIC_URL!r}."
     )
 
+
+def installation_secret(name: str, make) -> str:
+    """A development secret generated once per installation into ``DATA_DIR`` (mode 0600),
+    never a constant in the source. Production sets every secret in the environment."""
+    path = DATA_DIR / name
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(make() + "\n")
+    return path.read_text().strip()
+
+
+def _random_key() -> str:
+    import base64
+    import secrets
+
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
 # The audit chain is keyed with a secret that lives outside the database.
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+# Encryption at rest (deflect.core.crypto): base64 32-byte AES keys, comma-separated; the first
+# encrypts, all decrypt. `deflect keys generate` makes one; `deflect keys rotate` re-encrypts.
+DEFLECT_DATA_KEYS = env_list("DEFLECT_DATA_KEYS", "")
+# Backups (`deflect backup`) and the out-of-database audit checkpoint and revocation list.
+DEFLECT_BACKUP_DIR = Path(os.environ.get("DEFLECT_BACKUP_DIR", DATA_DIR / "backups"))
+AUDIT_CHECKPOINT_PATH = Path(
+    os.environ.get("AUDIT_CHECKPOINT_PATH", DATA_DIR / "audit-checkpoint.log")
+)
+DEFLECT_REVOCATIONS_PATH = Path(
+    os.environ.get("DEFLECT_REVOCATIONS_PATH", DATA_DIR / "revocations.log")
+)
 
 if PRODUCTION:
     if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
@@ -55,8 +90,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("Production refuses to run with DEBUG on.")
     if len(AUDIT_HMAC_KEY) < 32:
         raise ImproperlyConfigured("Production needs AUDIT_HMAC_KEY of at least 32 characters.")
+    if not DEFLECT_DATA_KEYS:
+        raise ImproperlyConfigured("Production needs DEFLECT_DATA_KEYS (deflect keys generate).")
 if not AUDIT_HMAC_KEY:
-    AUDIT_HMAC_KEY = "dev-audit-key:" + SECRET_KEY
+    AUDIT_HMAC_KEY = installation_secret("audit-hmac.key", _random_key)
+if not DEFLECT_DATA_KEYS:
+    DEFLECT_DATA_KEYS = [installation_secret("data.key", _random_key)]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

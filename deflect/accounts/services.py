@@ -17,6 +17,7 @@ from deflect.access.policy import atomic_service, clear_cache, deny, require
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
+from deflect.core.revocations import revocation_append
 
 from .models import Agency, AgencyKind, ApiToken, Membership, Role, User
 
@@ -187,6 +188,11 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
+        # Also outside the database, so that restoring an older backup keeps it revoked.
+        revoked = (token.digest, token.revoked_at)
+        transaction.on_commit(
+            lambda: revocation_append(kind="token", value=revoked[0], at=revoked[1])
+        )
         audit_record(
             action=Action.TOKEN_REVOKE,
             actor=actor,

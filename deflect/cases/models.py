@@ -8,6 +8,7 @@ only through ``cases.services.abeyance_*``. Clinical notes are Part 2 data.
 from django.conf import settings
 from django.db import models
 
+from deflect.core.crypto import EncryptedTextField
 from deflect.core.models import BaseModel
 
 
@@ -174,7 +175,7 @@ class NoteKind(models.TextChoices):
 class CaseNote(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=NoteKind.choices)
-    text = models.TextField()
+    text = EncryptedTextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
 

@@ -29,7 +29,8 @@ from deflect.encounters.models import (
     SelfReferralDetail,
 )
 from deflect.people.choices import ContactMethod, Ethnicity, Gender, Insurance, Race
-from deflect.people.matching import person_search_keys, phone_digits
+from deflect.people.digests import phone_digest_columns
+from deflect.people.matching import person_search_keys
 from deflect.people.models import Person
 from deflect.programs.models import Program
 from deflect.screening.models import EligibilityScreening, NeedsScreening
@@ -261,7 +262,7 @@ def _people(
             insurance=_pick(rng, INSURANCE),
             preferred_language="es" if rng.random() < 0.1 else "en",
             phone=phone,
-            phone_digits=phone_digits(phone),
+            **phone_digest_columns(phone),
             may_text=bool(phone),
             preferred_contact=ContactMethod.TEXT if phone else "",
             first_key=first_key,

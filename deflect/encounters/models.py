@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from deflect.core.crypto import EncryptedCharField, EncryptedTextField
 from deflect.core.models import BaseModel, Pathway
 
 from . import choices
@@ -21,13 +22,13 @@ class Encounter(BaseModel):
     )
     pathway = models.CharField(max_length=32, choices=Pathway.choices)
     occurred_at = models.DateTimeField(db_index=True)
-    location_text = models.CharField(max_length=300, blank=True)
+    location_text = EncryptedCharField(max_length=300, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="encounters"
     )
-    circumstance = models.TextField(blank=True)
+    circumstance = EncryptedTextField(blank=True)
     outcome = models.CharField(max_length=32, choices=choices.Outcome.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_encounters"

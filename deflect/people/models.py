@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from deflect.core.crypto import EncryptedCharField, EncryptedTextField
 from deflect.core.models import BaseModel
 
 from .choices import ContactMethod, Ethnicity, Gender, Insurance, Race
@@ -9,7 +10,7 @@ from .choices import ContactMethod, Ethnicity, Gender, Insurance, Race
 class Person(BaseModel):
     """Someone a program met. Belongs to one program; visible to that program's agencies.
 
-    ``first_key``/``last_key`` (phonetic keys of the canonical names) and ``phone_digits`` are
+    ``first_key``/``last_key`` (phonetic keys of the canonical names) and the phone digests are
     search keys maintained by ``people.services``; they are indexed for set-based lookup.
     """
 
@@ -33,8 +34,11 @@ class Person(BaseModel):
     )
     preferred_language = models.CharField(max_length=35, default="en")
     needs_interpreter = models.BooleanField(default=False)
-    phone = models.CharField(max_length=40, blank=True)
-    phone_digits = models.CharField(max_length=15, blank=True, db_index=True)
+    phone = EncryptedCharField(max_length=40, blank=True)
+    # Keyed digests (people.services.person_phone_digests) of the phone's digits and of their
+    # last seven, for exact lookup without a plaintext phone column.
+    phone_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_tail_digest = models.CharField(max_length=64, blank=True, db_index=True)
     may_text = models.BooleanField(default=False)
     email = models.EmailField(blank=True)
     social_media_handle = models.CharField(max_length=100, blank=True)
@@ -53,7 +57,10 @@ class Person(BaseModel):
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["program", "date_of_birth"], name="person_program_dob_idx"),
-            models.Index(fields=["program", "phone_digits"], name="person_program_phone_idx"),
+            models.Index(fields=["program", "phone_digest"], name="person_program_phone_idx"),
+            models.Index(
+                fields=["program", "phone_tail_digest"], name="person_program_phone_tail_idx"
+            ),
             # Person lookup's blocking queries read only these indexes (people.search). Their
             # other columns let a typo pass (a key and the start of the other name) filter on
             # the index alone; narrower (program, key) indexes would tempt SQLite's planner into
@@ -120,7 +127,7 @@ class Consent(BaseModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
     patient_name = models.CharField(max_length=200)
     discloser = models.CharField(max_length=300, help_text="Who may disclose.")
-    information = models.TextField(help_text="A specific description of what may be disclosed.")
+    information = EncryptedTextField(help_text="A specific description of what may be disclosed.")
     information_categories = models.JSONField(default=list)
     recipient_agency = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -139,7 +146,7 @@ class Consent(BaseModel):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    revocation_note = models.CharField(max_length=500, blank=True)
+    revocation_note = EncryptedCharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-signed_at"]

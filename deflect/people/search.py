@@ -34,6 +34,7 @@ from deflect.audit.reads import audit_list
 from deflect.programs.models import Program
 
 from . import matching
+from .digests import query_digests as digests_of_query
 from .matching import Candidate, Query, person_search_keys
 from .models import Person, PersonAlias
 
@@ -126,11 +127,10 @@ def _blocking_filters(query: Query) -> tuple[list[Q], list[Q]]:
     dates = _dates_of_birth(query)
     if dates:
         person.append(Q(date_of_birth__in=dates))
-    digits = query.phone_digits
-    if len(digits) >= 10:
-        person.append(Q(phone_digits=digits))
-    elif len(digits) >= 7:
-        person.append(Q(phone_digits__endswith=digits))
+    if len(query.phone_digits) >= 7:
+        # The phone is encrypted; its keyed digests (people.digests) are what the index holds.
+        column, digests = digests_of_query(query.phone_digits)
+        person.append(Q(**{f"{column}__in": digests}))
     return person, alias
 
 
@@ -153,7 +153,7 @@ _CANDIDATE_FIELDS = (
     "middle_name",
     "date_of_birth",
     "age_estimate",
-    "phone_digits",
+    "phone",
 )
 
 
@@ -182,6 +182,8 @@ def _candidate_rows(programs: list[int], query: Query) -> list[tuple]:
 
 
 _BORN = _CANDIDATE_FIELDS.index("date_of_birth")
+_PHONE = _CANDIDATE_FIELDS.index("phone")
+_PHONE_FIELD = Person._meta.get_field("phone")
 
 
 def _union_of(passes: list) -> Iterator[tuple]:
@@ -203,12 +205,14 @@ def _union_of(passes: list) -> Iterator[tuple]:
         for _, *fields in cursor.fetchall():
             if isinstance(fields[_BORN], str):  # SQLite returns dates as text outside the ORM
                 fields[_BORN] = date.fromisoformat(fields[_BORN])
+            # Read outside the ORM, the phone is still sealed.
+            fields[_PHONE] = _PHONE_FIELD.from_db_value(fields[_PHONE], None, connection)
             yield tuple(fields)
 
 
 def _is_identifier(condition: Q) -> bool:
     return any(
-        isinstance(child, tuple) and child[0].startswith(("date_of_birth", "phone_digits"))
+        isinstance(child, tuple) and child[0].startswith(("date_of_birth", "phone_"))
         for child in condition.children
     )
 
@@ -229,7 +233,7 @@ def _candidates(rows: list[tuple]) -> Iterator[tuple[int, Candidate]]:
                 middle_name=middle,
                 date_of_birth=born,
                 age_estimate=age,
-                phone_digits=phone,
+                phone_digits=matching.phone_digits(phone),
                 aliases=tuple(aliases.get(pk, ())),
             ),
         )

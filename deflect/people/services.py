@@ -1,8 +1,8 @@
 """Writes for people, their aliases and their consents. Each takes the actor, checks the access
 policy, and writes its audit row in the same transaction.
 
-The only writers of Person.first_key/last_key/phone_digits (the search keys) and of
-PersonAlias.first_key/last_key.
+The only writers of Person.first_key/last_key/phone_digest/phone_tail_digest (the search keys)
+and of PersonAlias.first_key/last_key.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from deflect.programs.models import Program
 from . import matching
 from .choices import ContactMethod, Ethnicity, Gender, Insurance, Race
 from .consent import ConsentElements, consent_field_problems, describe_information
+from .digests import phone_digest_columns
 from .models import Consent, Person, PersonAlias
 
 # consent_allows reads; it lives in selectors and is re-exported for disclosure services.
@@ -176,7 +177,8 @@ def _refresh_keys(person: Person) -> None:
     person.first_key, person.last_key = matching.person_search_keys(
         person.first_name, person.last_name
     )
-    person.phone_digits = matching.phone_digits(person.phone)
+    for column, digest in phone_digest_columns(person.phone).items():
+        setattr(person, column, digest)
 
 
 @atomic_service

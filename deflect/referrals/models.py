@@ -9,6 +9,7 @@ sent (``disclosed``): providers read that copy, never the person's record.
 from django.conf import settings
 from django.db import models
 
+from deflect.core.crypto import EncryptedTextField
 from deflect.core.models import BaseModel, LevelOfCare
 
 
@@ -95,8 +96,8 @@ class Referral(BaseModel):
     )
     disclosed = models.JSONField(default=dict, blank=True)
     # Part 2 data reported by the provider: clinical, shown only under CLINICAL_VIEW and consent.
-    provider_note = models.TextField(blank=True)
-    intake_note = models.TextField(blank=True)
+    provider_note = EncryptedTextField(blank=True)
+    intake_note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from deflect.core.crypto import EncryptedJSONField, EncryptedTextField
 from deflect.core.models import BaseModel, LevelOfCare
 
 
@@ -75,8 +76,8 @@ class NeedsScreening(BaseModel):
     encounter = models.OneToOneField(
         "encounters.Encounter", on_delete=models.CASCADE, related_name="needs"
     )
-    substances = models.JSONField(default=list)
-    oud_indicators = models.JSONField(default=list)
+    substances = EncryptedJSONField(default=list)
+    oud_indicators = EncryptedJSONField(default=list)
     mental_health_crisis = models.BooleanField(default=False)
     immediate_medical_need = models.BooleanField(default=False)
     withdrawal_symptoms_now = models.BooleanField(default=False)
@@ -88,7 +89,7 @@ class NeedsScreening(BaseModel):
     crisis_services = models.BooleanField(default=False, help_text="Crisis services first.")
     reasons = models.JSONField(default=list)
     harm_reduction_offers = models.JSONField(default=list)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
 
     class Meta:
         constraints = [

@@ -12,18 +12,23 @@ from django.core.management import call_command
 from deflect.accounts.models import Membership, Role, User
 from deflect.audit.selectors import audit_chain_verify
 from deflect.cli import COMMANDS, main, resolve
+from deflect.core.crypto import generate_key
 from deflect.core.demo import DEMO_PASSWORD, USERS, demo_load
 from deflect.programs.models import Program
 
 ROOT = Path(__file__).resolve().parents[3]
-STRONG = {"SECRET_KEY": secrets.token_urlsafe(50), "AUDIT_HMAC_KEY": secrets.token_urlsafe(32)}
+STRONG = {
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "AUDIT_HMAC_KEY": secrets.token_urlsafe(32),
+    "DEFLECT_DATA_KEYS": generate_key(),
+}
 
 
 def _django(args: list[str], **env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "AUDIT_HMAC_KEY", "DEFLECT_ENV"}
+        if k not in {"SECRET_KEY", "DEBUG", "AUDIT_HMAC_KEY", "DEFLECT_ENV", "DEFLECT_DATA_KEYS"}
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(
@@ -49,6 +54,18 @@ def test_production_refuses_debug():
 def test_production_refuses_a_missing_audit_key():
     result = _django(["check"], DEFLECT_ENV="production", SECRET_KEY=STRONG["SECRET_KEY"])
     assert result.returncode != 0 and "AUDIT_HMAC_KEY" in result.stderr
+
+
+def test_production_refuses_missing_data_keys():
+    env = {k: v for k, v in STRONG.items() if k != "DEFLECT_DATA_KEYS"}
+    result = _django(["check"], DEFLECT_ENV="production", **env)
+    assert result.returncode != 0 and "DEFLECT_DATA_KEYS" in result.stderr
+
+
+def test_the_deploy_check_refuses_a_malformed_data_key():
+    env = {**STRONG, "DEFLECT_DATA_KEYS": "not-a-32-byte-key"}
+    result = _django(["check", "--deploy"], DEFLECT_ENV="production", **env)
+    assert result.returncode != 0 and "deflect.E001" in result.stderr
 
 
 def test_the_deploy_check_is_clean_in_production_mode():

@@ -6,6 +6,7 @@ from django.utils import timezone
 from deflect.accounts.tests.factories import AgencyFactory, UserFactory
 from deflect.people import matching
 from deflect.people.consent import DEFAULT_REVOCATION_STATEMENT
+from deflect.people.digests import phone_digest_columns
 from deflect.people.models import Consent, ConsentPurpose, InformationCategory, Person, PersonAlias
 from deflect.programs.tests.factories import ProgramFactory
 
@@ -23,7 +24,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
     phone = ""
     first_key = factory.LazyAttribute(lambda p: matching.person_search_keys(p.first_name, "")[0])
     last_key = factory.LazyAttribute(lambda p: matching.person_search_keys("", p.last_name)[1])
-    phone_digits = factory.LazyAttribute(lambda p: matching.phone_digits(p.phone))
+    phone_digest = factory.LazyAttribute(lambda p: phone_digest_columns(p.phone)["phone_digest"])
+    phone_tail_digest = factory.LazyAttribute(
+        lambda p: phone_digest_columns(p.phone)["phone_tail_digest"]
+    )
 
 
 class PersonAliasFactory(factory.django.DjangoModelFactory):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from deflect.people import matching
+from deflect.people.digests import phone_digest_columns
 
 # fmt: off
 # (name, relative frequency); nickname-able names are common on purpose.
@@ -259,7 +260,7 @@ def load(specs: list[PersonSpec], *, program, batch_size: int = 2000) -> list[in
                 is_unidentified=spec.is_unidentified,
                 description=spec.description,
                 phone=spec.phone,
-                phone_digits=matching.phone_digits(spec.phone),
+                **phone_digest_columns(spec.phone),
                 first_key=first_key,
                 last_key=last_key,
             )

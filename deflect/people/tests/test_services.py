@@ -9,6 +9,7 @@ from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 from deflect.core.errors import Conflict, ValidationFailed
 from deflect.people import matching
+from deflect.people.digests import phone_digest_columns
 from deflect.people.models import Person
 from deflect.people.services import person_alias_add, person_create, person_update
 
@@ -31,7 +32,12 @@ def test_the_officer_records_a_person_with_search_keys_and_an_audit_row(world):
     )
     assert (person.first_name, person.last_name) == ("Bill", "Jonson")
     assert (person.first_key, person.last_key) == matching.person_search_keys("Bill", "Jonson")
-    assert person.phone_digits == "6145550199"
+    assert person.phone_digest == phone_digest_columns("6145550199")["phone_digest"]
+    assert (
+        person.phone_tail_digest
+        == phone_digest_columns("5550199")["phone_tail_digest"]
+        == (phone_digest_columns("614-555-0199")["phone_tail_digest"])
+    )
     assert person.created_by == world.officer
     event = AuditEvent.objects.get(action=Action.PERSON_CREATE)
     assert event.actor == world.officer and event.target_id == str(person.pk)
@@ -123,7 +129,8 @@ def test_an_update_keeps_the_search_keys_in_step(world, bobby):
     person_update(actor=world.case_manager, person=bobby, first_name="Bob", phone="740 555 0100")
     bobby.refresh_from_db()
     assert bobby.first_key == matching.person_search_keys("Bob", "")[0]
-    assert bobby.phone_digits == "7405550100"
+    assert bobby.phone == "740 555 0100"
+    assert bobby.phone_digest == phone_digest_columns("7405550100")["phone_digest"]
     event = AuditEvent.objects.get(action=Action.PERSON_UPDATE)
     assert event.extra == {"fields": ["first_name", "phone"]}
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from deflect.audit.checkpoint import checkpoint_write
 from deflect.followups.jobs import jobs_run
 
 
@@ -11,3 +12,5 @@ class Command(BaseCommand):
         for name, value in report.__dict__.items():
             if name != "details":
                 self.stdout.write(f"{name}: {value}")
+        # The scheduled run also records the audit chain's head outside the database.
+        checkpoint_write()
