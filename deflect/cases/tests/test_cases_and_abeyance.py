@@ -12,7 +12,7 @@ from django.utils import timezone
 from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from deflect.cases import rules, selectors, services
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
-from deflect.referrals.tests.factories import consent_to, encounter_by
+from deflect.referrals.tests.factories import consent_to, encounter_by, justice_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -89,13 +89,15 @@ def test_plan_needs_and_notes(world):
     services.case_note_add(
         actor=world.case_manager, case=case, kind="clinical", text="Started MOUD"
     )
-    shown, withheld = selectors.case_notes_for(actor=world.case_manager, case=case)
-    assert len(shown) == 2 and withheld == 0
-    # Outreach (Peer Network) reads clinical notes only under a consent naming its agency.
-    shown, withheld = selectors.case_notes_for(actor=world.outreach, case=case)
+    shown, withheld, notice = selectors.case_notes_for(actor=world.case_manager, case=case)
+    assert len(shown) == 2 and withheld == 0 and notice == ""  # the author's agency: no disclosure
+    # Outreach (Peer Network) reads clinical notes only under a consent naming its agency and
+    # covering treatment attendance and progress.
+    shown, withheld, _ = selectors.case_notes_for(actor=world.outreach, case=case)
     assert [n.kind for n in shown] == ["general"] and withheld == 1
-    consent_to(person, world.agencies["peers"])
-    assert selectors.case_notes_for(actor=world.outreach, case=case)[1] == 0
+    consent_to(person, world.agencies["peers"], categories=["contact", "attendance"])
+    shown, withheld, notice = selectors.case_notes_for(actor=world.outreach, case=case)
+    assert withheld == 0 and "42 CFR part 2" in notice
     # The coordinator at the police never does.
     assert selectors.case_notes_for(actor=world.coordinator, case=case)[1] == 1
 
@@ -114,6 +116,7 @@ def test_charges_in_abeyance_reach_a_disposition_with_the_prosecutor_seeing_only
         community_service_hours_required="8",
         deadline=abeyance.deadline,
     )
+    justice_consent(abeyance.person, world.agencies["prosecutor"])
     rows = selectors.prosecutor_list_for(actor=world.prosecutor)
     assert [r.status for r in rows] == [rules.IN_PROGRESS]
     services.abeyance_progress_record(
@@ -138,6 +141,7 @@ def test_charges_in_abeyance_reach_a_disposition_with_the_prosecutor_seeing_only
         "status_label",
         "disposition",
         "disposed_at",
+        "notice",
     }
     with pytest.raises(PermissionDenied):
         services.abeyance_dispose(
