@@ -30,7 +30,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from deflect.accounts.models import Agency, User
+from deflect.accounts.models import Agency, Membership, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.people.consent import consent_coverage
@@ -143,9 +143,24 @@ class DisclosureDecision:
         return bool(self.granted)
 
 
-def consent_records_visible(actor: User, person: Person) -> frozenset[str]:
-    """May ``actor`` see the person's consents and the ledger? Clinical staff of the program."""
-    return frozenset({CONSENT_RECORDS}) if can(actor, caps.CLINICAL_VIEW, person) else frozenset()
+def consent_records_visible(
+    actor: User, person: Person, consent: Consent | None = None
+) -> frozenset[str]:
+    """May ``actor`` see the person's accounting of disclosures (clinical staff of the
+    program), or, with ``consent``, that consent's details (clinical staff of the agency it
+    names as recipient or of an agency of the staff member who recorded it)?"""
+    if not can(actor, caps.CLINICAL_VIEW, person):
+        return frozenset()
+    if consent is not None:
+        agencies = granting_agency_ids(actor, caps.CLINICAL_VIEW)
+        if (
+            consent.recipient_agency_id not in agencies
+            and not Membership.objects.filter(
+                user_id=consent.attested_by_id, agency_id__in=agencies, is_active=True
+            ).exists()
+        ):
+            return frozenset()
+    return frozenset({CONSENT_RECORDS})
 
 
 def held_by(

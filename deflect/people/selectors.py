@@ -106,18 +106,18 @@ def consent_list_for_person(*, person: Person) -> QuerySet[Consent]:
 def consent_views(*, actor: User, person: Person, consents: Iterable[Consent] | None = None):
     """The person's consents as ``actor`` may see them: to whom, for what and which
     information are Part 2 details (``access.disclosure.CLINICAL_FIELDS``), shown only to the
-    program's clinical staff; anyone else sees that a consent exists, when it was signed and
-    whether it is in force."""
+    clinical staff of the agency the consent names or of the agency that recorded it; anyone
+    else sees that a consent exists, when it was signed and whether it is in force."""
     from deflect.access.disclosure import consent_records_visible, redact
 
     from .consent import consent_status
 
-    granted = consent_records_visible(actor, person)
     labels = dict(ConsentPurpose.choices)
     now = timezone.now()
     rows = []
     for consent in consent_list_for_person(person=person) if consents is None else consents:
         in_force, why = consent_status(consent, at=now)
+        granted = consent_records_visible(actor, person, consent)
         values = redact(
             "people.consent",
             {

@@ -67,7 +67,7 @@ def referral_ready(world, *, pathway: str = "first_responder_referral"):
     return encounter, service, consent
 
 
-def send_referral(world, **kwargs):
+def send_referral(world, *, need="Wants to start buprenorphine today", **kwargs):
     from deflect.referrals.services import referral_create
 
     encounter, service, consent = referral_ready(world)
@@ -75,7 +75,7 @@ def send_referral(world, **kwargs):
         actor=world.officer,
         person_id=encounter.person_id,
         service_id=service.pk,
-        need="Wants to start buprenorphine today",
+        need=need,
         level_of_care="opioid_treatment_program",
         encounter_id=encounter.pk,
         handoff="in_person",
