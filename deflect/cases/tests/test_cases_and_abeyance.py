@@ -198,3 +198,41 @@ def test_the_police_coordinator_sees_the_abeyance_status_not_the_treatment_progr
     client.force_login(world.case_manager)
     page = client.get(url).content.decode()
     assert "Attends every session" in page and "Treatment: met" in page
+
+
+def test_the_prosecutor_sees_compliance_only_under_a_justice_consent_naming_the_office(
+    client, world
+):
+    """§2.35: "treatment condition met" is set by the Part 2 program's case manager; the
+    prosecutor's office sees it only under the person's consent naming the office for
+    monitoring, with a ledger row and the notice; otherwise "Consent not on file"."""
+    from deflect.referrals.models import Disclosure
+
+    abeyance = encounter_by(world.officer, "officer_intervention").abeyance
+    services.abeyance_progress_record(
+        actor=world.case_manager, abeyance=abeyance, kind="treatment_met"
+    )
+    client.force_login(world.prosecutor)
+    api = client.get("/api/v1/cases/abeyance/prosecutor").json()
+    page = client.get("/cases/prosecutor/").content.decode()
+    assert api[0]["status"] == "consent_not_on_file" and api[0]["notice"] == ""
+    assert "Consent not on file" in page and "Conditions met" not in page
+    assert not Disclosure.objects.exists()
+    # A care-coordination consent to the office is not a §2.35 consent.
+    consent_to(abeyance.person, world.agencies["prosecutor"], categories=["compliance"])
+    assert client.get("/api/v1/cases/abeyance/prosecutor").json()[0]["status"] == (
+        "consent_not_on_file"
+    )
+    consent = justice_consent(abeyance.person, world.agencies["prosecutor"])
+    api = client.get("/api/v1/cases/abeyance/prosecutor").json()
+    assert api[0]["status"] == rules.CONDITIONS_MET and "42 CFR part 2" in api[0]["notice"]
+    page = client.get("/cases/prosecutor/").content.decode()
+    assert "Conditions met" in page and "42 CFR part 2 prohibits" in page
+    rows = Disclosure.objects.filter(recipient_agency=world.agencies["prosecutor"])
+    assert rows.count() == 2 and {r.consent_id for r in rows} == {consent.pk}
+    assert rows.first().categories == ["compliance"]
+    # Revoked: not on file again from the next request.
+    consent.revoked_at = timezone.now()
+    consent.save()
+    api = client.get("/api/v1/cases/abeyance/prosecutor").json()
+    assert api[0]["status"] == "consent_not_on_file"
