@@ -116,9 +116,12 @@ OWN_AGENCY_CAPABILITIES = frozenset(
 )
 
 # Capabilities a membership never grants at these kinds of agency, whatever the role
-# (42 CFR Part 2: clinical detail never reaches law enforcement or prosecutors).
+# (42 CFR Part 2: clinical detail never reaches law enforcement, fire and EMS agencies or
+# prosecutors).
 DENIED_AT_AGENCY_KINDS: dict[str, frozenset[str]] = {
-    CLINICAL_VIEW: frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTOR}),
+    CLINICAL_VIEW: frozenset(
+        {AgencyKind.LAW_ENFORCEMENT, AgencyKind.FIRE, AgencyKind.EMS, AgencyKind.PROSECUTOR}
+    ),
 }
 
 ALL_CAPABILITIES = frozenset().union(*CAPABILITIES.values())

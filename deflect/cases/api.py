@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from deflect.access import capabilities as caps
@@ -30,6 +30,9 @@ class ProsecutorAbeyanceOut(Schema):
     status_label: str
     disposition: str
     disposed_at: dt.datetime | None
+    notice: str = Field(
+        "", description="The 42 CFR §2.32 notice, when the status was disclosed under consent."
+    )
 
 
 class DispositionIn(Schema):
@@ -87,6 +90,7 @@ class CaseOut(Schema):
     opened_at: dt.datetime
     notes: list[NoteOut] = []
     clinical_notes_withheld: int = 0
+    notice: str = Field("", description="The 42 CFR §2.32 notice, when clinical notes are shown.")
 
 
 class NoteIn(Schema):
@@ -124,7 +128,8 @@ def _case_out(case, actor, *, notes: bool = False) -> dict:
         "opened_at": case.opened_at,
     }
     if notes:
-        shown, withheld = selectors.case_notes_for(actor=actor, case=case)
+        shown, withheld, notice = selectors.case_notes_for(actor=actor, case=case)
+        out["notice"] = notice
         out["notes"] = [
             {
                 "id": n.pk,

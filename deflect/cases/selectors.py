@@ -13,12 +13,20 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
+from deflect.access.disclosure import (
+    ATTENDANCE,
+    COMPLIANCE,
+    JUSTICE_PURPOSE,
+    REFERRAL,
+    categories_of,
+    disclose,
+    redact,
+)
 from deflect.access.policy import can, get_for, require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
-from deflect.referrals.selectors import clinical_allowed
 
 from . import rules
 from .models import AbeyanceCase, Case, NoteKind, ProgressKind, ProsecutorAbeyance
@@ -49,22 +57,30 @@ def case_get_for(*, actor: User, case_id: Any) -> Case:
     return case
 
 
-def case_notes_for(*, actor: User, case: Case) -> tuple[list, int]:
-    """The notes ``actor`` may read, and how many clinical notes were withheld."""
+def case_notes_for(*, actor: User, case: Case, cache: dict | None = None) -> tuple[list, int, str]:
+    """The notes ``actor`` may read, how many clinical notes were withheld, and the §2.32
+    notice when clinical notes were disclosed to them. A clinical note leaves its author's
+    agency only through the disclosure gate (one decision and ledger row per agency)."""
+    cache = {} if cache is None else cache
     notes = list(case.notes.select_related("author", "author_agency"))
-    shown, withheld = [], 0
-    allowed_by_agency: dict[int, bool] = {}
+    shown, withheld, notice = [], 0, ""
+    model = "cases.casenote"
     for note in notes:
         if note.kind == NoteKind.CLINICAL:
-            if note.author_agency_id not in allowed_by_agency:
-                allowed_by_agency[note.author_agency_id] = clinical_allowed(
-                    actor, case.person, note.author_agency_id
-                )
-            if not allowed_by_agency[note.author_agency_id]:
+            decision = disclose(
+                actor=actor,
+                person=case.person,
+                source_agency_id=note.author_agency_id,
+                categories=categories_of(model),
+                program=case.program,
+                cache=cache,
+            )
+            if not redact(model, {"text": note.text}, decision.granted)["text"]:
                 withheld += 1
                 continue
+            notice = notice or decision.notice
         shown.append(note)
-    return shown, withheld
+    return shown, withheld, notice
 
 
 @dataclass
@@ -73,6 +89,12 @@ class AbeyanceRow:
     status: str
     label: str
     hours_done: Any
+    notice: str = ""
+
+
+# What a prosecutor's office sees without a §2.35 consent naming it.
+CONSENT_NOT_ON_FILE = "consent_not_on_file"
+CONSENT_NOT_ON_FILE_LABEL = "Consent not on file"
 
 
 def _with_hours(qs):
@@ -139,10 +161,31 @@ def abeyance_get_for(*, actor: User, abeyance_id: Any) -> AbeyanceRow:
     person_id=_abeyance_person_id,
 )
 def prosecutor_list_for(*, actor: User) -> list[AbeyanceRow]:
-    """The prosecutor's office's abeyance cases: who, which charges, deadline, status only."""
+    """The prosecutor's office's abeyance cases: who, which charges, deadline, and the
+    compliance status only under a §2.35 consent naming the office (disclosed through the gate,
+    a ledger row each); otherwise "consent not on file"."""
     require(actor, caps.ABEYANCE_STATUS_VIEW)
-    qs = visible_to(actor, ProsecutorAbeyance).select_related("person").order_by("deadline", "id")
-    return _rows(qs[:500])
+    qs = visible_to(actor, ProsecutorAbeyance).select_related("person", "program")
+    rows = _rows(qs.order_by("deadline", "id")[:500])
+    cache: dict = {}
+    for row in rows:
+        if row.status == rules.DISPOSED:
+            continue  # the office's own disposition, not treatment information
+        decision = disclose(
+            actor=actor,
+            person=row.abeyance.person,
+            source_agency_id=None,
+            categories=[COMPLIANCE],
+            purposes=[JUSTICE_PURPOSE],
+            capability=caps.ABEYANCE_STATUS_VIEW,
+            program=row.abeyance.program,
+            cache=cache,
+        )
+        if COMPLIANCE in decision.granted:
+            row.notice = decision.notice
+        else:
+            row.status, row.label = CONSENT_NOT_ON_FILE, CONSENT_NOT_ON_FILE_LABEL
+    return rows
 
 
 def prosecutor_row(row: AbeyanceRow) -> dict:
@@ -161,6 +204,7 @@ def prosecutor_row(row: AbeyanceRow) -> dict:
         "status_label": row.label,
         "disposition": a.disposition,
         "disposed_at": a.disposed_at,
+        "notice": row.notice,
     }
 
 
@@ -172,15 +216,20 @@ class TimelineEntry:
     url: str = ""
 
 
-def timeline_for(*, actor: User, person, case: Case | None = None) -> list[TimelineEntry]:
+def timeline_for(
+    *, actor: User, person, case: Case | None = None, cache: dict | None = None
+) -> list[TimelineEntry]:
     """The person's (or case's) history from the event records, each entry only if the actor
     may see its kind: encounters, referral status changes, follow-up attempts, case status
-    changes, notes (clinical ones under consent), abeyance progress."""
+    changes, notes (clinical ones under consent), abeyance progress. A referral's status past
+    "requested/accepted" (a rejection, intake, completion) is the provider's Part 2
+    information: shown only through the disclosure gate; reasons never appear here."""
     from deflect.encounters.models import Encounter
     from deflect.followups.models import FollowUpAttempt
-    from deflect.referrals.models import ReferralEvent
+    from deflect.referrals.models import ReferralEvent, ReferralStatus
     from deflect.referrals.selectors import CLINICAL_STATUSES
 
+    cache = {} if cache is None else cache
     entries: list[TimelineEntry] = []
     if can(actor, caps.ENCOUNTER_VIEW, person):
         for e in visible_to(actor, Encounter).filter(person=person).order_by("-occurred_at")[:100]:
@@ -188,13 +237,23 @@ def timeline_for(*, actor: User, person, case: Case | None = None) -> list[Timel
                 TimelineEntry(e.occurred_at, "encounter", f"{e.get_pathway_display()} encounter")
             )
     if can(actor, caps.REFERRAL_VIEW, person):
-        clinical = can(actor, caps.CLINICAL_VIEW, person)
         events = ReferralEvent.objects.filter(referral__person=person).select_related(
-            "referral__service"
+            "referral__service", "referral__program"
         )
+        open_statuses = {ReferralStatus.DRAFT, ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED}
         for ev in events.order_by("-at")[:200]:
-            if not clinical and ev.to_status in CLINICAL_STATUSES:
-                continue
+            if ev.to_status not in open_statuses:
+                granted = disclose(
+                    actor=actor,
+                    person=person,
+                    source_agency_id=ev.referral.recipient_agency_id,
+                    categories=[REFERRAL, ATTENDANCE],
+                    program=ev.referral.program,
+                    cache=cache,
+                ).granted
+                needed = ATTENDANCE if ev.to_status in CLINICAL_STATUSES else REFERRAL
+                if needed not in granted:
+                    continue
             entries.append(
                 TimelineEntry(
                     ev.at,
@@ -222,7 +281,7 @@ def timeline_for(*, actor: User, person, case: Case | None = None) -> list[Timel
                 entries.append(
                     TimelineEntry(ch.at, "case", f"Case #{c.pk}: {ch.get_to_status_display()}")
                 )
-            notes, _ = case_notes_for(actor=actor, case=c)
+            notes, _, _ = case_notes_for(actor=actor, case=c, cache=cache)
             for n in notes:
                 entries.append(
                     TimelineEntry(

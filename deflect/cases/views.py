@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
+from deflect.access.disclosure import notice_of
 from deflect.access.policy import can, get_for, owns, require
 from deflect.accounts.models import User
 from deflect.core.errors import DomainError
@@ -111,7 +112,8 @@ def case_new(request):
 @require_GET
 def case_detail(request, case_id: int):
     case = selectors.case_get_for(actor=request.user, case_id=case_id)
-    notes, withheld = selectors.case_notes_for(actor=request.user, case=case)
+    cache: dict = {}
+    notes, withheld, _ = selectors.case_notes_for(actor=request.user, case=case, cache=cache)
     needs = {n.kind: n for n in case.needs.all()}
     need_rows = [
         {"kind": kind, "label": label, "need": needs.get(kind), "statuses": NEED_STATUSES[kind]}
@@ -134,7 +136,10 @@ def case_detail(request, case_id: int):
             "referrals": Referral.objects.filter(person=case.person).select_related("service")[:20]
             if can(request.user, caps.REFERRAL_VIEW, case)
             else [],
-            "timeline": selectors.timeline_for(actor=request.user, person=case.person, case=case),
+            "timeline": selectors.timeline_for(
+                actor=request.user, person=case.person, case=case, cache=cache
+            ),
+            "notice": notice_of(cache),
         },
     )
 
@@ -199,13 +204,12 @@ def person_timeline(request, person_id: int):
     from deflect.people.selectors import person_get_for
 
     person = person_get_for(actor=request.user, person_id=person_id)
+    cache: dict = {}
+    timeline = selectors.timeline_for(actor=request.user, person=person, cache=cache)
     return render(
         request,
         "cases/timeline.html",
-        {
-            "person": person,
-            "timeline": selectors.timeline_for(actor=request.user, person=person),
-        },
+        {"person": person, "timeline": timeline, "notice": notice_of(cache)},
     )
 
 
@@ -282,6 +286,7 @@ def prosecutor_list(request):
         "cases/prosecutor_list.html",
         {
             "rows": rows,
+            "notice": next((r["notice"] for r in rows if r["notice"]), ""),
             "dispositions": Disposition.choices,
             "may_dispose": can(request.user, caps.ABEYANCE_DISPOSE),
         },

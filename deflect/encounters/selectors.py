@@ -8,7 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for, require, visible_to
+from deflect.access.disclosure import categories_of, disclose, redact
+from deflect.access.policy import get_for, require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.reads import audited_list
@@ -113,12 +114,27 @@ def detail_values(name: str, detail: Any) -> dict[str, Any]:
 
 
 def encounter_screening_view(encounter: Encounter, actor: User) -> dict[str, Any]:
-    """Eligibility for everyone who may see the encounter; needs only with CLINICAL_VIEW."""
-    return screening_values(
+    """Eligibility for everyone who may see the encounter; the needs answers (clinical, see
+    ``access.disclosure.CLINICAL_FIELDS``) to the recording agency's clinical staff, and to
+    another agency's only through the disclosure gate (then with the §2.32 notice)."""
+    needs = _related(encounter, "needs")
+    decision = None
+    if needs is not None:
+        decision = disclose(
+            actor=actor,
+            person=encounter.person,
+            source_agency_id=encounter.agency_id,
+            categories=categories_of("encounters.screening"),
+            program=encounter.program,
+        )
+    values = screening_values(
         _related(encounter, "eligibility"),
-        _related(encounter, "needs"),
-        show_clinical=can(actor, caps.CLINICAL_VIEW, encounter),
+        needs,
+        show_clinical=decision is not None and decision.allowed,
     )
+    values = redact("encounters.screening", values, decision.granted if decision else ())
+    values["notice"] = decision.notice if decision else ""
+    return values
 
 
 def screening_values(eligibility: Any, needs: Any, *, show_clinical: bool) -> dict[str, Any]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
@@ -14,7 +13,6 @@ from deflect.access import capabilities as caps
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, IsoDate
 
 from . import selectors, services
-from .consent import consent_status
 from .models import Consent, Person
 
 router = Router(tags=["people"])
@@ -80,6 +78,10 @@ class ConsentOut(Schema):
     revoked_by: str | None
     revocation_note: str
     in_force: bool
+    details_withheld: bool = Field(
+        False,
+        description="To whom, for what and which information: shown to clinical staff only.",
+    )
 
 
 class PersonDetailOut(PersonOut):
@@ -160,38 +162,15 @@ def _person_out(person: Person, groups: frozenset[str], aliases=None) -> dict:
     return out
 
 
-def _consent_out(consent: Consent, now: datetime) -> dict:
-    return {
-        "id": consent.pk,
-        "person_id": consent.person_id,
-        "patient_name": consent.patient_name,
-        "discloser": consent.discloser,
-        "information": consent.information,
-        "information_categories": list(consent.information_categories),
-        "recipient_agency_id": consent.recipient_agency_id,
-        "recipient_name": consent.recipient_name,
-        "purposes": list(consent.purposes),
-        "expires_on": consent.expires_on,
-        "expiry_event": consent.expiry_event,
-        "revocation_statement": consent.revocation_statement,
-        "signature_name": consent.signature_name,
-        "signed_at": consent.signed_at,
-        "attested_by": consent.attested_by.get_username(),
-        "revoked_at": consent.revoked_at,
-        "revoked_by": consent.revoked_by.get_username() if consent.revoked_by else None,
-        "revocation_note": consent.revocation_note,
-        "in_force": consent_status(consent, at=now)[0],
-    }
+def _consent_out(actor, consent: Consent) -> dict:
+    return selectors.consent_views(actor=actor, person=consent.person, consents=[consent])[0]
 
 
 def _detail_out(actor, person: Person) -> dict:
     groups = selectors.person_field_groups(actor=actor, people=[person])[person.pk]
-    now = timezone.now()
     return {
         **_person_out(person, groups, aliases=selectors.person_aliases(person=person)),
-        "consents": [
-            _consent_out(c, now) for c in selectors.consent_list_for_person(person=person)
-        ],
+        "consents": selectors.consent_views(actor=actor, person=person),
     }
 
 
@@ -269,7 +248,7 @@ def consent_create(request, person_id: int, payload: ConsentIn):
         recipient_agency=recipient,
         **payload.model_dump(exclude={"recipient_agency_id"}),
     )
-    return Status(201, _consent_out(consent, timezone.now()))
+    return Status(201, _consent_out(actor, consent))
 
 
 @router.post(
@@ -286,4 +265,4 @@ def consent_revoke(request, person_id: int, consent_id: int, payload: RevokeIn):
         actor=actor, person=person, consent_id=consent_id, capability=caps.CONSENT_RECORD
     )
     consent = services.consent_revoke(actor=actor, consent=consent, note=payload.note)
-    return _consent_out(consent, timezone.now())
+    return _consent_out(actor, consent)

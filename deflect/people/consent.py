@@ -251,3 +251,65 @@ def consent_decision(
         if standing.rank < best.rank:
             best = standing
     return ConsentDecision(False, None, best.reason)
+
+
+@dataclass(frozen=True)
+class CoverageDecision:
+    """Which of the requested kinds of information one consent in force allows disclosing to
+    one of the recipient agencies for one of the purposes; nothing when refused."""
+
+    allowed: bool
+    consent: Consent | None
+    purpose: str
+    categories: frozenset[str]
+    reason: str
+
+
+def consent_coverage(
+    consents: Iterable[Consent],
+    *,
+    recipient_agency_ids: Iterable[int],
+    purposes: Iterable[str],
+    categories: Iterable[str],
+    at: datetime,
+) -> CoverageDecision:
+    """The consent in force at ``at`` that names one of ``recipient_agency_ids`` and one of
+    ``purposes`` (in order of preference) and covers most of ``categories``. A consent covering
+    only some of the categories allows those only; one covering none of them allows nothing."""
+    recipients = set(recipient_agency_ids)
+    wanted = tuple(purposes)
+    requested = frozenset(categories)
+    labels = dict(InformationCategory.choices)
+    best: CoverageDecision | None = None
+    refusal = _Standing(9, "no consent names this recipient")
+    for consent in consents:
+        if consent.recipient_agency_id not in recipients:
+            continue
+        purpose = next((p for p in wanted if p in (consent.purposes or ())), "")
+        if not purpose:
+            standing = _Standing(5, "no consent for this recipient covers this purpose")
+        else:
+            in_force, why = consent_status(consent, at=at)
+            covered = requested & frozenset(consent.information_categories or ())
+            if in_force and covered:
+                if best is None or len(covered) > len(best.categories):
+                    best = CoverageDecision(
+                        True,
+                        consent,
+                        purpose,
+                        covered,
+                        f"consent #{consent.pk} of "
+                        f"{timezone.localdate(consent.signed_at):%Y-%m-%d} covers "
+                        + "; ".join(sorted(str(labels.get(c, c)) for c in covered)),
+                    )
+                continue
+            if in_force:
+                missing = "; ".join(sorted(str(labels.get(c, c)) for c in requested))
+                standing = _Standing(3, f"the consent does not cover {missing}")
+            else:
+                standing = _Standing(1, why)
+        if standing.rank < refusal.rank:
+            refusal = standing
+    if best is not None:
+        return best
+    return CoverageDecision(False, None, "", frozenset(), refusal.reason)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, deny, get_for, require, visible_to
@@ -17,7 +18,7 @@ from deflect.core.errors import ValidationFailed
 from deflect.programs.models import Program
 
 from .consent import ConsentDecision, consent_decision
-from .models import Consent, Person, PersonAlias
+from .models import Consent, ConsentPurpose, Person, PersonAlias
 from .search import PersonMatch, person_search, person_search_keys
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "consent_get_for",
     "consent_list_for_person",
     "consent_recipient_choices",
+    "consent_views",
     "person_aliases",
     "person_field_groups",
     "person_for_change",
@@ -99,6 +101,53 @@ def consent_list_for_person(*, person: Person) -> QuerySet[Consent]:
     return person.consents.select_related("recipient_agency", "attested_by", "revoked_by").order_by(
         "-signed_at", "-pk"
     )
+
+
+def consent_views(*, actor: User, person: Person, consents: Iterable[Consent] | None = None):
+    """The person's consents as ``actor`` may see them: to whom, for what and which
+    information are Part 2 details (``access.disclosure.CLINICAL_FIELDS``), shown only to the
+    clinical staff of the agency the consent names or of the agency that recorded it; anyone
+    else sees that a consent exists, when it was signed and whether it is in force."""
+    from deflect.access.disclosure import consent_records_visible, redact
+
+    from .consent import consent_status
+
+    labels = dict(ConsentPurpose.choices)
+    now = timezone.now()
+    rows = []
+    for consent in consent_list_for_person(person=person) if consents is None else consents:
+        in_force, why = consent_status(consent, at=now)
+        granted = consent_records_visible(actor, person, consent)
+        values = redact(
+            "people.consent",
+            {
+                "id": consent.pk,
+                "person_id": consent.person_id,
+                "patient_name": consent.patient_name,
+                "discloser": consent.discloser,
+                "information": consent.information,
+                "information_categories": list(consent.information_categories),
+                "recipient_agency_id": consent.recipient_agency_id,
+                "recipient_name": consent.recipient_name,
+                "purposes": list(consent.purposes),
+                "expires_on": consent.expires_on,
+                "expiry_event": consent.expiry_event,
+                "revocation_statement": consent.revocation_statement,
+                "signature_name": consent.signature_name,
+                "signed_at": consent.signed_at,
+                "attested_by": consent.attested_by.get_username(),
+                "revoked_at": consent.revoked_at,
+                "revoked_by": consent.revoked_by.get_username() if consent.revoked_by else None,
+                "revocation_note": consent.revocation_note,
+                "in_force": in_force,
+            },
+            granted,
+        )
+        values["details_withheld"] = not granted
+        values["status"] = why
+        values["purpose_labels"] = [str(labels.get(p, p)) for p in values["purposes"]]
+        rows.append(values)
+    return rows
 
 
 def consent_get_for(

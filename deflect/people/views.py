@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
@@ -15,12 +14,8 @@ from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 
 from . import selectors, services
-from .consent import consent_status
 from .forms import AliasForm, ConsentForm, PersonCreateForm, PersonSearchForm, RevokeForm
-from .models import ConsentPurpose
 from .search import LIKELY_SCORE
-
-PURPOSE_LABELS = dict(ConsentPurpose.choices)
 
 
 def _search_context(request) -> dict:
@@ -98,21 +93,14 @@ def _detail(request, person, *, consent_form=None, alias_form=None, status=200):
                 "discloser": f"{person.program.name} and its member agencies",
             },
         )
-    now = timezone.now()
-    consents = []
-    for consent in selectors.consent_list_for_person(person=person):
-        in_force, why = consent_status(consent, at=now)
-        consents.append(
-            {
-                "consent": consent,
-                "in_force": in_force,
-                "status": why,
-                "purposes": [PURPOSE_LABELS.get(p, p) for p in consent.purposes],
-                # Only the recording agency revokes (a person's few consents: one check each).
-                "may_revoke": may_consent
-                and not consent.revoked_at
-                and owns(request.user, caps.CONSENT_RECORD, consent),
-            }
+    consent_objs = list(selectors.consent_list_for_person(person=person))
+    consents = selectors.consent_views(actor=request.user, person=person, consents=consent_objs)
+    for row, consent in zip(consents, consent_objs, strict=True):
+        # Only the recording agency revokes (a person's few consents: one check each).
+        row["may_revoke"] = (
+            may_consent
+            and not consent.revoked_at
+            and owns(request.user, caps.CONSENT_RECORD, consent)
         )
     return render(
         request,

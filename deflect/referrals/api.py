@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpResponse
-from ninja import Header, Router, Schema
+from ninja import Field, Header, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
@@ -73,6 +73,9 @@ class ReferralOut(Schema):
     intake_note: str
     provider_note: str
     clinical_withheld: bool
+    notice: str = Field(
+        "", description="The 42 CFR §2.32 notice, when the clinical fields were disclosed."
+    )
     events: list[ReferralEventOut]
 
 
@@ -116,7 +119,7 @@ def _out(r: Referral, actor, *, with_notes: bool = True, cache: dict | None = No
         "organization_name": r.service.organization.name,
         "status": view["status"],
         "status_reason": view["status_reason"],
-        "need": r.need,
+        "need": view["need"],
         "level_of_care": r.level_of_care,
         "handoff": r.handoff,
         "transport": r.transport,
@@ -130,6 +133,7 @@ def _out(r: Referral, actor, *, with_notes: bool = True, cache: dict | None = No
         "intake_note": view["intake_note"],
         "provider_note": view["provider_note"],
         "clinical_withheld": view["clinical_withheld"],
+        "notice": view["notice"],
         "events": [
             {"at": e.at, "from_status": e.from_status, "to_status": e.to_status, "party": e.party}
             for e in view["events"]

@@ -183,3 +183,57 @@ def _move_back(referral: Referral, *, to: dt.datetime) -> None:
         opens_at=F("opens_at") + shift,
         due_at=F("due_at") + shift,
     )
+
+
+CASE_MANAGER_USERNAME = "casemanager"
+
+
+def abeyance_demo_consents(*, program_name: str) -> int:
+    """The prosecutor's two sides of 42 CFR §2.35 in the demo: the case manager records
+    "treatment condition met" on the two most recent abeyance cases of the program; the person
+    of the first signs a consent letting the prosecutor's office monitor their compliance, the
+    person of the second does not. The prosecutor sees "Conditions met" (with the §2.32 notice)
+    on the first and "Consent not on file" on the second. Idempotent; returns how many
+    consents it recorded."""
+    from deflect.cases.models import AbeyanceCase, ProgressKind
+    from deflect.cases.services import abeyance_progress_record
+    from deflect.people.services import consent_record
+
+    manager = User.objects.filter(username=CASE_MANAGER_USERNAME).first()
+    if manager is None:
+        return 0
+    cases = list(
+        AbeyanceCase.objects.filter(
+            program__name=program_name, prosecutor_agency__isnull=False, disposition=""
+        )
+        .select_related("person", "prosecutor_agency")
+        .order_by("-created_at", "-pk")[:2]
+    )
+    recorded = 0
+    for number, abeyance in enumerate(cases):
+        if not abeyance.progress.filter(kind=ProgressKind.TREATMENT_MET).exists():
+            abeyance_progress_record(
+                actor=manager, abeyance=abeyance, kind=ProgressKind.TREATMENT_MET
+            )
+        person = abeyance.person
+        has_consent = any(
+            ConsentPurpose.JUSTICE_MONITORING in (c.purposes or ())
+            for c in person.consents.filter(recipient_agency=abeyance.prosecutor_agency)
+        )
+        if number == 0 and not has_consent:
+            consent_record(
+                actor=manager,
+                person=person,
+                discloser=f"{program_name} and its member agencies",
+                information_categories=[InformationCategory.COMPLIANCE],
+                information="Whether I meet the conditions of my abeyance agreement; "
+                "nothing about my treatment.",
+                purposes=[ConsentPurpose.JUSTICE_MONITORING],
+                revocation_statement=DEFAULT_REVOCATION_STATEMENT,
+                signature_name=f"{person.first_name} {person.last_name}".strip(),
+                attested=True,
+                recipient_agency=abeyance.prosecutor_agency,
+                expiry_event="the charges held in abeyance are disposed of",
+            )
+            recorded += 1
+    return recorded

@@ -1,8 +1,9 @@
 """Reads of referrals: the requester's side (program scope, REFERRAL_VIEW), the provider's side
 (``InboundReferral``: the recipient agency only, REFERRAL_RECEIVE), the accounting of
-disclosures. Reads of one referral are audited. What a provider reported about treatment
-(status past acceptance, intake time, notes) is Part 2 data: ``referral_view`` withholds it
-from actors without CLINICAL_VIEW, and the notes also without a consent naming their agency.
+disclosures. Reads of one referral are audited. The need and what a provider reported about
+treatment (reasons, status past acceptance, intake, notes) are Part 2 data
+(``access.disclosure.CLINICAL_FIELDS``): ``referral_view`` shows them only through the
+disclosure gate.
 """
 
 from __future__ import annotations
@@ -14,13 +15,19 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for, require, visible_to
-from deflect.accounts.models import Membership, User
+from deflect.access.disclosure import (
+    categories_of,
+    consent_records_visible,
+    disclose,
+    held_by,
+    redact,
+)
+from deflect.access.policy import get_for, require, visible_to
+from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
-from deflect.people.models import ConsentPurpose, Person
-from deflect.people.selectors import consent_allows
+from deflect.people.models import Person
 
 from . import pipeline
 from .models import Disclosure, InboundReferral, Referral, ReferralStatus
@@ -32,33 +39,6 @@ CLINICAL_STATUSES = frozenset(
     {ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD, ReferralStatus.COMPLETED}
     | {ReferralStatus.FAILED}
 )
-
-
-def clinical_allowed(actor: User, person: Person, source_agency_id: int | None) -> bool:
-    """May ``actor`` read clinical (Part 2) information about ``person`` that came from
-    ``source_agency_id``? Never at law-enforcement or prosecutor agencies (CLINICAL_VIEW is
-    refused there); staff of the source agency may; anyone else only under a consent in force
-    naming one of their agencies for care coordination or treatment."""
-    if not can(actor, caps.CLINICAL_VIEW, person):
-        return False
-    agencies = list(
-        Membership.objects.filter(
-            user=actor,
-            is_active=True,
-            agency__is_active=True,
-            role__in=caps.roles_with(caps.CLINICAL_VIEW),
-        )
-        .exclude(agency__kind__in=caps.DENIED_AT_AGENCY_KINDS[caps.CLINICAL_VIEW])
-        .select_related("agency")
-    )
-    if any(m.agency_id == source_agency_id for m in agencies):
-        return True
-    now = timezone.now()
-    return any(
-        consent_allows(person, m.agency, purpose, now).allowed
-        for m in agencies
-        for purpose in (ConsentPurpose.CARE_COORDINATION, ConsentPurpose.TREATMENT)
-    )
 
 
 @audited_list(Action.REFERRAL_LIST, target_type="referrals.referral")
@@ -157,50 +137,76 @@ def hours_between(start: dt.datetime | None, end: dt.datetime | None) -> float |
 def referral_view(
     referral: Referral, actor: User, *, with_notes: bool = True, cache: dict | None = None
 ) -> dict[str, Any]:
-    """The requester-side view of one referral for ``actor``, Part 2 data withheld as needed.
-    Lists pass ``with_notes=False`` and one ``cache`` (the clinical decision per program)."""
+    """The requester-side view of one referral for ``actor``, its clinical fields
+    (``access.disclosure.CLINICAL_FIELDS``) redacted. One referral's page passes the provider's
+    Part 2 information through the disclosure gate (a ledger row and the §2.32 notice when it
+    leaves the provider); lists (``with_notes=False``) show it only to the provider's own staff
+    and the need only to the requesting agency's clinical staff, and disclose nothing."""
     cache = {} if cache is None else cache
-    key = ("clinical", referral.program_id)
-    if key not in cache:
-        cache[key] = can(actor, caps.CLINICAL_VIEW, referral.person)
-    clinical = cache[key]
-    notes = (
-        with_notes
-        and clinical
-        and clinical_allowed(actor, referral.person, referral.recipient_agency_id)
+    model = "referrals.referral"
+    if with_notes:
+        decision = disclose(
+            actor=actor,
+            person=referral.person,
+            source_agency_id=referral.recipient_agency_id,
+            categories=categories_of(model),
+            referral=referral,
+            program=referral.program,
+            cache=cache,
+        )
+        granted, notice = decision.granted, decision.notice
+    else:
+        held = held_by(actor, referral.person, referral.recipient_agency_id, cache=cache)
+        granted, notice = (categories_of(model) if held else frozenset()), ""
+    encounter_at = referral.encounter.occurred_at if referral.encounter_id else None
+    view = redact(
+        model,
+        {
+            "need": referral.need,
+            "status_reason": referral.status_reason,
+            "event_reasons": True,
+            "treatment_status": True,
+            "intake_at": referral.intake_at,
+            "hours_to_intake": hours_between(encounter_at or referral.sent_at, referral.intake_at),
+            "intake_note": referral.intake_note,
+            "provider_note": referral.provider_note,
+        },
+        granted,
     )
+    if held_by(actor, referral.person, referral.requesting_agency_id, cache=cache):
+        view["need"] = referral.need  # the requesting agency's own words
     status = referral.status
     label = referral.get_status_display()
-    withheld = not clinical and status in CLINICAL_STATUSES
-    if withheld:
+    if not view["treatment_status"] and status in CLINICAL_STATUSES:
         status, label = CONFIDENTIAL_STATUS, CONFIDENTIAL_LABEL
-    encounter_at = referral.encounter.occurred_at if referral.encounter_id else None
+    events = [
+        e
+        for e in referral.events.all()
+        if view["treatment_status"] or e.to_status not in CLINICAL_STATUSES
+    ]
     return {
+        **view,
         "status": status,
         "status_label": label,
-        "status_reason": ""
-        if withheld or (not clinical and referral.status == "failed")
-        else referral.status_reason,
-        "clinical_withheld": withheld or not notes,
-        "intake_at": referral.intake_at if clinical else None,
-        "hours_to_intake": hours_between(encounter_at or referral.sent_at, referral.intake_at)
-        if clinical
-        else None,
-        "intake_note": referral.intake_note if notes else "",
-        "provider_note": referral.provider_note if notes else "",
+        "clinical_withheld": granted != categories_of(model),
+        "notice": notice,
         "no_response": referral.no_response_flagged_at is not None
         and referral.status in pipeline.AWAITING_RESPONSE,
-        "events": [
-            e for e in referral.events.all() if clinical or e.to_status not in CLINICAL_STATUSES
-        ],
+        "events": events,
     }
 
 
+def none() -> QuerySet[Disclosure]:
+    return Disclosure.objects.none()
+
+
 def disclosure_accounting(*, actor: User, person_id: int) -> tuple[Person, list[Disclosure]]:
-    """A person's accounting of disclosures (every ledger row), audited with the rows' ids."""
+    """A person's accounting of disclosures (every ledger row), audited with the rows' ids. The
+    ledger tells who received the person's treatment information: only clinical staff of the
+    program see it (``access.disclosure.CONSENT_RECORDS``); anyone else gets no rows."""
     person = get_for(actor, Person, person_id)
     rows = list(
-        visible_to(actor, Disclosure)
+        (visible_to(actor, Disclosure) if consent_records_visible(actor, person) else none())
         .filter(person=person)
         .select_related("consent", "recipient_agency", "disclosed_by")
         .order_by("disclosed_at", "id")

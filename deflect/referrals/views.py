@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
+from deflect.access.disclosure import consent_records_visible
 from deflect.access.policy import can, get_for, owns, require
 from deflect.core.errors import Conflict, DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
@@ -34,13 +35,13 @@ def referral_list(request):
     referrals = list(
         selectors.referral_list_for(actor=request.user, status=status, flagged=flagged)
     )
-    clinical = can(request.user, caps.CLINICAL_VIEW)
+    cache: dict = {}
     rows = [
         {
             "referral": r,
-            "status_label": r.get_status_display()
-            if clinical or r.status not in selectors.CLINICAL_STATUSES
-            else selectors.CONFIDENTIAL_LABEL,
+            "status_label": selectors.referral_view(r, request.user, with_notes=False, cache=cache)[
+                "status_label"
+            ],
             "flagged": r.no_response_flagged_at is not None
             and r.status in pipeline.AWAITING_RESPONSE,
         }
@@ -234,7 +235,15 @@ def inbound_capacity(request):
 @require_GET
 def disclosures(request, person_id: int):
     person, rows = selectors.disclosure_accounting(actor=request.user, person_id=person_id)
-    return render(request, "referrals/disclosures.html", {"person": person, "rows": rows})
+    return render(
+        request,
+        "referrals/disclosures.html",
+        {
+            "person": person,
+            "rows": rows,
+            "withheld": not consent_records_visible(request.user, person),
+        },
+    )
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils import timezone
 from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from deflect.cases import rules, selectors, services
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
-from deflect.referrals.tests.factories import consent_to, encounter_by
+from deflect.referrals.tests.factories import consent_to, encounter_by, justice_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -89,13 +89,15 @@ def test_plan_needs_and_notes(world):
     services.case_note_add(
         actor=world.case_manager, case=case, kind="clinical", text="Started MOUD"
     )
-    shown, withheld = selectors.case_notes_for(actor=world.case_manager, case=case)
-    assert len(shown) == 2 and withheld == 0
-    # Outreach (Peer Network) reads clinical notes only under a consent naming its agency.
-    shown, withheld = selectors.case_notes_for(actor=world.outreach, case=case)
+    shown, withheld, notice = selectors.case_notes_for(actor=world.case_manager, case=case)
+    assert len(shown) == 2 and withheld == 0 and notice == ""  # the author's agency: no disclosure
+    # Outreach (Peer Network) reads clinical notes only under a consent naming its agency and
+    # covering treatment attendance and progress.
+    shown, withheld, _ = selectors.case_notes_for(actor=world.outreach, case=case)
     assert [n.kind for n in shown] == ["general"] and withheld == 1
-    consent_to(person, world.agencies["peers"])
-    assert selectors.case_notes_for(actor=world.outreach, case=case)[1] == 0
+    consent_to(person, world.agencies["peers"], categories=["contact", "attendance"])
+    shown, withheld, notice = selectors.case_notes_for(actor=world.outreach, case=case)
+    assert withheld == 0 and "42 CFR part 2" in notice
     # The coordinator at the police never does.
     assert selectors.case_notes_for(actor=world.coordinator, case=case)[1] == 1
 
@@ -114,6 +116,7 @@ def test_charges_in_abeyance_reach_a_disposition_with_the_prosecutor_seeing_only
         community_service_hours_required="8",
         deadline=abeyance.deadline,
     )
+    justice_consent(abeyance.person, world.agencies["prosecutor"])
     rows = selectors.prosecutor_list_for(actor=world.prosecutor)
     assert [r.status for r in rows] == [rules.IN_PROGRESS]
     services.abeyance_progress_record(
@@ -138,6 +141,7 @@ def test_charges_in_abeyance_reach_a_disposition_with_the_prosecutor_seeing_only
         "status_label",
         "disposition",
         "disposed_at",
+        "notice",
     }
     with pytest.raises(PermissionDenied):
         services.abeyance_dispose(
@@ -194,3 +198,41 @@ def test_the_police_coordinator_sees_the_abeyance_status_not_the_treatment_progr
     client.force_login(world.case_manager)
     page = client.get(url).content.decode()
     assert "Attends every session" in page and "Treatment: met" in page
+
+
+def test_the_prosecutor_sees_compliance_only_under_a_justice_consent_naming_the_office(
+    client, world
+):
+    """§2.35: "treatment condition met" is set by the Part 2 program's case manager; the
+    prosecutor's office sees it only under the person's consent naming the office for
+    monitoring, with a ledger row and the notice; otherwise "Consent not on file"."""
+    from deflect.referrals.models import Disclosure
+
+    abeyance = encounter_by(world.officer, "officer_intervention").abeyance
+    services.abeyance_progress_record(
+        actor=world.case_manager, abeyance=abeyance, kind="treatment_met"
+    )
+    client.force_login(world.prosecutor)
+    api = client.get("/api/v1/cases/abeyance/prosecutor").json()
+    page = client.get("/cases/prosecutor/").content.decode()
+    assert api[0]["status"] == "consent_not_on_file" and api[0]["notice"] == ""
+    assert "Consent not on file" in page and "Conditions met" not in page
+    assert not Disclosure.objects.exists()
+    # A care-coordination consent to the office is not a §2.35 consent.
+    consent_to(abeyance.person, world.agencies["prosecutor"], categories=["compliance"])
+    assert client.get("/api/v1/cases/abeyance/prosecutor").json()[0]["status"] == (
+        "consent_not_on_file"
+    )
+    consent = justice_consent(abeyance.person, world.agencies["prosecutor"])
+    api = client.get("/api/v1/cases/abeyance/prosecutor").json()
+    assert api[0]["status"] == rules.CONDITIONS_MET and "42 CFR part 2" in api[0]["notice"]
+    page = client.get("/cases/prosecutor/").content.decode()
+    assert "Conditions met" in page and "42 CFR part 2 prohibits" in page
+    rows = Disclosure.objects.filter(recipient_agency=world.agencies["prosecutor"])
+    assert rows.count() == 2 and {r.consent_id for r in rows} == {consent.pk}
+    assert rows.first().categories == ["compliance"]
+    # Revoked: not on file again from the next request.
+    consent.revoked_at = timezone.now()
+    consent.save()
+    api = client.get("/api/v1/cases/abeyance/prosecutor").json()
+    assert api[0]["status"] == "consent_not_on_file"

@@ -91,12 +91,27 @@ def test_law_enforcement_never_sees_clinical_answers(client, world, persona):
         assert CANARY not in body and "fentanyl" not in body
 
 
-def test_the_case_manager_sees_the_needs_screening(client, world):
+def test_the_case_manager_sees_the_needs_screening_under_a_consent_covering_it(client, world):
+    """The needs answers recorded by the police reach Harbor Behavioral Health's case manager
+    only through the disclosure gate: a consent naming Harbor that covers screening results,
+    a ledger row, and the §2.32 notice with them."""
+    from deflect.referrals.models import Disclosure
+    from deflect.referrals.tests.factories import consent_to
+
     encounter = _with_needs(world)
     client.force_login(world.case_manager)
     body = client.get(f"/api/v1/encounters/{encounter.pk}").json()
+    assert body["needs"] is None and "fentanyl" not in json.dumps(body)
+    consent_to(encounter.person, world.agencies["health"], categories=["contact"])
+    assert client.get(f"/api/v1/encounters/{encounter.pk}").json()["needs"] is None
+    consent_to(encounter.person, world.agencies["health"], categories=["screening"])
+    body = client.get(f"/api/v1/encounters/{encounter.pk}").json()
     assert body["needs"]["recommended_level_of_care"]
     assert "fentanyl" in body["needs"]["substances"]
+    page = client.get(reverse("encounters:detail", args=[encounter.pk])).content.decode()
+    assert 'data-testid="needs"' in page and "42 CFR part 2 prohibits" in page
+    ledger = Disclosure.objects.filter(recipient_agency=world.agencies["health"])
+    assert ledger.count() == 2 and ledger.first().categories == ["screening"]
 
 
 def test_each_read_of_an_encounter_is_audited_once(client, world):

@@ -40,6 +40,20 @@ def consent_to(person, agency, *, categories=None, purposes=None, **kwargs):
     )
 
 
+def justice_consent(person, prosecutor_agency, **kwargs):
+    """A §2.35 consent: the person's compliance status to the prosecutor's office, to monitor
+    their progress, and nothing else."""
+    return ConsentFactory(
+        person=person,
+        recipient_agency=prosecutor_agency,
+        recipient_name=prosecutor_agency.name,
+        information="Whether I meet the conditions of the abeyance agreement.",
+        information_categories=[InformationCategory.COMPLIANCE],
+        purposes=[ConsentPurpose.JUSTICE_MONITORING],
+        **kwargs,
+    )
+
+
 def encounter_by(actor, pathway: str = "first_responder_referral", **overrides):
     return encounter_create(actor=actor, data=submission(pathway, **overrides)).encounter
 
@@ -53,7 +67,7 @@ def referral_ready(world, *, pathway: str = "first_responder_referral"):
     return encounter, service, consent
 
 
-def send_referral(world, **kwargs):
+def send_referral(world, *, need="Wants to start buprenorphine today", **kwargs):
     from deflect.referrals.services import referral_create
 
     encounter, service, consent = referral_ready(world)
@@ -61,7 +75,7 @@ def send_referral(world, **kwargs):
         actor=world.officer,
         person_id=encounter.person_id,
         service_id=service.pk,
-        need="Wants to start buprenorphine today",
+        need=need,
         level_of_care="opioid_treatment_program",
         encounter_id=encounter.pk,
         handoff="in_person",

@@ -15,7 +15,7 @@ from deflect.followups.models import FollowUp, FollowUpAttempt
 from deflect.followups.services import team_ensure
 from deflect.referrals.models import Referral
 
-from .factories import consent_to, encounter_by, service_for
+from .factories import consent_to, encounter_by, justice_consent, service_for
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_a_responder_refers_the_provider_takes_the_person_in_and_the_case_manage
     encounter = encounter_by(world.officer)
     service = service_for(world.agencies["treatment"], "Same-day buprenorphine")
     consent_to(encounter.person, world.agencies["treatment"])
-    consent_to(encounter.person, world.agencies["health"])
+    consent_to(encounter.person, world.agencies["health"], categories=["referral", "attendance"])
 
     officer = open_page(viewport=PHONE)
     sign_in(officer, "officer")
@@ -60,12 +60,14 @@ def test_a_responder_refers_the_provider_takes_the_person_in_and_the_case_manage
     expect(manager.get_by_test_id("referral-status")).to_contain_text("In progress")
     expect(manager.get_by_test_id("intake")).to_contain_text("hours from the encounter")
     expect(manager.locator("main")).to_contain_text("First dose given")
+    expect(manager.get_by_test_id("redisclosure-notice")).to_contain_text("42 CFR part 2")
 
     officer.reload()
     expect(officer.get_by_test_id("referral-status")).to_contain_text(
         "treatment details are confidential"
     )
     expect(officer.locator("main")).not_to_contain_text("First dose given")
+    expect(officer.locator("main")).not_to_contain_text("Wants to start treatment today")
     assert not problems, problems
 
 
@@ -110,6 +112,7 @@ def test_outreach_works_the_overdue_queue_and_logs_attempts(world, open_page, pr
 def test_the_prosecutor_sees_conditions_met_and_records_the_disposition(world, open_page, problems):
     encounter = encounter_by(world.officer, "officer_intervention")
     abeyance = AbeyanceCase.objects.get(encounter=encounter)
+    justice_consent(encounter.person, world.agencies["prosecutor"])
 
     prosecutor = open_page(viewport=DESKTOP)
     sign_in(prosecutor, "prosecutor")

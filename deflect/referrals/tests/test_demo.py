@@ -46,3 +46,22 @@ def test_the_demo_refers_recent_encounters_once_and_the_funnel_narrows():
 
     assert referrals_demo_load(program_name=PROGRAM_NAME, limit=8) == 0
     assert Referral.objects.count() == made
+
+
+def test_the_prosecutor_sees_one_demo_case_under_consent_and_one_without():
+    from deflect.accounts.models import User
+    from deflect.cases import rules
+    from deflect.cases.selectors import CONSENT_NOT_ON_FILE, prosecutor_list_for
+    from deflect.followups.demo import followups_demo_schedule
+    from deflect.referrals.demo import abeyance_demo_consents
+
+    demo_load()
+    demo_people_load(people=60)
+    followups_demo_schedule(program_name=PROGRAM_NAME)
+    assert abeyance_demo_consents(program_name=PROGRAM_NAME) == 1
+    assert abeyance_demo_consents(program_name=PROGRAM_NAME) == 0  # loading again adds nothing
+    rows = prosecutor_list_for(actor=User.objects.get(username="prosecutor"))
+    statuses = [r.status for r in rows]
+    assert rules.CONDITIONS_MET in statuses and CONSENT_NOT_ON_FILE in statuses
+    shown = next(r for r in rows if r.status == rules.CONDITIONS_MET)
+    assert "42 CFR part 2" in shown.notice

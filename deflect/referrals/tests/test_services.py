@@ -138,15 +138,24 @@ def test_the_provider_closes_the_loop_and_the_case_manager_sees_intake(world):
     )
     referral.refresh_from_db()
     assert referral.status == "in-progress" and referral.intake_at and referral.responded_at
+    # The intake, its time and note are the provider's Part 2 report: the case manager at
+    # Harbor Behavioral Health needs a consent naming Harbor that covers treatment attendance.
     view = selectors.referral_view(referral, world.case_manager)
-    assert view["status"] == "in-progress" and view["hours_to_intake"] is not None
-    # The intake note is the provider's Part 2 report: the case manager needs a consent naming
-    # Harbor Behavioral Health to read it.
-    assert view["intake_note"] == ""
-    consent_to(referral.person, world.agencies["health"])
-    assert (
-        selectors.referral_view(referral, world.case_manager)["intake_note"] == "Induction started"
-    )
+    assert view["status"] == "accepted" and view["hours_to_intake"] is None
+    assert view["intake_note"] == "" and view["notice"] == ""
+    # A consent covering only name and contact details is not enough (nor is one for referral
+    # status alone): nothing clinical is shown and nothing is disclosed.
+    consent_to(referral.person, world.agencies["health"], categories=["contact"])
+    view = selectors.referral_view(referral, world.case_manager)
+    assert view["intake_note"] == "" and view["status"] == "accepted"
+    assert not Disclosure.objects.filter(recipient_agency=world.agencies["health"]).exists()
+    consent = consent_to(referral.person, world.agencies["health"], categories=["attendance"])
+    view = selectors.referral_view(referral, world.case_manager)
+    assert view["intake_note"] == "Induction started" and view["status"] == "in-progress"
+    assert view["hours_to_intake"] is not None and "42 CFR part 2" in view["notice"]
+    ledger = Disclosure.objects.get(recipient_agency=world.agencies["health"])
+    assert ledger.consent == consent and ledger.categories == ["attendance"]
+    assert ledger.referral == referral and ledger.disclosed_by == world.case_manager
     # The officer who referred sees that the provider took the person, not the treatment status.
     officer_view = selectors.referral_view(referral, world.officer)
     assert officer_view["status"] == "accepted" and officer_view["intake_at"] is None

@@ -6,7 +6,7 @@ from deflect.core.demo import PROGRAM_NAME, demo_load, demo_logins_text
 from deflect.core.demo_operations import demo_operations_load
 from deflect.core.demo_people import demo_people_load
 from deflect.followups.demo import followups_demo_schedule, followups_demo_work
-from deflect.referrals.demo import referrals_demo_load
+from deflect.referrals.demo import abeyance_demo_consents, referrals_demo_load
 
 
 class Command(BaseCommand):
@@ -35,6 +35,8 @@ class Command(BaseCommand):
         followups_demo_work(program_name=PROGRAM_NAME)  # the team's attempts on them
         # The most recent referred encounters get a consent and a referral to the demo provider.
         referrals_demo_load(program_name=PROGRAM_NAME)
+        # Two abeyance cases with treatment met: one under a §2.35 consent, one without.
+        abeyance_demo_consents(program_name=PROGRAM_NAME)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo county loaded ({added} people and {encounters} encounters added)."
