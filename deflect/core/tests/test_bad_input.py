@@ -111,3 +111,20 @@ def test_the_hours_service_refuses_nan_whoever_calls_it(world):
             actor=world.case_manager, abeyance=abeyance, kind="service_hours", hours=Decimal("NaN")
         )
     assert "hours" in error.value.fields
+
+
+@pytest.mark.parametrize("bad", [2**64, -(2**64), 2**63, "NaN"])
+def test_the_follow_up_queue_page_treats_an_id_past_64_bits_as_no_filter(client, world, bad):
+    client.force_login(world.outreach)
+    response = client.get(reverse("followups:queue") + f"?person={bad}&team={bad}")
+    assert response.status_code == 200
+
+
+def test_a_form_id_past_64_bits_is_a_form_error():
+    from deflect.core.forms import IdField, parse_id
+
+    field = IdField()
+    with pytest.raises(Exception, match="less than or equal"):
+        field.clean(str(2**63))
+    assert field.clean(str(2**63 - 1)) == 2**63 - 1
+    assert parse_id(str(2**64)) is None and parse_id("0") is None and parse_id(" 7 ") == 7
