@@ -655,7 +655,8 @@ def check(dataset: Dataset) -> tuple[list[str], list[str]]:
                     target, set()
                 ):
                     errors.append(f"{row.origin}: {ref}: no {target} with id {value}")
-    return errors, _duplicates(dataset)
+    # Only a file whose values are all valid is compared with the directory.
+    return errors, ([] if errors else _duplicates(dataset))
 
 
 def _duplicates(dataset: Dataset) -> list[str]:
