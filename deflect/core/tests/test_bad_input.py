@@ -6,14 +6,29 @@ import json
 import pytest
 from django.urls import reverse
 
-from deflect.cases.tests.matrix_rows import _abeyance
+from deflect.access.tests.matrix import API_ROWS, WEB_ROWS
 from deflect.people.models import Person
-from deflect.people.tests.matrix_rows import web_person
-from deflect.resources.tests.matrix_rows import _capacity_args
 
 pytestmark = pytest.mark.django_db
 
 SHAPE = {"code", "message", "fields"}
+
+
+def _row(rows, route: str, method: str):
+    """The authorization matrix's row, for its way of making real ids and a valid body."""
+    return next(r for r in rows if r.route == route and r.method == method)
+
+
+def _capacity_args(world) -> dict:
+    return _row(API_ROWS, "/api/v1/resources/services/{service_id}/capacity", "PUT").args(world)
+
+
+def _abeyance(world) -> dict:
+    return _row(API_ROWS, "/api/v1/cases/abeyance/{abeyance_id}/progress", "POST").args(world)
+
+
+def web_person(world) -> dict:
+    return _row(WEB_ROWS, "people:new", "POST").body(world)
 
 
 def _post(client, url, body):
