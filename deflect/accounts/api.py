@@ -3,7 +3,7 @@ from ninja.responses import Status
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require, roles_of, visible_to
-from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
 from . import selectors, services
 from .models import Agency, Membership, User
@@ -38,8 +38,8 @@ class AgencyOut(Schema):
 
 
 class MembershipIn(Schema):
-    user_id: int
-    agency_id: int
+    user_id: Id
+    agency_id: Id
     role: str
 
 
@@ -83,7 +83,7 @@ def agency_list(request):
 @router.get(
     "/agencies/{agency_id}", response={200: AgencyOut, **WITH_NOT_FOUND}, summary="One agency"
 )
-def agency_get(request, agency_id: int):
+def agency_get(request, agency_id: Id):
     return get_for(request.auth, Agency, agency_id)
 
 
@@ -92,7 +92,7 @@ def agency_get(request, agency_id: int):
     response={200: list[MembershipOut], **COMMON_ERRORS},
     summary="Roles held at my programs' agencies",
 )
-def membership_list(request, agency_id: int | None = None):
+def membership_list(request, agency_id: Id | None = None):
     require(request.auth, caps.STAFF_VIEW)
     return [
         _membership_out(m)
@@ -122,6 +122,6 @@ def membership_create(request, payload: MembershipIn):
     response={200: MembershipOut, **WITH_CONFLICT},
     summary="Revoke a role",
 )
-def membership_revoke(request, membership_id: int):
+def membership_revoke(request, membership_id: Id):
     membership = get_for(request.auth, Membership, membership_id, caps.STAFF_MANAGE)
     return _membership_out(services.membership_revoke(actor=request.auth, membership=membership))

@@ -1,13 +1,14 @@
 """Cases API: the prosecutor's status-only abeyance list and disposition."""
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
-from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id, bounded_decimal
 
 from . import selectors, services
 from .models import AbeyanceCase, Case, ProsecutorAbeyance
@@ -54,7 +55,7 @@ def prosecutor_list(request):
     response={200: ProsecutorAbeyanceOut, **WITH_CONFLICT},
     summary="Prosecutor: record the disposition",
 )
-def prosecutor_dispose(request, abeyance_id: int, payload: DispositionIn):
+def prosecutor_dispose(request, abeyance_id: Id, payload: DispositionIn):
     abeyance = get_for(request.auth, ProsecutorAbeyance, abeyance_id, caps.ABEYANCE_DISPOSE)
     services.abeyance_dispose(actor=request.auth, abeyance=abeyance, **payload.model_dump())
     rows = selectors._rows(
@@ -64,11 +65,11 @@ def prosecutor_dispose(request, abeyance_id: int, payload: DispositionIn):
 
 
 class CaseIn(Schema):
-    person_id: int
-    care_coordinator_id: int | None = None
-    peer_specialist_id: int | None = None
-    encounter_id: int | None = None
-    referral_id: int | None = None
+    person_id: Id
+    care_coordinator_id: Id | None = None
+    peer_specialist_id: Id | None = None
+    encounter_id: Id | None = None
+    referral_id: Id | None = None
 
 
 class NoteOut(Schema):
@@ -98,9 +99,12 @@ class NoteIn(Schema):
     text: str
 
 
+Hours = bounded_decimal(0, 24)
+
+
 class ProgressIn(Schema):
     kind: str
-    hours: str = "0"
+    hours: Hours = Decimal("0")
     on: dt.date | None = None
     note: str = ""
 
@@ -159,7 +163,7 @@ def case_open(request, payload: CaseIn):
 
 
 @router.get("/{case_id}", response={200: CaseOut, **WITH_NOT_FOUND}, summary="One case, with notes")
-def case_get(request, case_id: int):
+def case_get(request, case_id: Id):
     case = selectors.case_get_for(actor=request.auth, case_id=case_id)
     return _case_out(case, request.auth, notes=True)
 
@@ -169,7 +173,7 @@ def case_get(request, case_id: int):
     response={201: NoteOut, **WITH_CONFLICT},
     summary="Add a note (clinical notes need clinical access)",
 )
-def case_note_add(request, case_id: int, payload: NoteIn):
+def case_note_add(request, case_id: Id, payload: NoteIn):
     case = get_for(request.auth, Case, case_id, caps.CASE_MANAGE)
     note = services.case_note_add(actor=request.auth, case=case, **payload.model_dump())
     return Status(
@@ -189,7 +193,7 @@ def case_note_add(request, case_id: int, payload: NoteIn):
     response={200: AbeyanceOut, **WITH_CONFLICT},
     summary="Case manager: log service hours, a condition met or not met, a note",
 )
-def abeyance_progress(request, abeyance_id: int, payload: ProgressIn):
+def abeyance_progress(request, abeyance_id: Id, payload: ProgressIn):
     abeyance = get_for(request.auth, AbeyanceCase, abeyance_id, caps.ABEYANCE_MANAGE)
     services.abeyance_progress_record(actor=request.auth, abeyance=abeyance, **payload.model_dump())
     row = selectors.abeyance_get_for(actor=request.auth, abeyance_id=abeyance.pk)

@@ -355,6 +355,8 @@ def abeyance_set_conditions(
         hours = Decimal(str(community_service_hours_required))
     except (InvalidOperation, ValueError):
         hours = Decimal("-1")
+    if not hours.is_finite():
+        hours = Decimal("-1")
     problems = {}
     if hours < 0 or hours > 2000:
         problems["community_service_hours_required"] = ["Between 0 and 2000 hours."]
@@ -403,6 +405,8 @@ def abeyance_progress_record(
     try:
         hours = Decimal(str(hours or 0))
     except (InvalidOperation, ValueError):
+        hours = Decimal("-1")
+    if not hours.is_finite():
         hours = Decimal("-1")
     if kind == ProgressKind.SERVICE_HOURS and not (Decimal("0") < hours <= Decimal("24")):
         problems["hours"] = ["Between 0 and 24 hours a day."]

@@ -13,6 +13,7 @@ from deflect.access.disclosure import notice_of
 from deflect.access.policy import can, get_for, owns, require
 from deflect.accounts.models import User
 from deflect.core.errors import DomainError
+from deflect.core.forms import parse_id
 from deflect.people.models import Person
 from deflect.programs.models import ProgramAgency
 
@@ -30,13 +31,6 @@ from .models import (
     ProgressKind,
     ProsecutorAbeyance,
 )
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
@@ -84,10 +78,10 @@ def case_new(request):
             case = services.case_open(
                 actor=request.user,
                 person_id=person.pk,
-                care_coordinator_id=_int(request.POST.get("care_coordinator_id")),
-                peer_specialist_id=_int(request.POST.get("peer_specialist_id")),
-                encounter_id=_int(request.POST.get("encounter")),
-                referral_id=_int(request.POST.get("referral")),
+                care_coordinator_id=parse_id(request.POST.get("care_coordinator_id")),
+                peer_specialist_id=parse_id(request.POST.get("peer_specialist_id")),
+                encounter_id=parse_id(request.POST.get("encounter")),
+                referral_id=parse_id(request.POST.get("referral")),
             )
         except DomainError as error:
             errors, status = error.fields or {"__all__": [error.message]}, 422
@@ -160,7 +154,7 @@ def case_update(request, case_id: int):
                 actor=request.user, case=case, description=post.get("description", "")
             )
         elif action == "task":
-            goal = PlanGoal.objects.get(pk=_int(post.get("goal_id")) or 0, case=case)
+            goal = PlanGoal.objects.get(pk=parse_id(post.get("goal_id")) or 0, case=case)
             services.plan_task_add(
                 actor=request.user,
                 goal=goal,
@@ -168,7 +162,7 @@ def case_update(request, case_id: int):
                 due_on=parse_date(post.get("due_on", "") or "") if post.get("due_on") else None,
             )
         elif action == "task_done":
-            task = PlanTask.objects.get(pk=_int(post.get("task_id")) or 0, goal__case=case)
+            task = PlanTask.objects.get(pk=parse_id(post.get("task_id")) or 0, goal__case=case)
             services.plan_task_complete(actor=request.user, task=task)
         elif action == "need":
             services.case_need_set(

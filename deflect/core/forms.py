@@ -23,3 +23,26 @@ def add_domain_errors(
             form.add_error(target, problem)
     if not placed:
         form.add_error(None, error.message)
+
+
+def parse_id(value) -> int | None:
+    """A record id from a query string or a form (1 .. 2^63-1), or None for anything else, so
+    a number past 64 bits never reaches the database."""
+    from .schemas import MAX_ID
+
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
+class IdField(forms.IntegerField):
+    """A record id in a form: a whole number from 1 to 2^63-1."""
+
+    def __init__(self, **kwargs):
+        from .schemas import MAX_ID
+
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)

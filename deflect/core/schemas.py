@@ -1,9 +1,14 @@
+"""Shared API schema pieces: the one error shape, and bounded types for every number that
+comes in, so an id past 64 bits, a count past a database column, or NaN/Infinity is a 422
+at the boundary instead of an error from the database."""
+
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 
 def _iso_date_only(value: Any) -> Any:
@@ -18,6 +23,30 @@ def _iso_date_only(value: Any) -> Any:
 
 # A date given in a query string or body, as the schema says: format "date" and nothing else.
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+MAX_ID = 2**63 - 1
+"""The largest primary key (a signed 64-bit BigAutoField)."""
+MAX_COUNT = 2**31 - 1
+"""The largest count a PositiveIntegerField holds on every database (PostgreSQL ``integer``)."""
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A record id: 1 .. 2^63-1."""
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+"""A non-negative count that fits a PositiveIntegerField."""
+
+
+def bounded_int(low: int, high: int):
+    """An integer between ``low`` and ``high`` inclusive."""
+    return Annotated[int, Field(ge=low, le=high)]
+
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+"""A float that is a number: NaN and ±Infinity are refused."""
+
+
+def bounded_decimal(low: int, high: int, *, places: int = 2):
+    """A finite decimal between ``low`` and ``high`` with at most ``places`` decimals."""
+    return Annotated[Decimal, Field(ge=low, le=high, decimal_places=places, allow_inf_nan=False)]
 
 
 class ErrorOut(Schema):

@@ -34,6 +34,12 @@ def bad_request(request, exception=None):
     )
 
 
+def bad_input(request, message: str):
+    """400 for input refused at the door (e.g. a NUL byte), with a message naming the problem."""
+    log.warning("bad input path=%s", clean(request.path))
+    return _error_page(request, 400, "Bad request", message)
+
+
 def permission_denied(request, exception=None):
     if exception is not None:
         from deflect.access.policy import record_pending_denial

@@ -10,7 +10,7 @@ from ninja.responses import Status
 from deflect.access import capabilities as caps
 from deflect.access.policy import can
 from deflect.core.errors import ValidationFailed
-from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
 from . import selectors, services
 from .inputs import DETAIL_FIELDS, EncounterIn
@@ -151,6 +151,6 @@ def encounter_list(request, mine: bool = False, pathway: str = "", limit: int = 
     response={200: EncounterOut, **WITH_NOT_FOUND},
     summary="One encounter; clinical answers only for roles allowed to see them",
 )
-def encounter_get(request, encounter_id: int):
+def encounter_get(request, encounter_id: Id):
     encounter = selectors.encounter_get_for(actor=request.auth, encounter_id=encounter_id)
     return _full(encounter, request.auth)

@@ -12,6 +12,13 @@ import datetime as dt
 from django.http import QueryDict
 from django.utils import timezone
 
+from deflect.core.errors import ValidationFailed
+
+# The highest list position a field name may carry (``offenses.49.statute``): well above any
+# list the submission accepts (ten offenses), low enough that a forged index such as
+# ``offenses.3000000`` is refused at once instead of building millions of empty items.
+MAX_LIST_INDEX = 49
+
 # Fields that may hold several values (checkbox groups).
 LIST_FIELDS = {
     "responder_ids",
@@ -45,39 +52,61 @@ def _aware(value: str) -> str:
     return parsed.isoformat()
 
 
-def _put(target: dict, path: list[str], value) -> None:
+def _misfit(key: str) -> ValidationFailed:
+    return ValidationFailed(
+        "The form's fields do not fit together; reload the page.",
+        fields={key or "__all__": ["This field does not fit the form."]},
+    )
+
+
+def _put(target: dict, path: list[str], value, *, key: str = "") -> None:
     head, rest = path[0], path[1:]
     if not rest:
         target[head] = value
         return
-    if rest[0].isdigit():
+    if rest[0].isascii() and rest[0].isdigit():
+        if len(rest[0]) > 3 or int(rest[0]) > MAX_LIST_INDEX:
+            name = key.rsplit("." + rest[0], 1)[0] if key else head
+            raise ValidationFailed(
+                "The form has more rows than it can take.",
+                fields={name: [f"At most {MAX_LIST_INDEX + 1} rows."]},
+            )
         items = target.setdefault(head, [])
+        if not isinstance(items, list):
+            raise _misfit(key)
         index = int(rest[0])
         while len(items) <= index:
             items.append({})
         if len(rest) == 1:
             items[index] = value
+        elif isinstance(items[index], dict):
+            _put(items[index], rest[1:], value, key=key)
         else:
-            _put(items[index], rest[1:], value)
+            raise _misfit(key)
         return
-    _put(target.setdefault(head, {}), rest, value)
+    child = target.setdefault(head, {})
+    if not isinstance(child, dict):
+        raise _misfit(key)
+    _put(child, rest, value, key=key)
 
 
 def submission_from_post(post: QueryDict) -> dict:
+    """The nested submission; raises ``ValidationFailed`` for a list position past
+    ``MAX_LIST_INDEX``."""
     data: dict = {}
     for key in post:
         if key in CONTROL_FIELDS:
             continue
         if key in LIST_FIELDS:
             values = [v for v in post.getlist(key) if v != ""]
-            _put(data, key.split("."), values)
+            _put(data, key.split("."), values, key=key)
             continue
         value = post.get(key, "")
         if value == "":
             continue
         if key in LOCAL_DATETIME_FIELDS:
             value = _aware(value)
-        _put(data, key.split("."), value)
+        _put(data, key.split("."), value, key=key)
     mode = post.get("person_mode", "")
     for field, wanted in (
         ("person_id", "existing"),
@@ -89,9 +118,12 @@ def submission_from_post(post: QueryDict) -> dict:
     if post.get("eligibility_override.apply") != "on":
         data.pop("eligibility_override", None)
     for section in ("eligibility", "needs"):
-        if section in data and not any(v not in ("", [], None) for v in data[section].values()):
+        values = data.get(section)
+        if isinstance(values, dict) and not any(v not in ("", [], None) for v in values.values()):
             data.pop(section)
-    if "officer_intervention" in data:
-        offenses = data["officer_intervention"].get("offenses", [])
-        data["officer_intervention"]["offenses"] = [o for o in offenses if any(o.values())]
+    intervention = data.get("officer_intervention")
+    if isinstance(intervention, dict) and isinstance(intervention.get("offenses"), list):
+        intervention["offenses"] = [
+            o for o in intervention["offenses"] if not isinstance(o, dict) or any(o.values())
+        ]
     return data

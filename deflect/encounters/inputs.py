@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import Field, StringConstraints, model_validator
 
 from deflect.core.models import Pathway
+from deflect.core.schemas import Id
 from deflect.people.choices import ContactMethod, Ethnicity, Gender, Insurance, Race
 
 from . import choices
@@ -154,8 +155,8 @@ DETAIL_FIELDS: dict[str, str] = {
 
 class EncounterIn(Schema):
     client_uuid: UUID
-    program_id: int | None = None
-    agency_id: int | None = None
+    program_id: Id | None = None
+    agency_id: Id | None = None
     pathway: PathwayCode  # type: ignore[valid-type]
     occurred_at: dt.datetime
     location_text: Medium = ""
@@ -163,14 +164,14 @@ class EncounterIn(Schema):
     longitude: Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)] | None = (
         None
     )
-    person_id: int | None = None
+    person_id: Id | None = None
     new_person: NewPersonIn | None = None
     unidentified_description: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=500)
     ] = ""
     circumstance: Long = ""
     outcome: OutcomeCode  # type: ignore[valid-type]
-    responder_ids: list[int] = Field(default_factory=list, max_length=10)
+    responder_ids: list[Id] = Field(default_factory=list, max_length=10)
     overdose: OverdoseIn | None = None
     self_referral: SelfReferralIn | None = None
     officer_intervention: OfficerInterventionIn | None = None

@@ -76,10 +76,10 @@ def encounter_new(request):
     require(request.user, caps.ENCOUNTER_CREATE)
     if request.method == "GET":
         return render(request, "encounters/encounter_form.html", _form_context(request))
-    data = submission_from_post(request.POST)
     from_outbox = request.POST.get("sent_from") == "outbox"
     fresh_uuid = None
     try:
+        data = submission_from_post(request.POST)
         result = services.encounter_create(actor=request.user, data=data)
     except Conflict:
         # This form's id already belongs to an encounter with other answers. Keep what was

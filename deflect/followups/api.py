@@ -8,7 +8,7 @@ from ninja.responses import Status
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
-from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND, Id
 from deflect.programs.models import Program
 
 from . import rules, selectors, services
@@ -75,7 +75,7 @@ def _out(f: FollowUp) -> dict:
     response={200: QueueOut, **WITH_NOT_FOUND},
     summary="A team's or person's follow-up queue",
 )
-def queue(request, team_id: int | None = None, person_id: int | None = None):
+def queue(request, team_id: Id | None = None, person_id: Id | None = None):
     q = selectors.followup_queue(actor=request.auth, team_id=team_id, person_id=person_id)
     return {
         "counts": q.counts,
@@ -90,7 +90,7 @@ def queue(request, team_id: int | None = None, person_id: int | None = None):
     response={200: AttemptOut, 201: AttemptOut, **WITH_CONFLICT},
     summary="Log a contact attempt (idempotent per client_uuid)",
 )
-def attempt_add(request, followup_id: int, payload: AttemptIn):
+def attempt_add(request, followup_id: Id, payload: AttemptIn):
     followup = get_for(request.auth, FollowUp, followup_id, caps.FOLLOWUP_WORK)
     attempt, created = services.attempt_record(
         actor=request.auth, followup=followup, **payload.model_dump()
@@ -121,7 +121,7 @@ class PolicyIn(Schema):
     steps: list[dict]
     pathway: str = ""
     time_zone: str = ""
-    team_id: int | None = None
+    team_id: Id | None = None
 
 
 class PolicyOut(Schema):
@@ -150,7 +150,7 @@ def _policy_out(program, trigger: str, pathway: str = "") -> dict:
     response={200: list[PolicyOut], **WITH_NOT_FOUND},
     summary="A program's follow-up schedules (the coordinator's, or the defaults)",
 )
-def policies(request, program_id: int):
+def policies(request, program_id: Id):
     program = get_for(request.auth, Program, program_id, caps.FOLLOWUP_VIEW)
     return [_policy_out(program, trigger) for trigger in Trigger.values]
 
@@ -160,7 +160,7 @@ def policies(request, program_id: int):
     response={200: PolicyOut, **WITH_NOT_FOUND},
     summary="Coordinator: set the follow-up schedule for a trigger (and pathway)",
 )
-def policy_put(request, program_id: int, trigger: str, payload: PolicyIn):
+def policy_put(request, program_id: Id, trigger: str, payload: PolicyIn):
     program = get_for(request.auth, Program, program_id, caps.FOLLOWUP_VIEW)
     services.policy_update(
         actor=request.auth, program=program, trigger=trigger, **payload.model_dump()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, owns, require
 from deflect.core.errors import Conflict, DomainError
+from deflect.core.forms import parse_id
 from deflect.programs.models import Program
 
 from . import rules, selectors, services
@@ -28,8 +29,8 @@ def _int(value):
 @login_required
 @require_GET
 def queue(request):
-    team_id = _int(request.GET.get("team"))
-    person_id = _int(request.GET.get("person"))
+    team_id = parse_id(request.GET.get("team"))
+    person_id = parse_id(request.GET.get("person"))
     if person_id is not None:
         from deflect.people.models import Person
 
@@ -164,7 +165,7 @@ def policies(request, program_id: int):
                     trigger=trigger,
                     steps=steps,
                     time_zone=request.POST.get("time_zone", ""),
-                    team_id=_int(request.POST.get("team_id")),
+                    team_id=parse_id(request.POST.get("team_id")),
                 )
             except DomainError as error:
                 errors, status = error.fields or {"__all__": [error.message]}, 422
@@ -206,7 +207,7 @@ def teams(request, program_id: int):
                 program=program,
                 name=request.POST.get("name", ""),
                 member_ids=[i for i in map(_int, request.POST.getlist("member_ids")) if i],
-                team_id=_int(request.POST.get("team_id")),
+                team_id=parse_id(request.POST.get("team_id")),
             )
         except DomainError as error:
             errors, status = error.fields or {"__all__": [error.message]}, 422

@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require, visible_to
 from deflect.core.errors import ValidationFailed
-from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND, Id
 from deflect.encounters.models import Encounter
 from deflect.programs.models import Program
 
@@ -46,19 +46,17 @@ class MovementIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["acquired", "issued", "distributed", "administered", "disposed"]
-    location_id: int
-    lot_id: int | None = Field(
-        None, description="An existing lot; or give product, number, expiry."
-    )
+    location_id: Id
+    lot_id: Id | None = Field(None, description="An existing lot; or give product, number, expiry.")
     product: Literal["nasal_4mg", "nasal_8mg", "intramuscular", "auto_injector"] | None = None
     lot_number: str | None = Field(None, max_length=60)
     expires_on: date | None = None
     quantity: int = Field(ge=1, le=services.MAX_QUANTITY)
-    to_location_id: int | None = None
+    to_location_id: Id | None = None
     source: Literal["purchase", "grant", "free_program"] | None = None
     channel: Literal["leave_behind", "drop_in", "community_training"] | None = None
     disposal_reason: Literal["expired", "damaged"] | None = None
-    encounter_id: int | None = None
+    encounter_id: Id | None = None
     occurred_at: datetime | None = None
     note: str = Field("", max_length=500)
 
@@ -70,7 +68,7 @@ class MovementOut(Schema):
     on_hand: int = Field(description="Kits of this lot left at the location afterwards.")
 
 
-def _program(request, program_id: int, capability: str) -> Program:
+def _program(request, program_id: Id, capability: str) -> Program:
     program = get_for(request.auth, Program, program_id)
     require(request.auth, capability, program)
     return program
@@ -81,7 +79,7 @@ def _program(request, program_id: int, capability: str) -> Program:
     response={200: list[LocationStockOut], **WITH_NOT_FOUND},
     summary="Stock on hand by location and lot, with expiry and reorder warnings",
 )
-def stock(request, program_id: int):
+def stock(request, program_id: Id):
     program = _program(request, program_id, caps.NALOXONE_VIEW)
     return [
         LocationStockOut(
@@ -122,7 +120,7 @@ def _one(queryset, pk, field: str):
     response={201: MovementOut, **WITH_CONFLICT},
     summary="Record a movement of kits (409 when the stock would go below zero)",
 )
-def movement_create(request, program_id: int, payload: MovementIn):
+def movement_create(request, program_id: Id, payload: MovementIn):
     kind = Movement(payload.kind)
     program = _program(request, program_id, caps.NALOXONE_VIEW)
     locations = StockLocation.objects.filter(program=program)

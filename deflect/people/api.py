@@ -10,7 +10,14 @@ from ninja.responses import Status
 from pydantic import StrictBool
 
 from deflect.access import capabilities as caps
-from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, IsoDate
+from deflect.core.schemas import (
+    COMMON_ERRORS,
+    WITH_CONFLICT,
+    WITH_NOT_FOUND,
+    Id,
+    IsoDate,
+    bounded_int,
+)
 
 from . import selectors, services
 from .models import Consent, Person
@@ -96,13 +103,13 @@ class PersonMatchOut(Schema):
 
 
 class PersonIn(Schema):
-    program_id: int | None = None
-    agency_id: int | None = None
+    program_id: Id | None = None
+    agency_id: Id | None = None
     first_name: str = ""
     middle_name: str = ""
     last_name: str = ""
     date_of_birth: date | None = None
-    age_estimate: int | None = None
+    age_estimate: bounded_int(0, 120) | None = None
     is_unidentified: StrictBool = False
     description: str = ""
     race: str = "unknown"
@@ -128,7 +135,7 @@ class ConsentIn(Schema):
     discloser: str = ""
     information: str = ""
     information_categories: list[str] = []
-    recipient_agency_id: int | None = None
+    recipient_agency_id: Id | None = None
     recipient_name: str = ""
     purposes: list[str] = []
     expires_on: date | None = None
@@ -226,7 +233,7 @@ def person_create(request, payload: PersonIn):
 
 
 @router.get("/{person_id}", response={200: PersonDetailOut, **WITH_NOT_FOUND}, summary="A person")
-def person_get(request, person_id: int):
+def person_get(request, person_id: Id):
     person = selectors.person_get_for(actor=request.auth, person_id=person_id)
     return _detail_out(request.auth, person)
 
@@ -236,7 +243,7 @@ def person_get(request, person_id: int):
     response={201: ConsentOut, **WITH_NOT_FOUND},
     summary="Record a signed 42 CFR §2.31 consent",
 )
-def consent_create(request, person_id: int, payload: ConsentIn):
+def consent_create(request, person_id: Id, payload: ConsentIn):
     actor = request.auth
     person = selectors.person_for_change(
         actor=actor, person_id=person_id, capability=caps.CONSENT_RECORD
@@ -256,7 +263,7 @@ def consent_create(request, person_id: int, payload: ConsentIn):
     response={200: ConsentOut, **WITH_CONFLICT},
     summary="Revoke a consent, from now on",
 )
-def consent_revoke(request, person_id: int, consent_id: int, payload: RevokeIn):
+def consent_revoke(request, person_id: Id, consent_id: Id, payload: RevokeIn):
     actor = request.auth
     person = selectors.person_for_change(
         actor=actor, person_id=person_id, capability=caps.CONSENT_RECORD

@@ -2,7 +2,7 @@ from ninja import Router, Schema
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require, visible_to
-from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
 from . import services
 from .models import Program
@@ -44,7 +44,7 @@ def program_list(request):
 
 
 @router.get("/{program_id}", response={200: ProgramOut, **WITH_NOT_FOUND}, summary="One program")
-def program_get(request, program_id: int):
+def program_get(request, program_id: Id):
     return _out(get_for(request.auth, Program, program_id))
 
 
@@ -53,7 +53,7 @@ def program_get(request, program_id: int):
     response={200: ProgramOut, **WITH_CONFLICT},
     summary="Change enabled pathways and description",
 )
-def program_patch(request, program_id: int, payload: ProgramPatch):
+def program_patch(request, program_id: Id, payload: ProgramPatch):
     program = get_for(request.auth, Program, program_id, caps.PROGRAM_MANAGE)
     services.program_update(
         actor=request.auth,

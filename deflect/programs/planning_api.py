@@ -7,7 +7,7 @@ from datetime import date
 from ninja import Router, Schema
 
 from deflect.access.policy import get_for
-from deflect.core.schemas import WITH_NOT_FOUND
+from deflect.core.schemas import WITH_NOT_FOUND, Id
 
 from . import planning_selectors as selectors
 from .models import Program
@@ -45,7 +45,7 @@ class ReadinessOut(Schema):
     response={200: list[ReadinessOut], **WITH_NOT_FOUND},
     summary="Each adopted planning model with its checklist and readiness",
 )
-def readiness(request, program_id: int):
+def readiness(request, program_id: Id):
     program = get_for(request.auth, Program, program_id)
     return [
         ReadinessOut(

@@ -11,7 +11,7 @@ from ninja.responses import Status
 from pydantic import StrictBool
 
 from deflect.core.errors import ValidationFailed
-from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
 from . import selectors, services
 from .models import Handoff, Referral, Transport
@@ -21,12 +21,12 @@ router = Router(tags=["referrals"])
 
 class ReferralIn(Schema):
     client_uuid: UUID | None = None
-    person_id: int
+    person_id: Id
     service_id: UUID
     need: str
     level_of_care: str = ""
-    encounter_id: int | None = None
-    case_id: int | None = None
+    encounter_id: Id | None = None
+    case_id: Id | None = None
     handoff: str = Handoff.NONE
     transport: str = Transport.NONE
     departed_at: dt.datetime | None = None
@@ -208,7 +208,7 @@ def inbound_list(request, status: str = "open", limit: int = 100):
     response={200: InboundOut, **WITH_NOT_FOUND},
     summary="Provider: one referral as it was disclosed to us",
 )
-def inbound_get(request, referral_id: int):
+def inbound_get(request, referral_id: Id):
     return _inbound(selectors.inbound_get_for(actor=request.auth, referral_id=referral_id))
 
 
@@ -217,7 +217,7 @@ def inbound_get(request, referral_id: int):
     response={200: InboundOut, **WITH_CONFLICT},
     summary="Provider: accept, reject, record intake, put on hold, complete or fail",
 )
-def inbound_transition(request, referral_id: int, payload: TransitionIn):
+def inbound_transition(request, referral_id: Id, payload: TransitionIn):
     referral = selectors.inbound_get_for(actor=request.auth, referral_id=referral_id)
     referral = services.referral_transition(
         actor=request.auth,
@@ -231,7 +231,7 @@ def inbound_transition(request, referral_id: int, payload: TransitionIn):
 
 
 @router.get("/{referral_id}", response={200: ReferralOut, **WITH_NOT_FOUND}, summary="One referral")
-def referral_get(request, referral_id: int):
+def referral_get(request, referral_id: Id):
     return _out(
         selectors.referral_get_for(actor=request.auth, referral_id=referral_id), request.auth
     )
@@ -242,7 +242,7 @@ def referral_get(request, referral_id: int):
     response={200: ReferralOut, **WITH_CONFLICT},
     summary="Requester: send a draft or cancel",
 )
-def referral_transition(request, referral_id: int, payload: TransitionIn):
+def referral_transition(request, referral_id: Id, payload: TransitionIn):
     referral = selectors.referral_get_for(actor=request.auth, referral_id=referral_id)
     services.referral_transition(
         actor=request.auth, referral=referral, to=payload.status, reason=payload.reason
@@ -257,7 +257,7 @@ def referral_transition(request, referral_id: int, payload: TransitionIn):
     response={200: list[DisclosureOut], **WITH_NOT_FOUND},
     summary="A person's accounting of disclosures",
 )
-def disclosures(request, person_id: int):
+def disclosures(request, person_id: Id):
     _, rows = selectors.disclosure_accounting(actor=request.auth, person_id=person_id)
     return [
         {

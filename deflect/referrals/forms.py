@@ -1,14 +1,15 @@
 from django import forms
 
+from deflect.core.forms import IdField
 from deflect.core.models import LevelOfCare
 
 from .models import Handoff, Transport
 
 
 class ReferralForm(forms.Form):
-    person_id = forms.IntegerField(widget=forms.HiddenInput)
-    encounter_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    case_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    person_id = IdField(widget=forms.HiddenInput)
+    encounter_id = IdField(required=False, widget=forms.HiddenInput)
+    case_id = IdField(required=False, widget=forms.HiddenInput)
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
     service_id = forms.ChoiceField(label="Service", choices=())
     need = forms.CharField(
@@ -30,7 +31,10 @@ class ReferralForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     response_due_minutes = forms.IntegerField(
-        label="Provider should answer within (minutes)", min_value=5, initial=120
+        label="Provider should answer within (minutes)",
+        min_value=5,
+        max_value=14 * 24 * 60,
+        initial=120,
     )
 
     def __init__(self, *args, services=(), **kwargs):

@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from pydantic import Field, StrictBool
 
 from deflect.core.errors import ValidationFailed
-from deflect.core.schemas import COMMON_ERRORS, WITH_NOT_FOUND
+from deflect.core.schemas import COMMON_ERRORS, WITH_NOT_FOUND, Count
 
 from . import matching, selectors, services
 
@@ -52,8 +52,8 @@ class ServiceMatchOut(Schema):
 
 class CapacityIn(Schema):
     unit: str = "bed"
-    available: int = Field(ge=0)
-    maximum: int | None = Field(default=None, ge=0)
+    available: Count
+    maximum: Count | None = None
     description: str = ""
 
 

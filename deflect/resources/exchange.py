@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 
 from deflect.audit.actions import Action
@@ -109,6 +109,70 @@ class ImportReport:
 # ---------------------------------------------------------------------------------------------
 
 
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark is dropped), or ``ImportFailed`` naming the file, line and
+    column of the first byte that is not UTF-8, or of a NUL character."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise ImportFailed(
+            [
+                f"{name}: line {line}, column {column}: byte 0x{data[error.start]:02X} is not "
+                "UTF-8 text (save the file as CSV UTF-8 or JSON in UTF-8)"
+            ]
+        ) from None
+    else:
+        offset = text.find("\x00")
+    if offset >= 0:
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise ImportFailed([f"{name}: line {line}, column {column}: contains a NUL character"])
+    return text
+
+
+def _zip_entry_problem(entry: str) -> str:
+    parts = entry.replace("\\", "/").split("/")
+    if entry.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", entry):
+        return "an absolute path"
+    if ".." in parts:
+        return "a path that leaves the archive ('..')"
+    return ""
+
+
+MAX_ZIP_ENTRIES = 100
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+
+
+def _read_zip(path: Path) -> dict[str, str]:
+    """The CSV files of a .zip, read in memory (nothing is ever extracted to disk). An entry
+    with an absolute path or ``..`` refuses the whole archive."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            problems = [
+                f"{path.name}: entry '{e.filename}': {problem}; nothing was read"
+                for e in entries
+                if (problem := _zip_entry_problem(e.filename))
+            ]
+            if problems:
+                raise ImportFailed(problems)
+            csvs = [e for e in entries if e.filename.lower().endswith(".csv") and not e.is_dir()]
+            if len(csvs) > MAX_ZIP_ENTRIES:
+                raise ImportFailed([f"{path.name}: more than {MAX_ZIP_ENTRIES} CSV files"])
+            if sum(e.file_size for e in csvs) > MAX_UNZIPPED_BYTES:
+                raise ImportFailed([f"{path.name}: the CSV files are too large once unzipped"])
+            return {
+                Path(e.filename).name: _decode(archive.read(e), f"{path.name}: {e.filename}")
+                for e in csvs
+            }
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
+        raise ImportFailed([f"{path.name}: not a readable .zip file ({error})"]) from None
+
+
 def read(path: Path) -> Dataset:
     """A JSON file, a folder of CSV files, a .zip of them, or the one-sheet template."""
     path = Path(path)
@@ -116,19 +180,13 @@ def read(path: Path) -> Dataset:
         raise ImportFailed([f"{path}: no such file or folder"])
     if path.is_dir():
         return _read_tabular(
-            {p.name: p.read_text(encoding="utf-8-sig") for p in path.glob("*.csv")}, path.name
+            {p.name: _decode(p.read_bytes(), p.name) for p in path.glob("*.csv")}, path.name
         )
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            files = {
-                Path(n).name: archive.read(n).decode("utf-8-sig")
-                for n in archive.namelist()
-                if n.lower().endswith(".csv")
-            }
-        return _read_tabular(files, path.name)
-    text = path.read_text(encoding="utf-8-sig")
+        return _read_tabular(_read_zip(path), path.name)
+    text = _decode(path.read_bytes(), path.name)
     if path.suffix.lower() == ".csv":
-        header = next(csv.reader(io.StringIO(text)), [])
+        header = next(_csv_rows(csv.reader(io.StringIO(text)), path.name), [])
         if "organization_name" in header:
             return read_template(text, path.name)
         return _read_tabular({path.name: text}, path.name)
@@ -136,9 +194,27 @@ def read(path: Path) -> Dataset:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFailed(
-            [f"{path.name}: line {error.lineno}: not valid JSON ({error.msg})"]
+            [
+                f"{path.name}: line {error.lineno}, column {error.colno}: "
+                f"not valid JSON ({error.msg})"
+            ]
         ) from None
+    except RecursionError:
+        raise ImportFailed([f"{path.name}: nested too deeply to be a directory"]) from None
     return read_json(data, path.name)
+
+
+def _csv_rows(reader, name: str):
+    """The rows of a CSV reader; a malformed line is ``ImportFailed`` naming file and line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # The record that failed starts on the line after the last one read whole.
+            problem = f"{name}: line {reader.line_num + 1}: not valid CSV ({error})"
+            raise ImportFailed([problem]) from None
 
 
 def read_json(data: Any, name: str = "import.json") -> Dataset:
@@ -220,7 +296,7 @@ def _read_tabular(files: dict[str, str], name: str) -> Dataset:
         if table is None:
             continue
         reader = csv.DictReader(io.StringIO(text))
-        for number, record in enumerate(reader, start=2):
+        for number, record in enumerate(_csv_rows(reader, filename), start=2):
             values = {
                 k.strip(): (v or "").strip()
                 for k, v in record.items()
@@ -318,7 +394,7 @@ def read_template(text: str, name: str) -> Dataset:
     dataset = Dataset()
     errors: list[str] = []
     seen_orgs: set[str] = set()
-    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    for number, row in enumerate(_csv_rows(csv.DictReader(io.StringIO(text)), name), start=2):
         where = f"{name} row {number}"
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         org_name = row.get("organization_name", "")
@@ -485,6 +561,40 @@ def _normal(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()
 
 
+def _column_problems(table: str, values: dict) -> list[tuple[str, str]]:
+    """(field, problem) for values the table's database columns cannot hold: a whole number
+    past the column's range or with decimals, a decimal with too many digits, text too long."""
+    model = MODELS[table]
+    columns = {f.attname: f for f in model._meta.concrete_fields}
+    problems = []
+    for name, kind in hsds.TABLES[table].fields.items():
+        column = columns.get(name)
+        value = values.get(name)
+        if column is None or value in (None, ""):
+            continue
+        internal = column.get_internal_type()
+        if kind == "number":
+            number = Decimal(str(value).strip())
+            if internal.endswith("IntegerField"):
+                low, high = connection.ops.integer_field_range(internal)
+                if number != number.to_integral_value():
+                    problems.append((name, "must be a whole number"))
+                elif (low is not None and number < low) or (high is not None and number > high):
+                    problems.append((name, f"must be between {low or 0} and {high}"))
+            elif internal == "DecimalField":
+                whole = column.max_digits - column.decimal_places
+                if abs(number) >= Decimal(10) ** whole:
+                    problems.append((name, f"must have at most {whole} digits before the point"))
+        elif (
+            isinstance(value, str)
+            and internal in ("CharField", "EmailField", "URLField", "SlugField")
+            and column.max_length
+            and len(value) > column.max_length
+        ):
+            problems.append((name, f"must be at most {column.max_length} characters"))
+    return problems
+
+
 def check(dataset: Dataset) -> tuple[list[str], list[str]]:
     """(errors, likely duplicates). Nothing is written."""
     errors: list[str] = []
@@ -492,8 +602,12 @@ def check(dataset: Dataset) -> tuple[list[str], list[str]]:
     for table, rows in dataset.tables.items():
         seen: dict[str, Row] = {}
         for row in rows:
-            for name, problem in hsds.row_problems(table, row.values):
+            problems = hsds.row_problems(table, row.values)
+            for name, problem in problems:
                 errors.append(f"{row.origin}: {name}: {problem}")
+            if not problems:
+                for name, problem in _column_problems(table, row.values):
+                    errors.append(f"{row.origin}: {name}: {problem}")
             object_id = str(row.values.get("id", ""))
             first = seen.setdefault(object_id.lower(), row)
             # Compiled JSON repeats an organization or a location (and what it holds) under
@@ -541,7 +655,8 @@ def check(dataset: Dataset) -> tuple[list[str], list[str]]:
                     target, set()
                 ):
                     errors.append(f"{row.origin}: {ref}: no {target} with id {value}")
-    return errors, _duplicates(dataset)
+    # Only a file whose values are all valid is compared with the directory.
+    return errors, ([] if errors else _duplicates(dataset))
 
 
 def _duplicates(dataset: Dataset) -> list[str]:
@@ -645,6 +760,8 @@ def model_values(table: str, values: dict) -> dict:
             value, str
         ):
             value = str(value)
+        if kind == "email" and isinstance(value, str):
+            value = hsds.email_address(value)
         out[name] = value
     return out
 

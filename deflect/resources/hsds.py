@@ -337,28 +337,41 @@ LINK_ENTITY = {
     "service_at_location": "service_at_location",
 }
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
+_EMAIL = re.compile(r"^[^@\s:]+@[^@\s:]+\.[^@\s:]+$")
+_URI = re.compile(r"^https?://[^\s/]+\S*$", re.IGNORECASE)
+
+# Bounds of numeric fields, checked on import: a place on Earth, an age of a person.
+RANGES: dict[str, dict[str, tuple[int, int]]] = {
+    "location": {"latitude": (-90, 90), "longitude": (-180, 180)},
+    "service": {"minimum_age": (0, 150), "maximum_age": (0, 150)},
+}
+
+
+def email_address(value: str) -> str:
+    """The address of an email field, without a ``mailto:`` in front."""
+    return value[7:] if value[:7].lower() == "mailto:" else value
 
 
 def check_value(kind: str, value) -> str:
     """The problem with ``value`` as a ``kind`` field, or ""."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str) and "\x00" in value:
+        return "must not contain NUL characters"
     if kind.startswith("enum:"):
         allowed = kind[5:].split("|")
         return "" if value in allowed else f"must be one of {', '.join(allowed)}"
     if kind == "number":
         if isinstance(value, bool):
             return "must be a number"
-        if isinstance(value, int | float | Decimal):
+        if isinstance(value, int):
             return ""
-        if isinstance(value, str):
+        if isinstance(value, float | Decimal | str):
             try:
-                Decimal(value)
+                number = Decimal(str(value).strip())
             except InvalidOperation:
                 return "must be a number"
-            return ""
+            return "" if number.is_finite() else "must be a number (not NaN or Infinity)"
         return "must be a number"
     if not isinstance(value, str):
         return "must be a string"
@@ -367,10 +380,10 @@ def check_value(kind: str, value) -> str:
             uuid.UUID(value)
         except ValueError:
             return "must be a UUID"
-    elif kind == "email" and not _EMAIL.match(value):
+    elif kind == "email" and not _EMAIL.match(email_address(value)):
         return "must be an email address"
     elif kind == "uri" and not _URI.match(value):
-        return "must be a URI (e.g. https://…)"
+        return "must be a web address starting with http:// or https://"
     elif kind == "date":
         try:
             dt.date.fromisoformat(value)
@@ -381,6 +394,20 @@ def check_value(kind: str, value) -> str:
             dt.time.fromisoformat(value)
         except ValueError:
             return "must be a time (HH:MM or HH:MM:SS)"
+    return ""
+
+
+def _range_problem(table: str, name: str, value) -> str:
+    bounds = RANGES.get(table, {}).get(name)
+    if bounds is None or value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return ""  # check_value names it
+    low, high = bounds
+    if not number.is_finite() or not low <= number <= high:
+        return f"must be between {low} and {high}"
     return ""
 
 
@@ -396,7 +423,7 @@ def row_problems(table: str, row: dict, *, tabular: bool = True) -> list[tuple[s
             problems.append((name, "is required"))
     for name, kind in spec.fields.items():
         if name in row:
-            problem = check_value(kind, row[name])
+            problem = check_value(kind, row[name]) or _range_problem(table, name, row[name])
             if problem:
                 problems.append((name, problem))
     return problems

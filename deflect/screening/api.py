@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, StrictBool
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
 from deflect.core.models import LevelOfCare
-from deflect.core.schemas import COMMON_ERRORS, WITH_NOT_FOUND
+from deflect.core.schemas import COMMON_ERRORS, WITH_NOT_FOUND, Id
 from deflect.programs.models import Program
 
 from . import selectors, services
@@ -89,7 +89,7 @@ class EligibilityFactsIn(Schema):
 class EligibilityEvaluateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    program_id: int
+    program_id: Id
     facts: EligibilityFactsIn
 
 
@@ -141,7 +141,7 @@ def _require_screening(actor, program: Program | None = None) -> None:
     response={200: EligibilityRulesOut, **WITH_NOT_FOUND},
     summary="A program's eligibility rules",
 )
-def eligibility_rules_get(request, program_id: int):
+def eligibility_rules_get(request, program_id: Id):
     program = get_for(request.auth, Program, program_id)
     rule_set = selectors.eligibility_rule_set_get(program)
     if rule_set is None:
@@ -154,7 +154,7 @@ def eligibility_rules_get(request, program_id: int):
     response={200: EligibilityRulesOut, **WITH_NOT_FOUND},
     summary="Replace a program's eligibility rules (its coordinators)",
 )
-def eligibility_rules_put(request, program_id: int, payload: EligibilityRulesIn):
+def eligibility_rules_put(request, program_id: Id, payload: EligibilityRulesIn):
     program = get_for(request.auth, Program, program_id, caps.SCREENING_CONFIGURE)
     rule_set = services.eligibility_rules_update(
         actor=request.auth, program=program, **payload.model_dump()

@@ -296,7 +296,7 @@ def test_json_errors_point_at_the_object(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(exchange.ImportFailed) as failed:
         exchange.import_file(bad)
-    assert failed.value.errors[0].startswith("bad.json: line 1: not valid JSON")
+    assert failed.value.errors[0].startswith("bad.json: line 1, column 2: not valid JSON")
 
 
 def test_a_dry_run_writes_nothing(tmp_path):
