@@ -252,6 +252,11 @@ LOGGING = {
 }
 
 DEFLECT_API_TOKEN_TTL_DAYS = int(os.environ.get("DEFLECT_API_TOKEN_TTL_DAYS", "90"))
+# Failed API-token attempts per client address before it gets 429 for the rest of the window.
+DEFLECT_TOKEN_FAILURE_LIMIT = int(os.environ.get("DEFLECT_TOKEN_FAILURE_LIMIT", "10"))
+DEFLECT_TOKEN_FAILURE_WINDOW_SECONDS = int(
+    os.environ.get("DEFLECT_TOKEN_FAILURE_WINDOW_SECONDS", "300")
+)
 
 # Lockout is per account (CJIS: the account locks). Locking by IP would lock out a whole
 # station behind one NAT address; see docs/decisions/0002-lockout-per-account.md.

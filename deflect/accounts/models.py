@@ -86,9 +86,24 @@ class ApiToken(BaseModel):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Scopes: a read-only token may only read (GET); a program token sees only that program.
+    read_only = models.BooleanField(default=False)
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+    )
 
     class Meta:
         ordering = ["-created_at"]
+
+    @property
+    def scope_label(self) -> str:
+        parts = ["read-only" if self.read_only else "read and write"]
+        parts.append(f"program {self.program}" if self.program_id else "all my programs")
+        return ", ".join(parts)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -13,6 +13,8 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     CSRF_FAILED = "csrf_failed"
+    TOKEN_READ_ONLY = "token_read_only"
+    RATE_LIMITED = "rate_limited"
     SERVER_ERROR = "server_error"
 
 
@@ -36,6 +38,24 @@ class ValidationFailed(DomainError):
 class Conflict(DomainError):
     code = ErrorCode.CONFLICT
     status = 409
+
+
+class TokenReadOnly(DomainError):
+    """A read-only API token was used for an operation that writes."""
+
+    code = ErrorCode.TOKEN_READ_ONLY
+    status = 403
+
+
+class RateLimited(DomainError):
+    """Too many failed attempts from one client; ``retry_after`` seconds until it may retry."""
+
+    code = ErrorCode.RATE_LIMITED
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InvalidTransition(DomainError):

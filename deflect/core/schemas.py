@@ -16,6 +16,7 @@ COMMON_ERRORS = {
     403: ErrorOut,
     413: ErrorOut,
     422: ErrorOut,
+    429: ErrorOut,
     500: ErrorOut,
 }
 WITH_NOT_FOUND = {**COMMON_ERRORS, 404: ErrorOut}
