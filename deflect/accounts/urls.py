@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mfa_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,4 +11,14 @@ urlpatterns = [
     path("account/tokens/", views.api_token_list, name="api-tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("account/mfa/", mfa_views.mfa_setup, name="mfa-setup"),
+    path("account/mfa/totp/", mfa_views.mfa_totp, name="mfa-totp"),
+    path(
+        "account/mfa/totp/<int:device_id>/remove/",
+        mfa_views.mfa_totp_remove,
+        name="mfa-totp-remove",
+    ),
+    path("account/mfa/recovery-codes/", mfa_views.mfa_recovery_codes, name="mfa-recovery-codes"),
+    path("account/mfa/verify/", mfa_views.mfa_verify, name="mfa-verify"),
+    path("staff/users/<int:user_id>/mfa-reset/", mfa_views.mfa_reset, name="mfa-reset"),
 ]

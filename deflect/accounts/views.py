@@ -193,6 +193,7 @@ def staff_list(request):
             "memberships": memberships,
             "form": form,
             "can_manage": can_manage,
+            "can_reset_mfa": can(request.user, caps.MFA_RESET),
             "agencies": agencies,
             "agency_filter": agency_filter,
         },

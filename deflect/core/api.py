@@ -68,6 +68,8 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        if request.session.get("mfa_pending"):
+            return None  # password only: the second factor is still owed
         return _require_api_use(request, user)
 
 

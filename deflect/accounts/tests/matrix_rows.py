@@ -27,3 +27,36 @@ WEB_ROWS: list[Row] = [
     # An empty form is re-shown with its errors; nothing changes.
     Row("password-change", "POST", expect(200, anonymous=302), body=lambda w: {}),
 ]
+
+
+def _officer_totp(w) -> dict:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return {
+        "device_id": TOTPDevice.objects.create(user=w.officer, name="phone", confirmed=False).pk
+    }
+
+
+def _officer_user(w) -> dict:
+    return {"user_id": w.officer.pk}
+
+
+# Second factors: each user manages their own (another user's device id changes nothing and
+# redirects back with a message); only the admin resets someone else's factors.
+WEB_ROWS += [
+    Row("mfa-setup", "GET", expect(200, anonymous=302)),
+    Row("mfa-totp", "GET", expect(200, anonymous=302)),
+    Row("mfa-totp", "POST", expect(422, anonymous=302), body=lambda w: {"code": "not-a-code"}),
+    Row("mfa-totp-remove", "POST", expect(302), args=_officer_totp),
+    # Without an authenticator there is nothing to back up: back to the page with a message.
+    Row("mfa-recovery-codes", "POST", expect(302)),
+    # Without a pending second step the verification page sends the user home.
+    Row("mfa-verify", "GET", expect(302)),
+    Row("mfa-verify", "POST", expect(302), body=lambda w: {"code": "not-a-code"}),
+    Row(
+        "mfa-reset",
+        "POST",
+        expect(404, anonymous=302, coordinator=403, admin=302),
+        args=_officer_user,
+    ),
+]
