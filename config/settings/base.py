@@ -259,6 +259,8 @@ DEFLECT_API_TOKEN_TTL_DAYS = int(os.environ.get("DEFLECT_API_TOKEN_TTL_DAYS", "9
 # TOTP codes and enrolment QR codes name the service as this issuer.
 OTP_TOTP_ISSUER = os.environ.get("DEFLECT_MFA_ISSUER", "deflect")
 DEFLECT_MFA_RECOVERY_CODES = 10
+# Passkeys are bound to this domain; empty: the host name the page was served on.
+DEFLECT_WEBAUTHN_RP_ID = os.environ.get("DEFLECT_WEBAUTHN_RP_ID", "")
 # Failed API-token attempts per client address before it gets 429 for the rest of the window.
 DEFLECT_TOKEN_FAILURE_LIMIT = int(os.environ.get("DEFLECT_TOKEN_FAILURE_LIMIT", "10"))
 DEFLECT_TOKEN_FAILURE_WINDOW_SECONDS = int(

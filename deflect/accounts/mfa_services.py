@@ -1,5 +1,6 @@
 """Multi-factor authentication: TOTP authenticator apps and one-time recovery codes
-(django-otp devices), the per-program requirement, and the session gate's states.
+(django-otp devices), WebAuthn passkeys (py_webauthn), the per-program requirement, and the
+session gate's states.
 
 A user *requires* MFA when an active program marks one of their roles at a member agency, or
 their agency, as requiring it (``Program.mfa_required_roles`` / ``mfa_required_agencies``).
@@ -21,7 +22,7 @@ from deflect.audit.actions import Action, Outcome
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
 
-from .models import Membership, User
+from .models import Membership, PasskeyCredential, User
 
 # Session keys of the sign-in gate (see ``middleware.MfaGateMiddleware``).
 PENDING = "mfa_pending"
@@ -61,8 +62,8 @@ def totp_devices(user: User):
 
 
 def has_factor(user: User) -> bool:
-    """A confirmed authenticator (recovery codes alone are not a factor to enrol with)."""
-    return totp_devices(user).exists()
+    """A confirmed authenticator app or a passkey (recovery codes alone are not a factor)."""
+    return totp_devices(user).exists() or PasskeyCredential.objects.filter(user=user).exists()
 
 
 def recovery_codes_left(user: User) -> int:
@@ -166,7 +167,8 @@ def totp_remove(*, actor: User, device: TOTPDevice) -> None:
     requires MFA of them (an administrator resets factors instead)."""
     if device.user_id != actor.pk:
         raise Conflict("That authenticator is not yours.")
-    if device.confirmed and totp_devices(actor).count() == 1 and mfa_required(actor):
+    last = totp_devices(actor).count() + PasskeyCredential.objects.filter(user=actor).count() == 1
+    if device.confirmed and last and mfa_required(actor):
         raise Conflict("Your program requires a second factor; add another before removing this.")
     device.delete()
     if not has_factor(actor):
@@ -181,6 +183,163 @@ def mfa_reset(*, actor: User | None, user: User) -> int:
     if actor is not None:
         require(actor, caps.MFA_RESET, user)
     removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
+    removed += PasskeyCredential.objects.filter(user=user).delete()[0]
     StaticDevice.objects.filter(user=user).delete()
     audit_record(action=Action.MFA_RESET, actor=actor, target=user, extra={"user": user.username})
     return removed
+
+
+# --- Passkeys (WebAuthn) ----------------------------------------------------------------------
+
+
+def passkey_registration_options(*, actor: User, rp_id: str) -> tuple[str, bytes]:
+    """The browser's ``navigator.credentials.create`` options (JSON) and their challenge."""
+    import webauthn
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        PublicKeyCredentialDescriptor,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
+    options = webauthn.generate_registration_options(
+        rp_id=rp_id,
+        rp_name=settings.OTP_TOTP_ISSUER,
+        user_name=actor.get_username(),
+        user_id=str(actor.pk).encode(),
+        user_display_name=str(actor),
+        authenticator_selection=AuthenticatorSelectionCriteria(
+            resident_key=ResidentKeyRequirement.DISCOURAGED,
+            user_verification=UserVerificationRequirement.PREFERRED,
+        ),
+        exclude_credentials=[
+            PublicKeyCredentialDescriptor(id=webauthn.base64url_to_bytes(c))
+            for c in PasskeyCredential.objects.filter(user=actor).values_list(
+                "credential_id", flat=True
+            )
+        ],
+    )
+    return webauthn.options_to_json(options), options.challenge
+
+
+@atomic_service
+def passkey_register(
+    *, actor: User, credential: dict, challenge: bytes, rp_id: str, origin: str, name: str
+) -> tuple[PasskeyCredential, list[str]]:
+    """Verify a registration response against the challenge this session issued and store
+    the passkey; returns new recovery codes if the user had none (shown once)."""
+    import webauthn
+    from webauthn.helpers.exceptions import InvalidRegistrationResponse
+
+    try:
+        verified = webauthn.verify_registration_response(
+            credential=credential,
+            expected_challenge=challenge,
+            expected_rp_id=rp_id,
+            expected_origin=origin,
+        )
+    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as error:
+        raise ValidationFailed(
+            "The passkey could not be registered; try again.",
+            fields={"credential": [str(error)[:200]]},
+        ) from None
+    credential_id = _b64url(verified.credential_id)
+    if PasskeyCredential.objects.filter(credential_id=credential_id).exists():
+        raise Conflict("That passkey is already registered.")
+    passkey = PasskeyCredential.objects.create(
+        user=actor,
+        name=name.strip()[:100] or "Passkey",
+        credential_id=credential_id,
+        public_key=verified.credential_public_key,
+        sign_count=verified.sign_count,
+    )
+    audit_record(action=Action.MFA_ENROL, actor=actor, target=passkey, extra={"factor": "passkey"})
+    if recovery_codes_left(actor) == 0:
+        return passkey, _recovery_codes_replace(actor)
+    return passkey, []
+
+
+def passkey_authentication_options(*, actor: User, rp_id: str) -> tuple[str, bytes]:
+    """``navigator.credentials.get`` options (JSON) for the user's passkeys, and the challenge."""
+    import webauthn
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
+    options = webauthn.generate_authentication_options(
+        rp_id=rp_id,
+        allow_credentials=[
+            PublicKeyCredentialDescriptor(id=webauthn.base64url_to_bytes(c))
+            for c in PasskeyCredential.objects.filter(user=actor).values_list(
+                "credential_id", flat=True
+            )
+        ],
+    )
+    return webauthn.options_to_json(options), options.challenge
+
+
+def passkey_verify(
+    *, actor: User, credential: dict, challenge: bytes, rp_id: str, origin: str
+) -> bool:
+    """Check a passkey assertion for ``actor``: the credential must be theirs, signed over
+    this session's challenge, with a sign count that moved forward (a cloned key does not).
+    Success and failure are audited."""
+    import webauthn
+    from django.utils import timezone
+    from webauthn.helpers.exceptions import InvalidAuthenticationResponse
+
+    credential_id = str(credential.get("id", ""))[:1024] if isinstance(credential, dict) else ""
+    with transaction.atomic():
+        passkey = (
+            PasskeyCredential.objects.select_for_update()
+            .filter(user=actor, credential_id=credential_id)
+            .first()
+        )
+        reason = "unknown passkey"
+        if passkey is not None:
+            try:
+                verified = webauthn.verify_authentication_response(
+                    credential=credential,
+                    expected_challenge=challenge,
+                    expected_rp_id=rp_id,
+                    expected_origin=origin,
+                    credential_public_key=bytes(passkey.public_key),
+                    credential_current_sign_count=passkey.sign_count,
+                )
+            except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as error:
+                reason = str(error)[:200]
+            else:
+                passkey.sign_count = verified.new_sign_count
+                passkey.last_used_at = timezone.now()
+                passkey.save(update_fields=["sign_count", "last_used_at", "updated_at"])
+                audit_record(
+                    action=Action.MFA_VERIFY,
+                    actor=actor,
+                    target=passkey,
+                    extra={"factor": "passkey"},
+                )
+                return True
+    audit_record(
+        action=Action.MFA_VERIFY_FAILED,
+        actor=actor,
+        outcome=Outcome.DENIED,
+        extra={"factor": "passkey", "reason": reason},
+    )
+    return False
+
+
+@atomic_service
+def passkey_remove(*, actor: User, passkey: PasskeyCredential) -> None:
+    if passkey.user_id != actor.pk:
+        raise Conflict("That passkey is not yours.")
+    last = totp_devices(actor).count() + PasskeyCredential.objects.filter(user=actor).count() == 1
+    if last and mfa_required(actor):
+        raise Conflict("Your program requires a second factor; add another before removing this.")
+    passkey.delete()
+    if not has_factor(actor):
+        StaticDevice.objects.filter(user=actor).delete()
+    audit_record(action=Action.MFA_REMOVE, actor=actor, extra={"factor": "passkey"})
+
+
+def _b64url(raw: bytes) -> str:
+    from base64 import urlsafe_b64encode
+
+    return urlsafe_b64encode(raw).decode().rstrip("=")

@@ -5,6 +5,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,7 +15,7 @@ from deflect.access.policy import get_for
 from deflect.core.errors import DomainError
 
 from . import mfa_services as mfa
-from .models import User
+from .models import PasskeyCredential, User
 
 _SETUP_DEVICE = "mfa_setup_device"
 
@@ -39,6 +40,7 @@ def mfa_setup(request):
         "accounts/mfa_setup.html",
         {
             "devices": mfa.totp_devices(user),
+            "passkeys": PasskeyCredential.objects.filter(user=user),
             "recovery_left": mfa.recovery_codes_left(user),
             "required": mfa.mfa_required(user),
             "must_enrol": request.session.get(mfa.PENDING) == mfa.ENROL,
@@ -144,7 +146,11 @@ def mfa_verify(request):
     return render(
         request,
         "accounts/mfa_verify.html",
-        {"error": error, "next": request.GET.get("next", "")},
+        {
+            "error": error,
+            "next": request.GET.get("next", ""),
+            "has_passkey": PasskeyCredential.objects.filter(user=request.user).exists(),
+        },
         status=status,
     )
 
@@ -161,3 +167,139 @@ def mfa_reset(request, user_id: int):
     else:
         messages.success(request, f"Second factors of {user} removed; they enrol again.")
     return redirect("staff-list")
+
+
+# --- Passkeys (WebAuthn): JSON endpoints for static/deflect/passkeys.js ------------------------
+
+_REG_CHALLENGE = "webauthn_registration_challenge"
+_AUTH_CHALLENGE = "webauthn_authentication_challenge"
+
+
+def _relying_party(request) -> tuple[str, str]:
+    """(RP id, expected origin): the host this page was served on (ALLOWED_HOSTS applies),
+    or ``DEFLECT_WEBAUTHN_RP_ID`` when set."""
+    from django.conf import settings
+
+    host = request.get_host()
+    rp_id = settings.DEFLECT_WEBAUTHN_RP_ID or host.rsplit(":", 1)[0].strip("[]")
+    return rp_id, f"{request.scheme}://{host}"
+
+
+def _json_body(request) -> dict | None:
+    import json
+
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _challenge(request, key: str) -> bytes | None:
+    from base64 import b64decode
+
+    value = request.session.pop(key, None)
+    return b64decode(value) if value else None
+
+
+def _remember_challenge(request, key: str, challenge: bytes) -> None:
+    from base64 import b64encode
+
+    request.session[key] = b64encode(challenge).decode()
+
+
+def _json_error(message: str, status: int = 400):
+    from django.http import JsonResponse
+
+    return JsonResponse({"code": "passkey_failed", "message": message, "fields": {}}, status=status)
+
+
+@login_required
+@require_POST
+def passkey_register_options(request):
+    from django.http import HttpResponse
+
+    rp_id, _ = _relying_party(request)
+    options, challenge = mfa.passkey_registration_options(actor=request.user, rp_id=rp_id)
+    _remember_challenge(request, _REG_CHALLENGE, challenge)
+    return _no_store(HttpResponse(options, content_type="application/json"))
+
+
+@login_required
+@require_POST
+def passkey_register(request):
+    from django.http import JsonResponse
+
+    body = _json_body(request)
+    challenge = _challenge(request, _REG_CHALLENGE)
+    if body is None or not isinstance(body.get("credential"), dict) or challenge is None:
+        return _json_error("Start the passkey registration again.")
+    rp_id, origin = _relying_party(request)
+    try:
+        _, codes = mfa.passkey_register(
+            actor=request.user,
+            credential=body["credential"],
+            challenge=challenge,
+            rp_id=rp_id,
+            origin=origin,
+            name=str(body.get("name", ""))[:100],
+        )
+    except DomainError as problem:
+        return _json_error(problem.message, problem.status)
+    if request.session.get(mfa.PENDING) == mfa.ENROL:
+        _finish_second_factor(request)
+    messages.success(request, "Passkey added.")
+    return _no_store(JsonResponse({"codes": codes}, status=201))
+
+
+@login_required
+@require_POST
+def passkey_verify_options(request):
+    from django.http import HttpResponse
+
+    if request.session.get(mfa.PENDING) != mfa.VERIFY:
+        return _json_error("There is no sign-in waiting for a second factor.", 409)
+    rp_id, _ = _relying_party(request)
+    options, challenge = mfa.passkey_authentication_options(actor=request.user, rp_id=rp_id)
+    _remember_challenge(request, _AUTH_CHALLENGE, challenge)
+    return _no_store(HttpResponse(options, content_type="application/json"))
+
+
+@login_required
+@require_POST
+def passkey_verify(request):
+    from django.http import JsonResponse
+
+    if request.session.get(mfa.PENDING) != mfa.VERIFY:
+        return _json_error("There is no sign-in waiting for a second factor.", 409)
+    body = _json_body(request)
+    challenge = _challenge(request, _AUTH_CHALLENGE)
+    if body is None or not isinstance(body.get("credential"), dict) or challenge is None:
+        return _json_error("Start the passkey sign-in again.")
+    rp_id, origin = _relying_party(request)
+    if not mfa.passkey_verify(
+        actor=request.user,
+        credential=body["credential"],
+        challenge=challenge,
+        rp_id=rp_id,
+        origin=origin,
+    ):
+        return _json_error("That passkey was not accepted.", 403)
+    _finish_second_factor(request)
+    return JsonResponse({"redirect": reverse("home")})
+
+
+@login_required
+@require_POST
+def passkey_remove(request, passkey_id: int):
+    passkey = PasskeyCredential.objects.filter(pk=passkey_id, user=request.user).first()
+    if passkey is None:
+        messages.error(request, "No such passkey.")
+        return redirect("mfa-setup")
+    try:
+        mfa.passkey_remove(actor=request.user, passkey=passkey)
+    except DomainError as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(request, "Passkey removed.")
+    return redirect("mfa-setup")

@@ -66,9 +66,22 @@ class MfaGateMiddleware:
         session = getattr(request, "session", None)
         state = session.get(PENDING) if session is not None else None
         if state and not request.path.startswith(("/api/", settings.STATIC_URL)):
-            allowed = {reverse("logout"), reverse("mfa-verify")}
+            allowed = {reverse("logout")}
             if state == ENROL:
-                allowed |= {reverse("mfa-setup"), reverse("mfa-totp")}
+                allowed |= {
+                    reverse(name)
+                    for name in (
+                        "mfa-setup",
+                        "mfa-totp",
+                        "passkey-register-options",
+                        "passkey-register",
+                    )
+                }
+            else:
+                allowed |= {
+                    reverse(name)
+                    for name in ("mfa-verify", "passkey-verify-options", "passkey-verify")
+                }
             if request.path not in allowed:
                 target = "mfa-setup" if state == ENROL else "mfa-verify"
                 return redirect(target)

@@ -20,5 +20,22 @@ urlpatterns = [
     ),
     path("account/mfa/recovery-codes/", mfa_views.mfa_recovery_codes, name="mfa-recovery-codes"),
     path("account/mfa/verify/", mfa_views.mfa_verify, name="mfa-verify"),
+    path(
+        "account/mfa/passkeys/register/options/",
+        mfa_views.passkey_register_options,
+        name="passkey-register-options",
+    ),
+    path("account/mfa/passkeys/register/", mfa_views.passkey_register, name="passkey-register"),
+    path(
+        "account/mfa/passkeys/verify/options/",
+        mfa_views.passkey_verify_options,
+        name="passkey-verify-options",
+    ),
+    path("account/mfa/passkeys/verify/", mfa_views.passkey_verify, name="passkey-verify"),
+    path(
+        "account/mfa/passkeys/<int:passkey_id>/remove/",
+        mfa_views.passkey_remove,
+        name="passkey-remove",
+    ),
     path("staff/users/<int:user_id>/mfa-reset/", mfa_views.mfa_reset, name="mfa-reset"),
 ]

@@ -60,3 +60,24 @@ WEB_ROWS += [
         args=_officer_user,
     ),
 ]
+
+
+def _officer_passkey(w) -> dict:
+    from deflect.accounts.models import PasskeyCredential
+
+    passkey = PasskeyCredential.objects.create(
+        user=w.other_officer, name="key", credential_id="abc", public_key=b"-"
+    )
+    return {"passkey_id": passkey.pk}
+
+
+# Passkeys: JSON endpoints for the signed-in user's own passkeys. A malformed registration
+# answers 400; the sign-in endpoints answer 409 when no second step is waiting; removing
+# someone else's passkey changes nothing (back to the page with a message).
+WEB_ROWS += [
+    Row("passkey-register-options", "POST", expect(200, anonymous=302)),
+    Row("passkey-register", "POST", expect(400, anonymous=302), body=lambda w: {}),
+    Row("passkey-verify-options", "POST", expect(409, anonymous=302)),
+    Row("passkey-verify", "POST", expect(409, anonymous=302), body=lambda w: {}),
+    Row("passkey-remove", "POST", expect(302), args=_officer_passkey),
+]
