@@ -125,15 +125,22 @@ def _recovery_codes_replace(user: User) -> list[str]:
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = [
-        f"{secrets.token_hex(4)}-{secrets.token_hex(4)}"
-        for _ in range(settings.DEFLECT_MFA_RECOVERY_CODES)
-    ]
+    codes = [_recovery_code() for _ in range(settings.DEFLECT_MFA_RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     audit_record(
         action=Action.MFA_ENROL, actor=user, target=device, extra={"factor": "recovery_codes"}
     )
     return codes
+
+
+# 31 letters and digits without look-alikes (0/o, 1/l/i): 12 of them carry 59 bits. A code is
+# three groups of four ("abcd-efgh-jkmn", 14 characters: StaticToken holds at most 16).
+_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _recovery_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 def _digits(code: str) -> str:
