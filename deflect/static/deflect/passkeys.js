@@ -96,6 +96,11 @@
     }
   }
 
+  // Enter in the passkey name field must not submit the form: the button does the work.
+  document.addEventListener("submit", (event) => {
+    if (event.target.matches("[data-passkey-form]")) { event.preventDefault(); }
+  });
+
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-passkey]");
     if (!button) { return; }
