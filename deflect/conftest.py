@@ -59,6 +59,16 @@ def files_outside_the_database(settings, tmp_path):
     settings.DEFLECT_BACKUP_DIR = tmp_path / "backups"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttle counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     w = World()

@@ -107,6 +107,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "deflect.core",
     "deflect.audit",
     "deflect.accounts",
@@ -139,6 +142,7 @@ MIDDLEWARE = [
     "deflect.core.middleware.RejectNulMiddleware",
     "deflect.accounts.middleware.AbsoluteSessionTimeoutMiddleware",
     "deflect.accounts.middleware.SessionActivityMiddleware",
+    "deflect.accounts.middleware.MfaGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -293,6 +297,16 @@ LOGGING = {
 }
 
 DEFLECT_API_TOKEN_TTL_DAYS = int(os.environ.get("DEFLECT_API_TOKEN_TTL_DAYS", "90"))
+# TOTP codes and enrolment QR codes name the service as this issuer.
+OTP_TOTP_ISSUER = os.environ.get("DEFLECT_MFA_ISSUER", "deflect")
+DEFLECT_MFA_RECOVERY_CODES = 10
+# Passkeys are bound to this domain; empty: the host name the page was served on.
+DEFLECT_WEBAUTHN_RP_ID = os.environ.get("DEFLECT_WEBAUTHN_RP_ID", "")
+# Failed API-token attempts per client address before it gets 429 for the rest of the window.
+DEFLECT_TOKEN_FAILURE_LIMIT = int(os.environ.get("DEFLECT_TOKEN_FAILURE_LIMIT", "10"))
+DEFLECT_TOKEN_FAILURE_WINDOW_SECONDS = int(
+    os.environ.get("DEFLECT_TOKEN_FAILURE_WINDOW_SECONDS", "300")
+)
 
 # Lockout is per account (CJIS: the account locks). Locking by IP would lock out a whole
 # station behind one NAT address; see docs/decisions/0002-lockout-per-account.md.

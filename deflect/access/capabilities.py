@@ -17,6 +17,7 @@ PROGRAM_MANAGE = "program.manage"
 STAFF_VIEW = "staff.view"
 STAFF_MANAGE = "staff.manage"
 ADMIN_ROLE_GRANT = "role.grant_admin"
+MFA_RESET = "mfa.reset"  # remove another user's second factors (lost device)
 AUDIT_VIEW = "audit.view"
 # --- field work: people, encounters, screening ----------------------------------------------
 PERSON_VIEW = "person.view"
@@ -101,7 +102,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     | {NALOXONE_VIEW, NALOXONE_USE, NALOXONE_MANAGE},
     # System administrators: users, agencies, configuration, the audit log; no person data.
     Role.ADMIN: _EVERY_ROLE
-    | {AGENCY_MANAGE, PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, ADMIN_ROLE_GRANT, AUDIT_VIEW},
+    | {AGENCY_MANAGE, PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, ADMIN_ROLE_GRANT, AUDIT_VIEW}
+    | {MFA_RESET},
 }
 
 # Roles whose grants reach every agency rather than their programs' agencies.

@@ -107,14 +107,25 @@ def _active(actor: Any) -> bool:
     return bool(actor is not None and actor.is_authenticated and actor.is_active)
 
 
+def scope_to_program(actor: User, program_id: int) -> None:
+    """Narrow ``actor`` to one program for this request (a program-scoped API token): only
+    memberships at the program's agencies count, no role is global, and program reach and
+    program-owned records stop at that program."""
+    clear_cache(actor)
+    actor.__dict__["_scoped_program_id"] = program_id
+
+
+def _scoped_program(actor: Any) -> int | None:
+    return getattr(actor, "__dict__", {}).get("_scoped_program_id")
+
+
 def _memberships(actor: User) -> list[tuple[str, int, str]]:
     cache = actor.__dict__.setdefault("_access_cache", {})
     if "memberships" not in cache:
-        cache["memberships"] = list(
-            Membership.objects.filter(
-                user=actor, is_active=True, agency__is_active=True
-            ).values_list("role", "agency_id", "agency__kind")
-        )
+        rows = Membership.objects.filter(user=actor, is_active=True, agency__is_active=True)
+        if (program_id := _scoped_program(actor)) is not None:
+            rows = rows.filter(agency_id__in=program_agency_ids(program_id))
+        cache["memberships"] = list(rows.values_list("role", "agency_id", "agency__kind"))
     return cache["memberships"]
 
 
@@ -132,6 +143,8 @@ def _program_reach(agency_ids: frozenset[int], actor: User) -> frozenset[int]:
         programs = ProgramAgency.objects.filter(
             agency_id__in=agency_ids, program__is_active=True
         ).values("program_id")
+        if (scoped := _scoped_program(actor)) is not None:
+            programs = programs.filter(program_id=scoped)
         reached = ProgramAgency.objects.filter(program_id__in=programs).values_list(
             "agency_id", flat=True
         )
@@ -161,8 +174,19 @@ def _granting(actor: Any, capability: str) -> list[tuple[str, int]]:
     ]
 
 
-def _is_global(granting: list[tuple[str, int]]) -> bool:
+def _is_global(granting: list[tuple[str, int]], actor: Any = None) -> bool:
+    if _scoped_program(actor) is not None:
+        return False
     return any(role in caps.GLOBAL_ROLES for role, _ in granting)
+
+
+def _outside_scope(actor: Any, obj: Any) -> bool:
+    """A program-scoped actor asking about a record of another program."""
+    scoped = _scoped_program(actor)
+    if scoped is None:
+        return False
+    program_id = obj.pk if isinstance(obj, Program) else getattr(obj, "program_id", None)
+    return program_id is not None and program_id != scoped
 
 
 def granting_agency_ids(actor: Any, capability: str) -> frozenset[int]:
@@ -175,7 +199,7 @@ def granting_agency_ids(actor: Any, capability: str) -> frozenset[int]:
 def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
     """The agencies whose records ``capability`` reaches for ``actor``, or ``ALL``."""
     granting = _granting(actor, capability)
-    if _is_global(granting):
+    if _is_global(granting, actor):
         return ALL
     agency_ids = frozenset(agency_id for _, agency_id in granting)
     if capability in caps.OWN_AGENCY_CAPABILITIES or not agency_ids:
@@ -236,9 +260,9 @@ def forget_program_agencies(token: Any) -> None:
 def can(actor: Any, capability: str, obj: Any = None) -> bool:
     """May ``actor`` exercise ``capability``, on ``obj`` if given?"""
     granting = _granting(actor, capability)
-    if not granting:
+    if not granting or _outside_scope(actor, obj):
         return False
-    if obj is None or _is_global(granting):
+    if obj is None or _is_global(granting, actor):
         return True
     owners = agencies_of(obj)
     if owners & {agency_id for _, agency_id in granting}:
@@ -255,6 +279,8 @@ def visible_to(actor: Any, model: type[Model], capability: str | None = None) ->
         raise LookupError(f"{model.__name__} has no access scope registered")
     scope = agency_scope(actor, capability or model_scope.view_capability)
     queryset = model._default_manager.all()
+    if model is Program and (scoped := _scoped_program(actor)) is not None:
+        queryset = queryset.filter(pk=scoped)
     if scope == ALL:
         return queryset
     if not scope or model_scope.agency_lookup is None:
@@ -264,6 +290,8 @@ def visible_to(actor: Any, model: type[Model], capability: str | None = None) ->
         # Rows that hang off a program: filter on the indexed program id, not a scan of the
         # model's own table (people and encounters grow to hundreds of thousands of rows).
         programs = ProgramAgency.objects.filter(agency_id__in=scope).values("program_id")
+        if (scoped := _scoped_program(actor)) is not None:
+            programs = programs.filter(program_id=scoped)
         return queryset.filter(
             **{f"{path}_id__in" if "__" not in path else f"{path}__in": programs}
         )

@@ -35,3 +35,22 @@ class StaffAddForm(forms.Form):
             self.fields["role"].choices = [
                 choice for choice in self.fields["role"].choices if choice[0] != Role.ADMIN
             ]
+
+
+class ApiTokenCreateForm(forms.Form):
+    """A user creates one of their own API tokens, optionally read-only or for one program."""
+
+    name = forms.CharField(max_length=100, help_text="What uses it, e.g. “county CAD import”.")
+    read_only = forms.BooleanField(
+        required=False, label="Read-only", help_text="The token may read but never change data."
+    )
+    program = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All my programs",
+        help_text="Limit the token to one program.",
+    )
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs

@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -49,3 +50,39 @@ class SessionActivityMiddleware:
         if now - int(last) >= settings.SESSION_ACTIVITY_RESOLUTION_SECONDS:
             session["activity_at"] = now
         return response
+
+
+class MfaGateMiddleware:
+    """After a password sign-in that needs a second factor, the session can reach only the
+    factor's pages and sign-out: ``verify`` (has a factor) or ``enrol`` (a program requires one
+    and the user has none). API calls on such a session are refused by ``SessionAuth``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .mfa_services import ENROL, PENDING
+
+        session = getattr(request, "session", None)
+        state = session.get(PENDING) if session is not None else None
+        if state and not request.path.startswith(("/api/", settings.STATIC_URL)):
+            allowed = {reverse("logout")}
+            if state == ENROL:
+                allowed |= {
+                    reverse(name)
+                    for name in (
+                        "mfa-setup",
+                        "mfa-totp",
+                        "passkey-register-options",
+                        "passkey-register",
+                    )
+                }
+            else:
+                allowed |= {
+                    reverse(name)
+                    for name in ("mfa-verify", "passkey-verify-options", "passkey-verify")
+                }
+            if request.path not in allowed:
+                target = "mfa-setup" if state == ENROL else "mfa-verify"
+                return redirect(target)
+        return self.get_response(request)

@@ -86,9 +86,42 @@ class ApiToken(BaseModel):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Scopes: a read-only token may only read (GET); a program token sees only that program.
+    read_only = models.BooleanField(default=False)
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
+    @property
+    def scope_label(self) -> str:
+        parts = ["read-only" if self.read_only else "read and write"]
+        parts.append(f"program {self.program}" if self.program_id else "all my programs")
+        return ", ".join(parts)
+
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasskeyCredential(BaseModel):
+    """A WebAuthn passkey (security key, phone or platform authenticator) registered as a
+    second factor. Only the public key is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=100)
+    credential_id = models.CharField(max_length=1024, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from deflect.access import capabilities as caps
 from deflect.access.policy import visible_to
 
-from .models import Agency, Membership, User
+from .models import Agency, ApiToken, Membership, User
 
 
 def membership_list_for(
@@ -28,3 +28,8 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
         .select_related("agency")
         .order_by("agency__name", "role")
     )
+
+
+def api_token_list_of(*, user: User) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first, live and revoked."""
+    return ApiToken.objects.filter(user=user).select_related("program").order_by("-created_at")

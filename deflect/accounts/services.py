@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import atomic_service, clear_cache, deny, require
-from deflect.audit.actions import Action
+from deflect.access.policy import atomic_service, can, clear_cache, deny, require
+from deflect.audit.actions import Action, Outcome
 from deflect.audit.services import audit_record
-from deflect.core.errors import Conflict, ValidationFailed
+from deflect.core.errors import Conflict, RateLimited, ValidationFailed
+from deflect.core.logging import clean
 from deflect.core.revocations import revocation_append
+from deflect.programs.models import Program
 
 from .models import Agency, AgencyKind, ApiToken, Membership, Role, User
 
 TOKEN_PREFIX = "dfl_"
+log = logging.getLogger("deflect.auth")
 
 
 @atomic_service
@@ -160,23 +166,44 @@ def _digest(secret: str) -> str:
 
 
 @atomic_service
-def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with its secret, which is shown once and never stored."""
+def api_token_create(
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    read_only: bool = False,
+    program: Program | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is shown once and never stored.
+    ``read_only`` tokens may only read; a ``program`` token sees only that program, which
+    the user must be able to see."""
     if actor is not None and actor.pk != user.pk:
         require(actor, caps.STAFF_MANAGE, user)
+    if program is not None and not can(user, caps.PROGRAM_VIEW, program):
+        raise ValidationFailed(
+            "A token can only be scoped to a program its user belongs to.",
+            fields={"program": ["Not one of this user's programs."]},
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
-        name=name.strip() or "API token",
+        name=name.strip()[:100] or "API token",
         prefix=secret[:12],
         digest=_digest(secret),
         expires_at=timezone.now() + timedelta(days=settings.DEFLECT_API_TOKEN_TTL_DAYS),
+        read_only=read_only,
+        program=program,
     )
     audit_record(
         action=Action.TOKEN_CREATE,
         actor=actor,
         target=token,
-        extra={"user": user.username, "name": token.name},
+        extra={
+            "user": user.username,
+            "name": token.name,
+            "read_only": read_only,
+            "program": program.pk if program is not None else None,
+        },
     )
     return token, secret
 
@@ -202,18 +229,108 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_authenticate(secret: str) -> User | None:
-    """The active user a live token belongs to, or None."""
+@atomic_service
+def api_token_revoke_all(*, actor: User | None, user: User) -> int:
+    """Revoke every live token of ``user``; the number revoked."""
+    live = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in live:
+        api_token_revoke(actor=actor, token=token)
+    return len(live)
+
+
+def _throttle_key(client_ip: str) -> str:
+    return f"deflect:token-failures:{client_ip or 'unknown'}"
+
+
+def _token_failure(*, client_ip: str, reason: str, user: User | None = None) -> None:
+    """Count a refused token against the client address and audit it (never the secret)."""
+    key = _throttle_key(client_ip)
+    window = settings.DEFLECT_TOKEN_FAILURE_WINDOW_SECONDS
+    cache.add(key, 0, timeout=window)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        failures = 1
+    audit_record(
+        action=Action.TOKEN_AUTH_FAILED,
+        outcome=Outcome.DENIED,
+        actor=user,
+        username=user.get_username() if user is not None else "",
+        extra={"reason": reason, "failures": failures},
+    )
+    log.warning("api token refused reason=%s ip=%s failures=%d", reason, clean(client_ip), failures)
+
+
+def api_token_authenticate(secret: str, *, client_ip: str, request: Any = None) -> ApiToken | None:
+    """The live token ``secret`` names, with its user, or None.
+
+    Refused when the token is unknown, revoked or expired, or its user is deactivated or
+    locked out by failed sign-ins (django-axes). Each refusal is audited and counted against
+    ``client_ip``; after ``DEFLECT_TOKEN_FAILURE_LIMIT`` refusals in the window, every token
+    attempt from that address raises ``RateLimited`` until the window ends."""
+    key = _throttle_key(client_ip)
+    if (cache.get(key) or 0) >= settings.DEFLECT_TOKEN_FAILURE_LIMIT:
+        audit_record(
+            action=Action.TOKEN_THROTTLED,
+            outcome=Outcome.DENIED,
+            extra={"limit": settings.DEFLECT_TOKEN_FAILURE_LIMIT},
+        )
+        raise RateLimited(
+            "Too many failed token attempts from this address; try again later.",
+            retry_after=settings.DEFLECT_TOKEN_FAILURE_WINDOW_SECONDS,
+        )
     if not secret.startswith(TOKEN_PREFIX):
+        _token_failure(client_ip=client_ip, reason="malformed")
         return None
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(secret), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
+        ApiToken.objects.select_related("user", "program").filter(digest=_digest(secret)).first()
     )
-    if token is None or not token.user.is_active:
-        return None
     now = timezone.now()
+    reason = ""
+    if token is None:
+        reason = "unknown"
+    elif token.revoked_at is not None:
+        reason = "revoked"
+    elif token.expires_at <= now:
+        reason = "expired"
+    elif not token.user.is_active:
+        reason = "account_inactive"
+    elif _locked_out(token.user, request):
+        reason = "account_locked"
+    if reason:
+        _token_failure(
+            client_ip=client_ip, reason=reason, user=token.user if token is not None else None
+        )
+        return None
+    assert token is not None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def _locked_out(user: User, request: Any) -> bool:
+    """Whether django-axes holds ``user`` locked after failed sign-ins."""
+    from axes.handlers.proxy import AxesProxyHandler
+    from django.http import HttpRequest
+
+    probe = request if request is not None else HttpRequest()
+    return AxesProxyHandler.is_locked(probe, {"username": user.get_username()})
+
+
+@atomic_service
+def user_password_change(*, actor: User, user: User, new_password: str) -> User:
+    """Set a validated new password on the actor's own account; audited as password.change.
+    (The caller keeps the session valid with ``update_session_auth_hash``.)"""
+    if actor.pk != user.pk:
+        raise deny(actor, caps.STAFF_MANAGE, user, "password of another account")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise ValidationFailed(
+            "The password is not strong enough.", fields={"new_password1": list(error.messages)}
+        ) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(action=Action.AUTH_PASSWORD_CHANGE, actor=actor, target=user)
+    return user

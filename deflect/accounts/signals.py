@@ -18,6 +18,13 @@ log = logging.getLogger("deflect.auth")
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session["authenticated_at"] = timezone.now().timestamp()
+        from .mfa_services import PENDING, gate_state
+
+        state = gate_state(user)
+        if state is not None:
+            request.session[PENDING] = state
+        else:
+            request.session.pop(PENDING, None)
     audit_record(action=Action.AUTH_LOGIN, actor=user)
     log.info("login user=%s", clean(user.get_username()))
 

@@ -1,9 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
@@ -12,8 +14,8 @@ from deflect.core.errors import DomainError
 from deflect.programs.models import Program
 
 from . import selectors, services
-from .forms import SignInForm, StaffAddForm
-from .models import Membership, Role, User
+from .forms import ApiTokenCreateForm, SignInForm, StaffAddForm
+from .models import ApiToken, Membership, Role, User
 
 
 class SignInView(auth_views.LoginView):
@@ -191,6 +193,7 @@ def staff_list(request):
             "memberships": memberships,
             "form": form,
             "can_manage": can_manage,
+            "can_reset_mfa": can(request.user, caps.MFA_RESET),
             "agencies": agencies,
             "agency_filter": agency_filter,
         },
@@ -234,3 +237,70 @@ def staff_revoke(request, membership_id: int):
             request, f"Revoked {membership.get_role_display()} from {membership.user}."
         )
     return redirect("staff-list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token_list(request):
+    """Your API tokens: list, create (the secret is shown once, on this response) and revoke."""
+    form = ApiTokenCreateForm(request.POST or None, programs=visible_to(request.user, Program))
+    secret = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token, secret = services.api_token_create(
+                    actor=request.user,
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    read_only=form.cleaned_data["read_only"],
+                    program=form.cleaned_data["program"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                form = ApiTokenCreateForm(programs=visible_to(request.user, Program))
+                status = 201
+        if secret is None:
+            status = 422
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "tokens": selectors.api_token_list_of(user=request.user),
+            "form": form,
+            "secret": secret,
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id: int):
+    """Revoke one of the signed-in user's own tokens; anyone else's answers 404."""
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    if token is None:
+        raise Http404("No such token.")
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("api-tokens")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The signed-in user changes their own password; the session stays valid (rotated)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        services.user_password_change(
+            actor=self.request.user,
+            user=self.request.user,
+            new_password=form.cleaned_data["new_password1"],
+        )
+        update_session_auth_hash(self.request, self.request.user)
+        messages.success(self.request, "Your password has been changed.")
+        return redirect(self.get_success_url())

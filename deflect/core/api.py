@@ -14,7 +14,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, deny, record_pending_denial
 
-from .errors import DomainError, ErrorCode, error_body
+from .errors import DomainError, ErrorCode, TokenReadOnly, error_body
 
 log = logging.getLogger("deflect.api")
 
@@ -26,14 +26,32 @@ def _require_api_use(request, user):
     return user
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer dfl_…`` with a token from ``deflect token create``."""
+    """``Authorization: Bearer dfl_…`` with a token from ``deflect token create``.
+
+    A read-only token answers 403 ``token_read_only`` to any other method than GET; a
+    program token narrows the user's memberships to that program for the request (see
+    ``access.policy.scope_to_program``)."""
 
     def authenticate(self, request, token):
+        from deflect.access.policy import scope_to_program
         from deflect.accounts.services import api_token_authenticate
 
-        user = api_token_authenticate(token)
-        return _require_api_use(request, user) if user is not None else None
+        found = api_token_authenticate(
+            token, client_ip=request.META.get("REMOTE_ADDR", ""), request=request
+        )
+        if found is None:
+            return None
+        user = found.user
+        if found.program_id is not None:
+            scope_to_program(user, found.program_id)
+        if found.read_only and request.method not in SAFE_METHODS:
+            deny(user, caps.API_USE, reason="read-only token")
+            raise TokenReadOnly("This API token is read-only; it cannot change anything.")
+        return _require_api_use(request, user)
 
 
 class SessionAuth(APIKeyCookie):
@@ -51,6 +69,8 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        if request.session.get("mfa_pending"):
+            return None  # password only: the second factor is still owed
         return _require_api_use(request, user)
 
 
@@ -134,7 +154,11 @@ def on_not_found(request, exc):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc):
-    return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+    response = error_response(request, exc.status, exc.code, exc.message, exc.fields)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -14,6 +14,8 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
     URI_TOO_LONG = "uri_too_long"
     CSRF_FAILED = "csrf_failed"
+    TOKEN_READ_ONLY = "token_read_only"
+    RATE_LIMITED = "rate_limited"
     SERVER_ERROR = "server_error"
 
 
@@ -37,6 +39,24 @@ class ValidationFailed(DomainError):
 class Conflict(DomainError):
     code = ErrorCode.CONFLICT
     status = 409
+
+
+class TokenReadOnly(DomainError):
+    """A read-only API token was used for an operation that writes."""
+
+    code = ErrorCode.TOKEN_READ_ONLY
+    status = 403
+
+
+class RateLimited(DomainError):
+    """Too many failed attempts from one client; ``retry_after`` seconds until it may retry."""
+
+    code = ErrorCode.RATE_LIMITED
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InvalidTransition(DomainError):

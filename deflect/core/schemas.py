@@ -67,6 +67,7 @@ COMMON_ERRORS = {
     413: ErrorOut,
     414: ErrorOut,
     422: ErrorOut,
+    429: ErrorOut,
     500: ErrorOut,
 }
 WITH_NOT_FOUND = {**COMMON_ERRORS, 404: ErrorOut}

@@ -11,3 +11,26 @@ class ProgramEditForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one pathway."},
     )
+
+
+class ProgramMfaForm(forms.Form):
+    """Roles and member agencies whose staff must sign in with a second factor."""
+
+    roles = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Staff holding one of these roles at any member agency.",
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every staff member of these agencies, whatever their role.",
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        from deflect.accounts.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = Role.choices
+        self.fields["agencies"].queryset = program.agencies.all()

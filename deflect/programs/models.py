@@ -12,6 +12,12 @@ class Program(BaseModel):
     jurisdiction = models.CharField(max_length=200, blank=True)
     agencies = models.ManyToManyField(Agency, through="ProgramAgency", related_name="programs")
     is_active = models.BooleanField(default=True)
+    # Who must sign in with a second factor (CJIS): staff holding one of these roles at a
+    # member agency, and every staff member of these agencies.
+    mfa_required_roles = models.JSONField(default=list, blank=True)
+    mfa_required_agencies = models.ManyToManyField(
+        Agency, blank=True, related_name="mfa_required_by"
+    )
 
     class Meta:
         ordering = ["name"]

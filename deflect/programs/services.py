@@ -105,3 +105,34 @@ def program_agency_add(*, actor: User, program: Program, agency: Agency) -> Prog
         )
     clear_cache(actor)
     return link
+
+
+@atomic_service
+def program_mfa_update(
+    *, actor: User, program: Program, roles: Iterable[str], agencies: Iterable[Agency]
+) -> Program:
+    """Mark which roles (at any member agency) and which member agencies must sign in with a
+    second factor. Takes effect at each person's next sign-in."""
+    from deflect.accounts.models import Role
+
+    require(actor, caps.PROGRAM_MANAGE, program)
+    chosen_roles = sorted(set(roles))
+    unknown = [r for r in chosen_roles if r not in Role.values]
+    if unknown:
+        raise ValidationFailed("Unknown role.", fields={"roles": [f"Unknown: {unknown}"]})
+    chosen_agencies = list(agencies)
+    members = set(program.agencies.values_list("pk", flat=True))
+    if any(agency.pk not in members for agency in chosen_agencies):
+        raise ValidationFailed(
+            "Only member agencies can be marked.", fields={"agencies": ["Not a member agency."]}
+        )
+    program.mfa_required_roles = chosen_roles
+    program.save(update_fields=["mfa_required_roles", "updated_at"])
+    program.mfa_required_agencies.set(chosen_agencies)
+    audit_record(
+        action=Action.MFA_POLICY_UPDATE,
+        actor=actor,
+        target=program,
+        extra={"roles": chosen_roles, "agencies": sorted(a.pk for a in chosen_agencies)},
+    )
+    return program

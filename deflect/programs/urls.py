@@ -6,6 +6,7 @@ app_name = "programs"
 urlpatterns = [
     path("", views.program_list, name="list"),
     path("<int:program_id>/", views.program_detail, name="detail"),
+    path("<int:program_id>/sign-in-security/", views.program_mfa, name="mfa"),
     # Planning and the Sequential Intercept map.
     path("<int:program_id>/planning/", planning_views.planning, name="planning"),
     path(

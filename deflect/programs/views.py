@@ -76,3 +76,43 @@ def program_detail(request, program_id: int):
         },
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_mfa(request, program_id: int):
+    """Who must sign in with a second factor: roles and agencies of this program (CJIS asks it
+    of everyone who reaches criminal-justice information). Coordinators and admins edit."""
+    from deflect.accounts.models import Role
+
+    from .forms import ProgramMfaForm
+
+    program = get_for(request.user, Program, program_id)
+    require(request.user, caps.PROGRAM_MANAGE, program)
+    initial = {
+        "roles": program.mfa_required_roles,
+        "agencies": list(program.mfa_required_agencies.all()),
+    }
+    form = ProgramMfaForm(request.POST or None, initial=initial, program=program)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.program_mfa_update(
+                    actor=request.user,
+                    program=program,
+                    roles=form.cleaned_data["roles"],
+                    agencies=form.cleaned_data["agencies"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Sign-in requirements saved.")
+                return redirect("programs:mfa", program_id=program.pk)
+        status = 422
+    return render(
+        request,
+        "programs/program_mfa.html",
+        {"program": program, "form": form, "roles": Role},
+        status=status,
+    )
