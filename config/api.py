@@ -1,4 +1,5 @@
-"""The JSON API at /api/v1/: authentication, the one error shape, and the routers."""
+"""The JSON API at /api/v1/, assembled at the composition root: authentication, the one error
+shape (with the handlers that turn domain errors into it), and every app's router."""
 
 import logging
 
@@ -12,8 +13,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, deny, record_pending_denial
-
-from .errors import DomainError, ErrorCode, error_body
+from deflect.accounts.services import api_token_authenticate
+from deflect.core.errors import DomainError, ErrorCode, error_body
 
 log = logging.getLogger("deflect.api")
 
@@ -29,8 +30,6 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer dfl_…`` with a token from ``deflect token create``."""
 
     def authenticate(self, request, token):
-        from deflect.accounts.services import api_token_authenticate
-
         user = api_token_authenticate(token)
         return _require_api_use(request, user) if user is not None else None
 
@@ -167,26 +166,16 @@ def on_unexpected(request, exc):
     )
 
 
-def _register_routers() -> None:
-    from deflect.accounts.api import router as accounts_router
-    from deflect.audit.api import router as audit_router
-    from deflect.encounters.api import router as encounters_router
-    from deflect.people.api import router as people_router
-    from deflect.programs.api import router as programs_router
-
-    api.add_router("/", accounts_router)
-    api.add_router("/programs", programs_router)
-    api.add_router("/audit", audit_router)
-    api.add_router("/screening", "deflect.screening.api.router")
-    api.add_router("/encounters", encounters_router)
-    api.add_router("/people", people_router)
-    api.add_router("/planning", "deflect.programs.planning_api.router")
-    api.add_router("/naloxone", "deflect.naloxone.api.router")
-    api.add_router("/training", "deflect.training.api.router")
-    api.add_router("/resources", "deflect.resources.api.router")
-    api.add_router("/referrals", "deflect.referrals.api.router")
-    api.add_router("/followups", "deflect.followups.api.router")
-    api.add_router("/cases", "deflect.cases.api.router")
-
-
-_register_routers()
+api.add_router("/", "deflect.accounts.api.router")
+api.add_router("/programs", "deflect.programs.api.router")
+api.add_router("/audit", "deflect.audit.api.router")
+api.add_router("/screening", "deflect.screening.api.router")
+api.add_router("/encounters", "deflect.encounters.api.router")
+api.add_router("/people", "deflect.people.api.router")
+api.add_router("/planning", "deflect.programs.planning_api.router")
+api.add_router("/naloxone", "deflect.naloxone.api.router")
+api.add_router("/training", "deflect.training.api.router")
+api.add_router("/resources", "deflect.resources.api.router")
+api.add_router("/referrals", "deflect.referrals.api.router")
+api.add_router("/followups", "deflect.followups.api.router")
+api.add_router("/cases", "deflect.cases.api.router")
