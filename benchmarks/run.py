@@ -52,7 +52,7 @@ SCRIPTS = ROOT / "benchmarks"
 LUA_SCRIPT = SCRIPTS / "report.lua"  # counts errors; the other scripts build on it
 POST_SCRIPT = SCRIPTS / "post_encounter.lua"
 SEARCH_SCRIPT = SCRIPTS / "person_search.lua"
-DEMO_PEOPLE = ROOT / "deflect" / "core" / "demo_people.py"
+DEMO_PEOPLE = ROOT / "deflect" / "demo" / "people.py"
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 sys.path.insert(0, str(ROOT))
 from benchmarks.report import write_section  # noqa: E402
@@ -766,7 +766,7 @@ def encounter_body(now: datetime) -> str:
 
 
 def demo_names() -> tuple[list[str], list[str]]:
-    """FIRST_NAMES and LAST_NAMES of deflect/core/demo_people.py, read without Django."""
+    """FIRST_NAMES and LAST_NAMES of deflect/demo/people.py, read without Django."""
     found: dict[str, list[str]] = {}
     for node in ast.parse(DEMO_PEOPLE.read_text()).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -1175,7 +1175,7 @@ def scale_method(population: Population, options: Options) -> list[str]:
         paragraph(
             f"The database is the demo county grown with `deflect demo --people "
             f"{population.people}` (synthetic people with about three encounters each, "
-            "`deflect/core/demo_people.py`), loaded once per run before the server starts. "
+            "`deflect/demo/people.py`), loaded once per run before the server starts. "
             "The targets, in this order, on one server:"
         ),
         "",

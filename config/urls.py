@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from config.api import api
 from deflect.core import views as core_views
-from deflect.core.api import api
+from deflect.programs import home
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("", include("deflect.accounts.urls")),
     path("programs/", include("deflect.programs.urls")),
     path("people/", include("deflect.people.urls")),
@@ -26,6 +28,6 @@ urlpatterns = [
 ]
 
 handler400 = "deflect.core.views.bad_request"
-handler403 = "deflect.core.views.permission_denied"
+handler403 = "deflect.access.views.permission_denied"
 handler404 = "deflect.core.views.page_not_found"
 handler500 = "deflect.core.views.server_error"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -20,14 +21,8 @@ from django.http import Http404
 
 from deflect.accounts.models import Agency, Membership, User
 from deflect.audit.actions import Action, Outcome
-from deflect.audit.models import AuditEvent
 from deflect.audit.services import audit_record
-from deflect.cases.models import AbeyanceCase, Case, CaseNote, ProsecutorAbeyance
-from deflect.encounters.models import Encounter
-from deflect.followups.models import FollowUp, FollowUpPolicy, OutreachTeam
-from deflect.people.models import Consent, Person
-from deflect.programs.models import Program, ProgramAgency
-from deflect.referrals.models import Disclosure, InboundReferral, Referral
+from deflect.core.context import request_memory
 
 from . import capabilities as caps
 
@@ -46,61 +41,57 @@ class ModelScope:
     agency_lookup: str | None  # ORM path from the model to Agency; None: global roles only
 
 
-MODEL_SCOPES: dict[type[Model], ModelScope] = {
-    Agency: ModelScope(caps.AGENCY_VIEW, "pk"),
-    Program: ModelScope(caps.PROGRAM_VIEW, "agencies"),
-    Membership: ModelScope(caps.STAFF_VIEW, "agency"),
-    User: ModelScope(caps.STAFF_VIEW, "memberships__agency"),
-    AuditEvent: ModelScope(caps.AUDIT_VIEW, None),
-    Person: ModelScope(caps.PERSON_VIEW, "program__agencies"),
-    Consent: ModelScope(caps.PERSON_VIEW, "person__program__agencies"),
-    Encounter: ModelScope(caps.ENCOUNTER_VIEW, "program__agencies"),
-    Referral: ModelScope(caps.REFERRAL_VIEW, "program__agencies"),
-    InboundReferral: ModelScope(caps.REFERRAL_RECEIVE, "recipient_agency"),
-    Disclosure: ModelScope(caps.PERSON_VIEW, "program__agencies"),
-    Case: ModelScope(caps.CASE_VIEW, "program__agencies"),
-    CaseNote: ModelScope(caps.CASE_VIEW, "case__program__agencies"),
-    AbeyanceCase: ModelScope(caps.ABEYANCE_VIEW, "program__agencies"),
-    ProsecutorAbeyance: ModelScope(caps.ABEYANCE_STATUS_VIEW, "prosecutor_agency"),
-    FollowUp: ModelScope(caps.FOLLOWUP_VIEW, "program__agencies"),
-    FollowUpPolicy: ModelScope(caps.FOLLOWUP_VIEW, "program__agencies"),
-    OutreachTeam: ModelScope(caps.FOLLOWUP_VIEW, "program__agencies"),
+# The one scope table, keyed by model label ("app_label.ModelName"): the access floor imports
+# no domain app, so it names their models instead of importing them (a test checks that every
+# label resolves to an installed model).
+MODEL_SCOPES: dict[str, ModelScope] = {
+    "accounts.Agency": ModelScope(caps.AGENCY_VIEW, "pk"),
+    "programs.Program": ModelScope(caps.PROGRAM_VIEW, "agencies"),
+    "accounts.Membership": ModelScope(caps.STAFF_VIEW, "agency"),
+    "accounts.User": ModelScope(caps.STAFF_VIEW, "memberships__agency"),
+    "audit.AuditEvent": ModelScope(caps.AUDIT_VIEW, None),
+    "people.Person": ModelScope(caps.PERSON_VIEW, "program__agencies"),
+    "people.Consent": ModelScope(caps.PERSON_VIEW, "person__program__agencies"),
+    "encounters.Encounter": ModelScope(caps.ENCOUNTER_VIEW, "program__agencies"),
+    "referrals.Referral": ModelScope(caps.REFERRAL_VIEW, "program__agencies"),
+    "referrals.InboundReferral": ModelScope(caps.REFERRAL_RECEIVE, "recipient_agency"),
+    "referrals.Disclosure": ModelScope(caps.PERSON_VIEW, "program__agencies"),
+    "cases.Case": ModelScope(caps.CASE_VIEW, "program__agencies"),
+    "cases.CaseNote": ModelScope(caps.CASE_VIEW, "case__program__agencies"),
+    "cases.AbeyanceCase": ModelScope(caps.ABEYANCE_VIEW, "program__agencies"),
+    "cases.ProsecutorAbeyance": ModelScope(caps.ABEYANCE_STATUS_VIEW, "prosecutor_agency"),
+    "followups.FollowUp": ModelScope(caps.FOLLOWUP_VIEW, "program__agencies"),
+    "followups.FollowUpPolicy": ModelScope(caps.FOLLOWUP_VIEW, "program__agencies"),
+    "followups.OutreachTeam": ModelScope(caps.FOLLOWUP_VIEW, "program__agencies"),
+    "resources.Mou": ModelScope(caps.MOU_MANAGE, "program__agencies"),
+    # Running the program: planning, the intercept map, naloxone, training, education and
+    # feedback; every row hangs off a program.
+    "programs.ModelAdoption": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "programs.PlanningActivity": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "programs.InterceptResource": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "programs.InterceptGap": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "programs.InterceptAction": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "naloxone.StockLocation": ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
+    "naloxone.Lot": ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
+    "naloxone.LedgerEntry": ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
+    "training.Course": ModelScope(caps.TRAINING_VIEW, "program__agencies"),
+    "training.TrainingRecord": ModelScope(caps.TRAINING_VIEW, "program__agencies"),
+    "training.Shift": ModelScope(caps.TRAINING_VIEW, "program__agencies"),
+    "community.Event": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "feedback.FeedbackResponse": ModelScope(caps.FEEDBACK_VIEW, "program__agencies"),
 }
+# Programs and their member agencies, which record scoping follows (named, like the table).
+PROGRAM_MODEL = "programs.Program"
+PROGRAM_AGENCY_MODEL = "programs.ProgramAgency"
 
 
-def _operations_scopes() -> dict[type[Model], ModelScope]:
-    """Running the program: planning, the intercept map, naloxone, training, education and
-    feedback; every row hangs off a program."""
-    from deflect.community.models import Event
-    from deflect.feedback.models import FeedbackResponse
-    from deflect.naloxone.models import LedgerEntry, Lot, StockLocation
-    from deflect.programs.models import (
-        InterceptAction,
-        InterceptGap,
-        InterceptResource,
-        ModelAdoption,
-        PlanningActivity,
-    )
-    from deflect.training.models import Course, Shift, TrainingRecord
-
-    return {
-        ModelAdoption: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-        PlanningActivity: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-        InterceptResource: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-        InterceptGap: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-        InterceptAction: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-        StockLocation: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
-        Lot: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
-        LedgerEntry: ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
-        Course: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
-        TrainingRecord: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
-        Shift: ModelScope(caps.TRAINING_VIEW, "program__agencies"),
-        Event: ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-        FeedbackResponse: ModelScope(caps.FEEDBACK_VIEW, "program__agencies"),
-    }
+def scope_of(model: type[Model]) -> ModelScope | None:
+    """The registered scope of ``model`` (None: no scope, nobody sees its rows)."""
+    return MODEL_SCOPES.get(model._meta.label)
 
 
-MODEL_SCOPES.update(_operations_scopes())
+def _program_agencies() -> QuerySet:
+    return apps.get_model(PROGRAM_AGENCY_MODEL)._default_manager.all()
 
 
 def _active(actor: Any) -> bool:
@@ -140,13 +131,15 @@ def _program_reach(agency_ids: frozenset[int], actor: User) -> frozenset[int]:
     cache = actor.__dict__.setdefault("_access_cache", {})
     key = ("reach", agency_ids)
     if key not in cache:
-        programs = ProgramAgency.objects.filter(
-            agency_id__in=agency_ids, program__is_active=True
-        ).values("program_id")
+        programs = (
+            _program_agencies()
+            .filter(agency_id__in=agency_ids, program__is_active=True)
+            .values("program_id")
+        )
         if (scoped := _scoped_program(actor)) is not None:
             programs = programs.filter(program_id=scoped)
-        reached = ProgramAgency.objects.filter(program_id__in=programs).values_list(
-            "agency_id", flat=True
+        reached = (
+            _program_agencies().filter(program_id__in=programs).values_list("agency_id", flat=True)
         )
         cache[key] = frozenset(reached) | agency_ids
     return cache[key]
@@ -180,12 +173,16 @@ def _is_global(granting: list[tuple[str, int]], actor: Any = None) -> bool:
     return any(role in caps.GLOBAL_ROLES for role, _ in granting)
 
 
+def _is_program(obj: Any) -> bool:
+    return isinstance(obj, Model) and obj._meta.label == PROGRAM_MODEL
+
+
 def _outside_scope(actor: Any, obj: Any) -> bool:
     """A program-scoped actor asking about a record of another program."""
     scoped = _scoped_program(actor)
     if scoped is None:
         return False
-    program_id = obj.pk if isinstance(obj, Program) else getattr(obj, "program_id", None)
+    program_id = obj.pk if _is_program(obj) else getattr(obj, "program_id", None)
     return program_id is not None and program_id != scoped
 
 
@@ -213,48 +210,41 @@ def agencies_of(obj: Any) -> set[int]:
         return {obj.pk}
     if isinstance(obj, Membership):
         return {obj.agency_id}
-    if isinstance(obj, Program):
-        return set(program_agency_ids(obj.pk))
     if isinstance(obj, User):
         return set(obj.memberships.values_list("agency_id", flat=True))
-    if isinstance(obj, Consent):
-        obj = obj.person
-    if isinstance(obj, Person | Encounter):
-        return set(program_agency_ids(obj.program_id))
-    model_scope = MODEL_SCOPES.get(type(obj))
-    if model_scope is not None and model_scope.agency_lookup and getattr(obj, "pk", None):
+    model_scope = scope_of(type(obj)) if isinstance(obj, Model) else None
+    if model_scope is None or not model_scope.agency_lookup:
+        return set()
+    if obj._meta.label == PROGRAM_MODEL:
+        return set(program_agency_ids(obj.pk))
+    *path, program, last = ["", *model_scope.agency_lookup.split("__")]
+    if (program, last) == ("program", "agencies"):
+        # A row that hangs off a program (directly or through its parents, e.g. a consent
+        # through its person): that program's member agencies, remembered per request.
+        owner = obj
+        for part in path[1:]:
+            owner = getattr(owner, part)
+        return set(program_agency_ids(owner.program_id))
+    if getattr(obj, "pk", None):
         # Any other registered model: follow its scope's path to the agencies.
         rows = type(obj)._default_manager.filter(pk=obj.pk)
         return set(rows.values_list(model_scope.agency_lookup, flat=True)) - {None}
     return set()
 
 
-_program_agencies: ContextVar[dict[int, frozenset[int]] | None] = ContextVar(
-    "deflect_program_agencies", default=None
-)
-
-
 def program_agency_ids(program_id: int) -> frozenset[int]:
     """The member agencies of a program, remembered for the rest of the request (see
     ``RequestContextMiddleware``, which starts each request with an empty memory)."""
-    known = _program_agencies.get()
+    memory = request_memory()
+    known = memory.setdefault("program_agencies", {}) if memory is not None else None
     if known is not None and program_id in known:
         return known[program_id]
     found = frozenset(
-        ProgramAgency.objects.filter(program_id=program_id).values_list("agency_id", flat=True)
+        _program_agencies().filter(program_id=program_id).values_list("agency_id", flat=True)
     )
     if known is not None:
         known[program_id] = found
     return found
-
-
-def remember_program_agencies() -> Any:
-    """Start remembering program memberships for this request; returns the reset token."""
-    return _program_agencies.set({})
-
-
-def forget_program_agencies(token: Any) -> None:
-    _program_agencies.reset(token)
 
 
 def can(actor: Any, capability: str, obj: Any = None) -> bool:
@@ -274,12 +264,12 @@ def can(actor: Any, capability: str, obj: Any = None) -> bool:
 
 def visible_to(actor: Any, model: type[Model], capability: str | None = None) -> QuerySet:
     """The rows of ``model`` that ``actor`` may see (with ``capability``, default: view)."""
-    model_scope = MODEL_SCOPES.get(model)
+    model_scope = scope_of(model)
     if model_scope is None:
         raise LookupError(f"{model.__name__} has no access scope registered")
     scope = agency_scope(actor, capability or model_scope.view_capability)
     queryset = model._default_manager.all()
-    if model is Program and (scoped := _scoped_program(actor)) is not None:
+    if model._meta.label == PROGRAM_MODEL and (scoped := _scoped_program(actor)) is not None:
         queryset = queryset.filter(pk=scoped)
     if scope == ALL:
         return queryset
@@ -289,7 +279,7 @@ def visible_to(actor: Any, model: type[Model], capability: str | None = None) ->
     if last == "agencies" and path.endswith("program"):
         # Rows that hang off a program: filter on the indexed program id, not a scan of the
         # model's own table (people and encounters grow to hundreds of thousands of rows).
-        programs = ProgramAgency.objects.filter(agency_id__in=scope).values("program_id")
+        programs = _program_agencies().filter(agency_id__in=scope).values("program_id")
         if (scoped := _scoped_program(actor)) is not None:
             programs = programs.filter(program_id=scoped)
         return queryset.filter(
@@ -298,6 +288,12 @@ def visible_to(actor: Any, model: type[Model], capability: str | None = None) ->
     lookup = f"{model_scope.agency_lookup}__in"
     matching = model._default_manager.filter(**{lookup: scope}).values("pk")
     return queryset.filter(pk__in=matching)
+
+
+def programs_visible_to(actor: Any) -> QuerySet:
+    """The programs ``actor`` may see (for the floors below the programs app, which name the
+    model instead of importing it)."""
+    return visible_to(actor, apps.get_model(PROGRAM_MODEL))
 
 
 def deny(actor: Any, capability: str, target: Any = None, reason: str = "") -> PermissionDenied:
@@ -358,7 +354,7 @@ def require(actor: Any, capability: str, obj: Any = None) -> None:
 def get_for(actor: Any, model: type[Model], pk: Any, capability: str | None = None) -> Any:
     """Fetch *and* authorize one row: 404 (audited) when ``actor`` may not see it at all,
     403 (audited) when they may see it but not exercise ``capability`` on it."""
-    view_capability = MODEL_SCOPES[model].view_capability
+    view_capability = MODEL_SCOPES[model._meta.label].view_capability
     try:
         obj = visible_to(actor, model).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
@@ -369,16 +365,7 @@ def get_for(actor: Any, model: type[Model], pk: Any, capability: str | None = No
     return obj
 
 
-def _register_resource_scopes() -> None:
-    from deflect.resources.models import Mou
-
-    MODEL_SCOPES[Mou] = ModelScope(caps.MOU_MANAGE, "program__agencies")
-
-
-_register_resource_scopes()
-
-
-def _consent_owners(consent: Consent) -> frozenset[int]:
+def _consent_owners(consent: Any) -> frozenset[int]:
     """The agencies the attesting staff member recorded the consent for: where they hold (or
     held) a role that records consents, among the person's program's agencies."""
     return frozenset(
@@ -390,7 +377,7 @@ def _consent_owners(consent: Consent) -> frozenset[int]:
     )
 
 
-def _followup_owners(followup: FollowUp) -> frozenset[int] | None:
+def _followup_owners(followup: Any) -> frozenset[int] | None:
     """A follow-up assigned to an outreach team belongs to its members' agencies; one with no
     team is the program's queue, open to everyone who works follow-ups in it."""
     if followup.team_id is None:
@@ -404,14 +391,15 @@ def _followup_owners(followup: FollowUp) -> frozenset[int] | None:
     )
 
 
-# Who owns an existing record for writes: the agencies whose staff may change it (``None``: the
-# whole program may). Reads follow the program; writes follow these owners.
-OWNERS: dict[type[Model], Callable[[Any], frozenset[int] | None]] = {
-    Referral: lambda referral: frozenset({referral.requesting_agency_id}),
-    Consent: _consent_owners,
-    Case: lambda case: frozenset({case.agency_id}),
-    CaseNote: lambda note: frozenset({note.author_agency_id}),
-    FollowUp: _followup_owners,
+# Who owns an existing record for writes, keyed by model label like the scope table: the
+# agencies whose staff may change it (``None``: the whole program may). Reads follow the
+# program; writes follow these owners.
+OWNERS: dict[str, Callable[[Any], frozenset[int] | None]] = {
+    "referrals.Referral": lambda referral: frozenset({referral.requesting_agency_id}),
+    "people.Consent": _consent_owners,
+    "cases.Case": lambda case: frozenset({case.agency_id}),
+    "cases.CaseNote": lambda note: frozenset({note.author_agency_id}),
+    "followups.FollowUp": _followup_owners,
 }
 
 
@@ -424,7 +412,7 @@ def owns(actor: Any, capability: str, obj: Any) -> bool:
     granting = _granting(actor, capability)
     if _is_global(granting):
         return True
-    owner_of = OWNERS.get(type(obj))
+    owner_of = OWNERS.get(obj._meta.label)
     owners = owner_of(obj) if owner_of is not None else None
     if owners is None:
         return True

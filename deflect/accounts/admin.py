@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from deflect.audit.actions import Action
-from deflect.core.admin import AuditedAdminMixin
+from deflect.audit.admin import AuditedAdminMixin
 
 from .models import Agency, ApiToken, Membership, User
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -33,7 +34,7 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 def mfa_required(user: User) -> bool:
     """Whether an active program requires ``user`` to sign in with a second factor."""
-    from deflect.programs.models import Program
+    Program = apps.get_model("programs", "Program")  # named: accounts is below programs
 
     memberships = list(
         Membership.objects.filter(user=user, is_active=True, agency__is_active=True).values_list(

@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -22,7 +23,6 @@ from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, RateLimited, ValidationFailed
 from deflect.core.logging import clean
 from deflect.core.revocations import revocation_append
-from deflect.programs.models import Program
 
 from .models import Agency, AgencyKind, ApiToken, Membership, Role, User
 
@@ -172,7 +172,7 @@ def api_token_create(
     user: User,
     name: str,
     read_only: bool = False,
-    program: Program | None = None,
+    program: Model | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is shown once and never stored.
     ``read_only`` tokens may only read; a ``program`` token sees only that program, which

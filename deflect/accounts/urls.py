@@ -3,7 +3,6 @@ from django.urls import path
 from . import mfa_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("staff/", views.staff_list, name="staff-list"),

@@ -2,20 +2,18 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for, require, roles_of, visible_to
+from deflect.access.policy import can, get_for, programs_visible_to, require
 from deflect.core.errors import DomainError
-from deflect.programs.models import Program
 
 from . import selectors, services
 from .forms import ApiTokenCreateForm, SignInForm, StaffAddForm
-from .models import ApiToken, Membership, Role, User
+from .models import ApiToken, Membership, User
 
 
 class SignInView(auth_views.LoginView):
@@ -26,133 +24,6 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     pass
-
-
-@login_required
-def home(request):
-    """The role-aware landing page: what this user is, where, and what they can open.
-    A signed-in user with no role sees an explanation rather than an error."""
-    memberships = selectors.memberships_of(user=request.user)
-    roles = roles_of(request.user)
-    programs = visible_to(request.user, Program).annotate(
-        pathway_count=Count("pathways", distinct=True),
-        agency_count=Count("agencies", distinct=True),
-    )
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "memberships": memberships,
-            "roles": sorted(roles),
-            "role_cards": _role_cards(request.user, roles),
-            "programs": programs,
-            "can_manage_staff": can(request.user, caps.STAFF_MANAGE),
-            "can_view_audit": can(request.user, caps.AUDIT_VIEW),
-            "is_superuser": request.user.is_superuser,
-        },
-    )
-
-
-ROLE_CARDS = [
-    {
-        "role": Role.RESPONDER,
-        "title": "Responder",
-        "text": "Record field contacts on any of your program's pathways, screen eligibility and "
-        "needs, find the service that fits now and refer the person to it.",
-        "links": [
-            ("New encounter", "encounters:new", caps.ENCOUNTER_CREATE),
-            ("My encounters", "encounters:list", caps.ENCOUNTER_VIEW),
-            ("Find a resource", "resources:match", caps.RESOURCE_MATCH),
-        ],
-    },
-    {
-        "role": Role.DISPATCHER,
-        "title": "Dispatcher",
-        "text": "Find the service or community team that fits a call now.",
-        "links": [("Find a resource", "resources:match", caps.RESOURCE_MATCH)],
-    },
-    {
-        "role": Role.OUTREACH,
-        "title": "Outreach",
-        "text": "Work today's follow-up queue: post-overdose visits and engagement attempts, and "
-        "a referral straight from a contact.",
-        "links": [
-            ("Follow-up queue", "followups:queue", caps.FOLLOWUP_VIEW),
-            ("New encounter", "encounters:new", caps.ENCOUNTER_CREATE),
-            ("Community education", "community:home", caps.COMMUNITY_MANAGE),
-        ],
-    },
-    {
-        "role": Role.CASE_MANAGER,
-        "title": "Case manager",
-        "text": "Your caseload, referral status, service plans and abeyance deadlines.",
-        "links": [
-            ("Cases", "cases:list", caps.CASE_VIEW),
-            ("Referrals", "referrals:list", caps.REFERRAL_VIEW),
-            ("Charges in abeyance", "cases:abeyance-list", caps.ABEYANCE_VIEW),
-        ],
-    },
-    {
-        "role": Role.PROVIDER,
-        "title": "Provider intake",
-        "text": "Referrals sent to your organization, intake confirmation and open capacity.",
-        "links": [
-            ("Inbound referrals", "referrals:inbound", caps.REFERRAL_RECEIVE),
-            ("Update capacity", "resources:capacity", caps.CAPACITY_UPDATE),
-        ],
-    },
-    {
-        "role": Role.PROSECUTOR,
-        "title": "Prosecutor liaison",
-        "text": "Compliance status of charges held in abeyance — never clinical details.",
-        "links": [("Abeyance cases", "cases:prosecutor-list", caps.ABEYANCE_STATUS_VIEW)],
-    },
-    {
-        "role": Role.COORDINATOR,
-        "title": "Program coordinator",
-        "text": "Your program's staff, partners and MOUs, planning checklists, training, "
-        "naloxone stock, follow-up rules and how the program is doing.",
-        "links": [
-            ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
-            ("Programs and planning", "programs:list", caps.PROGRAM_VIEW),
-            ("Naloxone", "naloxone:home", caps.NALOXONE_VIEW),
-            ("Training", "training:home", caps.TRAINING_VIEW),
-            ("MOUs", "resources:mous", caps.MOU_MANAGE),
-            ("Participant feedback", "feedback:home", caps.FEEDBACK_VIEW),
-        ],
-    },
-    {
-        "role": Role.ANALYST,
-        "title": "Analyst",
-        "text": "De-identified, small-cell-suppressed program data and reports.",
-        "links": [
-            ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
-            ("Participant feedback", "feedback:home", caps.FEEDBACK_VIEW),
-        ],
-    },
-    {
-        "role": Role.ADMIN,
-        "title": "System administrator",
-        "text": "Agencies, users, programs and the audit log.",
-        "links": [("Audit log", "audit:list", caps.AUDIT_VIEW)],
-    },
-]
-
-
-def _role_cards(user, roles: set[str]) -> list[dict]:
-    """The cards of the user's roles, each with the links the policy lets this user open."""
-    return [
-        {
-            **card,
-            "links": [
-                (label, reverse(name))
-                for label, name, capability in card["links"]
-                if can(user, capability)
-            ],
-        }
-        for card in ROLE_CARDS
-        if card["role"] in roles
-    ]
 
 
 @login_required
@@ -243,7 +114,7 @@ def staff_revoke(request, membership_id: int):
 @require_http_methods(["GET", "POST"])
 def api_token_list(request):
     """Your API tokens: list, create (the secret is shown once, on this response) and revoke."""
-    form = ApiTokenCreateForm(request.POST or None, programs=visible_to(request.user, Program))
+    form = ApiTokenCreateForm(request.POST or None, programs=programs_visible_to(request.user))
     secret = None
     status = 200
     if request.method == "POST":
@@ -259,7 +130,7 @@ def api_token_list(request):
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                form = ApiTokenCreateForm(programs=visible_to(request.user, Program))
+                form = ApiTokenCreateForm(programs=programs_visible_to(request.user))
                 status = 201
         if secret is None:
             status = 422

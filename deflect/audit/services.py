@@ -15,7 +15,9 @@ from .chain import GENESIS_HASH, entry_hash, normalize_extra
 from .models import AuditEvent
 
 if TYPE_CHECKING:
-    from deflect.accounts.models import Agency, User
+    # The audit floor sits below accounts: any user model, any agency row.
+    from django.contrib.auth.base_user import AbstractBaseUser as User
+    from django.db.models import Model as Agency
 
 # Any constant works; it names the advisory lock that serializes chain appends on PostgreSQL.
 _CHAIN_LOCK_ID = 7_340_001

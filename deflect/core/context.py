@@ -1,4 +1,5 @@
-"""The current request's metadata, so services can write audit rows without passing requests."""
+"""The current request's metadata, so services can write audit rows without passing requests,
+and a per-request memory that lookups may fill (empty at the start of each request)."""
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -36,3 +37,20 @@ def set_request_meta(meta: RequestMeta | None):
 
 def reset_request_meta(token) -> None:
     _current.reset(token)
+
+
+_memory: ContextVar[dict | None] = ContextVar("deflect_request_memory", default=None)
+
+
+def request_memory() -> dict | None:
+    """This request's memory (a dict lookups may cache in), or None outside a request."""
+    return _memory.get()
+
+
+def start_request_memory():
+    """Give this request an empty memory; returns the reset token."""
+    return _memory.set({})
+
+
+def end_request_memory(token) -> None:
+    _memory.reset(token)

@@ -5,7 +5,13 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 
-from .context import RequestMeta, reset_request_meta, set_request_meta
+from .context import (
+    RequestMeta,
+    end_request_memory,
+    reset_request_meta,
+    set_request_meta,
+    start_request_memory,
+)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -34,14 +40,12 @@ class RequestContextMiddleware:
             method=request.method or "",
             path=request.path[:500],
         )
-        from deflect.access.policy import forget_program_agencies, remember_program_agencies
-
         token = set_request_meta(meta)
-        memory = remember_program_agencies()
+        memory = start_request_memory()
         try:
             response = self.get_response(request)
         finally:
-            forget_program_agencies(memory)
+            end_request_memory(memory)
             reset_request_meta(token)
         response["X-Request-ID"] = request_id
         return response

@@ -41,10 +41,7 @@ def bad_input(request, message: str):
 
 
 def permission_denied(request, exception=None):
-    if exception is not None:
-        from deflect.access.policy import record_pending_denial
-
-        record_pending_denial(exception)
+    """The 403 page (``deflect.access.views.permission_denied`` audits the denial first)."""
     return _error_page(
         request,
         403,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from deflect.audit.actions import Action
-from deflect.core.admin import AuditedAdminMixin
+from deflect.audit.admin import AuditedAdminMixin
 
 from .models import Program, ProgramAgency, ProgramPathway
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from deflect.core.api import api
+from config.api import api
 
 from .matrix import API_ROWS, DELEGATED_NAMESPACES, PERSONAS, WEB_ROWS
 

@@ -157,7 +157,7 @@ def test_a_revoked_or_wrong_token_is_401(world):
 
 
 def test_every_error_status_is_declared_in_the_schema():
-    from deflect.core.api import api
+    from config.api import api
 
     schema = api.get_openapi_schema()
     for path, operations in schema["paths"].items():

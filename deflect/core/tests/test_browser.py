@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from deflect.accounts.models import Role
-from deflect.core.demo import DEMO_PASSWORD, demo_load
 from deflect.core.tests.browser import (
     DESKTOP,
     PHONE,
@@ -22,6 +21,8 @@ from deflect.core.tests.browser import (
     sign_in,
     watch,
 )
+from deflect.demo.county import DEMO_PASSWORD
+from deflect.demo.loader import demo_load
 
 pytestmark = pytest.mark.browser
 

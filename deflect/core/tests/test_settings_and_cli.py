@@ -13,7 +13,8 @@ from deflect.accounts.models import Membership, Role, User
 from deflect.audit.selectors import audit_chain_verify
 from deflect.cli import COMMANDS, main, resolve
 from deflect.core.crypto import generate_key
-from deflect.core.demo import DEMO_PASSWORD, USERS, demo_load
+from deflect.demo.county import DEMO_PASSWORD, USERS
+from deflect.demo.loader import demo_load
 from deflect.programs.models import Program
 
 ROOT = Path(__file__).resolve().parents[3]

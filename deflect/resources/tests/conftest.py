@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from deflect.resources.demo import Entry, directory_add
+from deflect.demo.resources import Entry, directory_add
 from deflect.resources.models import Mou, MouStatus
 from deflect.resources.services import taxonomy_ensure
 

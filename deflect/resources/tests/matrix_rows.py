@@ -10,7 +10,7 @@ from deflect.access.tests.matrix import Row, expect
 
 
 def _northside_service(w):
-    from deflect.resources.demo import Entry, directory_add
+    from deflect.demo.resources import Entry, directory_add
     from deflect.resources.services import taxonomy_ensure
 
     taxonomy_ensure()

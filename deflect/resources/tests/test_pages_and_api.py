@@ -271,7 +271,7 @@ def test_directory_and_match_queries_do_not_grow_with_the_directory(client, worl
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from deflect.resources.demo import Entry, directory_add
+    from deflect.demo.resources import Entry, directory_add
 
     def counts():
         with CaptureQueriesContext(connection) as page:

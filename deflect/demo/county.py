@@ -1,13 +1,11 @@
-"""A deterministic synthetic county for trying deflect. No real people's data.
+"""The demo county itself: its agencies, program and demo logins. No real people's data.
 
-``demo_load`` is idempotent: run twice, it changes nothing the second time.
+``deflect.demo.loader.demo_load`` calls ``county_load`` first; both are idempotent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from django.db import transaction
 
 from deflect.accounts.models import Agency, AgencyKind, Role, User
 from deflect.accounts.services import agency_create, membership_create, user_create
@@ -64,12 +62,11 @@ USERS = [
 ]
 
 
-@transaction.atomic
-def demo_load() -> list[DemoUser]:
-    """Create the demo county if it is not there yet; return the demo users."""
+def county_load() -> bool:
+    """Create the demo county's agencies, program and users unless they are there; return
+    whether they were created now."""
     if Program.objects.filter(name=PROGRAM_NAME).exists():
-        _demo_directory()
-        return USERS
+        return False
     agencies: dict[str, Agency] = {}
     for name, short, kind in AGENCIES:
         agencies[name] = agency_create(actor=None, name=name, short_name=short, kind=kind)
@@ -94,27 +91,7 @@ def demo_load() -> list[DemoUser]:
         )
         membership_create(actor=None, user=user, agency=agencies[demo.agency], role=demo.role)
     audit_record(action=Action.DEMO_LOAD, extra={"program": PROGRAM_NAME})
-    _demo_directory()
-    # Referrals and follow-up: the quick response team (after the directory, whose providers
-    # referrals are sent to).
-    from deflect.followups.demo import followups_demo_load
-
-    followups_demo_load(program_name=PROGRAM_NAME)
-    # Running the program: planning, intercept map, training, naloxone, events, feedback.
-    from deflect.core.demo_operations import demo_operations_load
-
-    demo_operations_load(PROGRAM_NAME)
-    return USERS
-
-
-def _demo_directory() -> None:
-    """The demo county's resource directory (idempotent; see deflect/resources/demo.py)."""
-    from deflect.resources.demo import demo_directory_load
-
-    demo_directory_load(
-        Program.objects.filter(name=PROGRAM_NAME).first(),
-        {agency.name: agency for agency in Agency.objects.all()},
-    )
+    return True
 
 
 def demo_logins_text() -> str:

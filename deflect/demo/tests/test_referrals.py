@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from deflect.core.demo import PROGRAM_NAME, demo_load
-from deflect.core.demo_people import demo_people_load
+from deflect.demo.county import PROGRAM_NAME
+from deflect.demo.loader import demo_load
+from deflect.demo.people import demo_people_load
+from deflect.demo.referrals import SENT_AFTER, referrals_demo_load
 from deflect.people.models import Consent
-from deflect.referrals.demo import SENT_AFTER, referrals_demo_load
 from deflect.referrals.models import Disclosure, Referral, ReferralStatus
 from deflect.reporting.selectors import dashboard_for
 

@@ -26,9 +26,8 @@ from deflect.encounters.models import Encounter
 from deflect.people.consent import DEFAULT_REVOCATION_STATEMENT
 from deflect.people.models import ConsentPurpose, InformationCategory
 from deflect.programs.models import Program
+from deflect.referrals.models import Disclosure, Referral, ReferralEvent, ReferralStatus
 from deflect.resources.models import Service
-
-from .models import Disclosure, Referral, ReferralEvent, ReferralStatus
 
 # A fixed namespace, so that the same encounter always gives the same submission id.
 _DEMO_NAMESPACE = uuid.UUID("5f0c2a8e-7d43-4c1e-9a57-3b1f0e6d2c94")
@@ -95,8 +94,7 @@ def referrals_demo_load(*, program_name: str, limit: int = 8) -> int:
     """Refer the demo's ``limit`` most recent referred encounters (those not referred yet) to
     the demo provider's first service; returns how many referrals were made."""
     from deflect.people.services import consent_record
-
-    from .services import referral_create, referral_transition
+    from deflect.referrals.services import referral_create, referral_transition
 
     program = Program.objects.get(name=program_name)
     provider = User.objects.filter(username=PROVIDER_USERNAME).first()

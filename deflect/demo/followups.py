@@ -8,10 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from deflect.accounts.models import AgencyKind, Membership, Role
+from deflect.followups.services import team_ensure
 from deflect.programs.models import Program
 from deflect.resources.models import Organization, Service
-
-from .services import team_ensure
 
 
 def followups_demo_load(*, program_name: str) -> None:
@@ -44,9 +43,8 @@ def followups_demo_schedule(*, program_name: str, limit: int = 12) -> int:
     from deflect.accounts.models import User
     from deflect.cases.models import AbeyanceCase
     from deflect.encounters.models import Encounter
-
-    from .models import FollowUp
-    from .services import after_encounter_recorded
+    from deflect.followups.models import FollowUp
+    from deflect.followups.services import after_encounter_recorded
 
     program = Program.objects.get(name=program_name)
     done = FollowUp.objects.filter(encounter__isnull=False).values("encounter_id")
@@ -90,9 +88,8 @@ def followups_demo_work(*, program_name: str, limit: int = 12) -> int:
     yet), so the queue and the dashboard's 72-hour measure have something to show. Idempotent
     per attempt (``client_uuid``); returns how many attempts were recorded."""
     from deflect.accounts.models import User
-
-    from .models import FollowUp, Trigger
-    from .services import attempt_record
+    from deflect.followups.models import FollowUp, Trigger
+    from deflect.followups.services import attempt_record
 
     outreach = User.objects.filter(username="outreach").first()
     if outreach is None:

@@ -1,4 +1,5 @@
-"""The JSON API at /api/v1/: authentication, the one error shape, and the routers."""
+"""The JSON API at /api/v1/, assembled at the composition root: authentication, the one error
+shape (with the handlers that turn domain errors into it), and every app's router."""
 
 import logging
 
@@ -13,8 +14,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, deny, record_pending_denial
-
-from .errors import DomainError, ErrorCode, TokenReadOnly, error_body
+from deflect.core.errors import DomainError, ErrorCode, TokenReadOnly, error_body
 
 log = logging.getLogger("deflect.api")
 
@@ -212,26 +212,16 @@ def on_unexpected(request, exc):
     )
 
 
-def _register_routers() -> None:
-    from deflect.accounts.api import router as accounts_router
-    from deflect.audit.api import router as audit_router
-    from deflect.encounters.api import router as encounters_router
-    from deflect.people.api import router as people_router
-    from deflect.programs.api import router as programs_router
-
-    api.add_router("/", accounts_router)
-    api.add_router("/programs", programs_router)
-    api.add_router("/audit", audit_router)
-    api.add_router("/screening", "deflect.screening.api.router")
-    api.add_router("/encounters", encounters_router)
-    api.add_router("/people", people_router)
-    api.add_router("/planning", "deflect.programs.planning_api.router")
-    api.add_router("/naloxone", "deflect.naloxone.api.router")
-    api.add_router("/training", "deflect.training.api.router")
-    api.add_router("/resources", "deflect.resources.api.router")
-    api.add_router("/referrals", "deflect.referrals.api.router")
-    api.add_router("/followups", "deflect.followups.api.router")
-    api.add_router("/cases", "deflect.cases.api.router")
-
-
-_register_routers()
+api.add_router("/", "deflect.accounts.api.router")
+api.add_router("/programs", "deflect.programs.api.router")
+api.add_router("/audit", "deflect.audit.api.router")
+api.add_router("/screening", "deflect.screening.api.router")
+api.add_router("/encounters", "deflect.encounters.api.router")
+api.add_router("/people", "deflect.people.api.router")
+api.add_router("/planning", "deflect.programs.planning_api.router")
+api.add_router("/naloxone", "deflect.naloxone.api.router")
+api.add_router("/training", "deflect.training.api.router")
+api.add_router("/resources", "deflect.resources.api.router")
+api.add_router("/referrals", "deflect.referrals.api.router")
+api.add_router("/followups", "deflect.followups.api.router")
+api.add_router("/cases", "deflect.cases.api.router")

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from deflect.accounts.models import Agency
 from deflect.programs.models import Program
-
-from . import taxonomy as tx
-from .models import (
+from deflect.resources import taxonomy as tx
+from deflect.resources.models import (
     Address,
     Language,
     Location,
@@ -31,7 +30,7 @@ from .models import (
     ServiceAtLocation,
     ServiceCapacity,
 )
-from .services import attributes_set, match_index_refresh, taxonomy_ensure
+from deflect.resources.services import attributes_set, match_index_refresh, taxonomy_ensure
 
 DEMO_NAMESPACE = uuid.UUID("0b8a6f3c-5a3e-4c43-9d6b-1e2f3a4b5c6d")
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

@@ -4,10 +4,11 @@ abeyance cases, and loading the demo again adds nothing."""
 import pytest
 
 from deflect.cases.models import AbeyanceCase
-from deflect.core.demo import PROGRAM_NAME, demo_load
-from deflect.core.demo_people import demo_people_load
+from deflect.demo.county import PROGRAM_NAME
+from deflect.demo.followups import followups_demo_schedule, followups_demo_work
+from deflect.demo.loader import demo_load
+from deflect.demo.people import demo_people_load
 from deflect.encounters.models import Encounter
-from deflect.followups.demo import followups_demo_schedule, followups_demo_work
 from deflect.followups.models import FollowUp, FollowUpAttempt, FollowUpStatus
 
 pytestmark = pytest.mark.django_db

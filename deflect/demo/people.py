@@ -274,7 +274,7 @@ def _people(
 def demo_people_load(*, people: int, seed: int = 2026) -> tuple[int, int]:
     """Top the demo program up to ``people`` people with about three encounters each.
     Returns (people added, encounters added)."""
-    from deflect.core.demo import PROGRAM_NAME
+    from .county import PROGRAM_NAME
 
     program = Program.objects.get(name=PROGRAM_NAME)
     existing = Person.objects.filter(program=program).count()

@@ -1,0 +1,11 @@
+"""The web UI's 403 handler: the denial's audit row, then the error page."""
+
+from deflect.core import views as core_views
+
+from .policy import record_pending_denial
+
+
+def permission_denied(request, exception=None):
+    if exception is not None:
+        record_pending_denial(exception)
+    return core_views.permission_denied(request, exception)
