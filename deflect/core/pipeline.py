@@ -44,7 +44,7 @@ class Pipeline:
     def problem(self, current: str, target: str, party: str, reason: str = "") -> str:
         """Why ``party`` may not move from ``current`` to ``target``; "" when it may."""
         if target not in self.moves:
-            return f"{target!r} is not a {self.noun} status."
+            return f"There is no {self.noun} status {target!r}."
         moves = self.moves.get(current, {})
         if target not in moves:
             allowed = ", ".join(sorted(moves)) or f"none (the {self.noun} is closed)"
