@@ -21,6 +21,7 @@ from deflect.programs.models import ProgramAgency
 from deflect.referrals.services import acting_agency
 
 from . import pipeline, rules
+from .errors import CaseErrorCode
 from .models import (
     NEED_STATUSES,
     AbeyanceCase,
@@ -96,7 +97,9 @@ def case_open(
         raise ValidationFailed("Some fields are missing or invalid.", fields=problems)
     if Case.objects.filter(person=person, status=CaseStatus.ACTIVE).exists():
         raise Conflict(
-            "This person already has an active case.", fields={"person_id": ["Already enrolled."]}
+            "This person already has an active case.",
+            fields={"person_id": ["Already enrolled."]},
+            code=CaseErrorCode.ALREADY_ACTIVE,
         )
     now = timezone.now()
     case = Case.objects.create(
@@ -366,7 +369,9 @@ def abeyance_set_conditions(
 def _not_disposed(abeyance: AbeyanceCase) -> None:
     if abeyance.disposition:
         raise InvalidTransition(
-            "The disposition is recorded; the case is closed.", fields={"disposition": ["Closed."]}
+            "The disposition is recorded; the case is closed.",
+            fields={"disposition": ["Closed."]},
+            code=CaseErrorCode.ABEYANCE_DISPOSED,
         )
 
 
