@@ -70,10 +70,6 @@ def _parties(who: Party) -> frozenset[str]:
     return frozenset({who}) if isinstance(who, str) else who
 
 
-def pipeline_for(model: type[models.Model]) -> Pipeline:
-    return _PIPELINES[model]
-
-
 def transition(
     obj: M,
     to: str,
@@ -102,11 +98,12 @@ def transition(
             updated.add("updated_at")
         obj.save(update_fields=sorted(updated))
         if pipeline.history is not None:
+            limit = pipeline.history._meta.get_field("reason").max_length
             row = {
                 pipeline.subject: obj,
                 "from_status": current,
                 "to_status": to,
-                "reason": reason,
+                "reason": (reason or "")[:limit],
                 "actor": actor if getattr(actor, "pk", None) else None,
                 "at": at,
             }
