@@ -96,6 +96,7 @@ class Action(models.TextChoices):
     ABEYANCE_READ = "abeyance.read", "Abeyance case read"
     FOLLOWUP_CREATE = "followup.create", "Follow-ups scheduled"
     FOLLOWUP_ATTEMPT = "followup.attempt", "Follow-up attempt logged"
+    FOLLOWUP_TRANSITION = "followup.transition", "Follow-up status changed"
     FOLLOWUP_POLICY_UPDATE = "followup.policy_update", "Follow-up policy changed"
     FOLLOWUP_READ = "followup.read", "Follow-up read"
     FOLLOWUP_TEAM_UPDATE = "followup.team_update", "Outreach team changed"

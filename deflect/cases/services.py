@@ -23,11 +23,13 @@ from deflect.accounts.models import AgencyKind, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
+from deflect.core.pipeline import transition
 from deflect.people.models import Person
 from deflect.programs.models import ProgramAgency
 from deflect.referrals.services import acting_agency
 
-from . import rules
+from . import pipeline, rules
+from .errors import CaseErrorCode
 from .models import (
     NEED_STATUSES,
     AbeyanceCase,
@@ -47,13 +49,8 @@ from .models import (
     ProsecutorAbeyance,
 )
 
-CASE_PIPELINE: dict[str, set[str]] = {
-    CaseStatus.ACTIVE: {CaseStatus.COMPLETED, CaseStatus.DISENGAGED, CaseStatus.CLOSED},
-    CaseStatus.DISENGAGED: {CaseStatus.ACTIVE, CaseStatus.CLOSED},
-    CaseStatus.COMPLETED: set(),
-    CaseStatus.CLOSED: set(),
-}
-REASON_REQUIRED = {CaseStatus.CLOSED, CaseStatus.DISENGAGED}
+CASE_PIPELINE = pipeline.PIPELINE
+REASON_REQUIRED = pipeline.REASON_REQUIRED
 
 
 def _staff_of_program(user_id: int | None, program, field: str, problems: dict) -> User | None:
@@ -108,7 +105,9 @@ def case_open(
         raise ValidationFailed("Some fields are missing or invalid.", fields=problems)
     if Case.objects.filter(person=person, status=CaseStatus.ACTIVE).exists():
         raise Conflict(
-            "This person already has an active case.", fields={"person_id": ["Already enrolled."]}
+            "This person already has an active case.",
+            fields={"person_id": ["Already enrolled."]},
+            code=CaseErrorCode.ALREADY_ACTIVE,
         )
     now = timezone.now()
     case = Case.objects.create(
@@ -141,25 +140,26 @@ def case_transition(*, actor: User, case: Case, to: str, reason: str = "") -> Ca
     require_owner(actor, caps.CASE_MANAGE, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     reason = (reason or "").strip()[:500]
-    if to not in CASE_PIPELINE.get(case.status, set()):
+    if to not in CASE_PIPELINE.get(case.status, {}):
         raise InvalidTransition(
-            f"A {case.status} case cannot become {to}.", fields={"status": ["Not allowed."]}
+            f"A {case.status} case cannot become {to}.",
+            fields={"status": ["Not allowed."]},
+            code=pipeline.CASE.code,
         )
     if to in REASON_REQUIRED and not reason:
         raise ValidationFailed("Give a reason.", fields={"reason": ["Required for this status."]})
     now = timezone.now()
-    previous = case.status
-    case.status, case.status_reason = to, reason
+    case.status_reason = reason
     case.closed_at = None if to == CaseStatus.ACTIVE else now
-    case.save(update_fields=["status", "status_reason", "closed_at", "updated_at"])
-    CaseStatusChange.objects.create(
-        case=case, from_status=previous, to_status=to, reason=reason, actor=actor, at=now
-    )
-    audit_record(
-        action=Action.CASE_TRANSITION,
+    transition(
+        case,
+        to,
         actor=actor,
-        target=case,
-        extra={"from": previous, "to": to, "person_id": case.person_id},
+        party=pipeline.CASE_MANAGER,
+        reason=reason,
+        at=now,
+        also=["status_reason", "closed_at"],
+        extra={"person_id": case.person_id},
     )
     if to == CaseStatus.COMPLETED:
         from deflect.followups.models import Trigger
@@ -379,7 +379,9 @@ def abeyance_set_conditions(
 def _not_disposed(abeyance: AbeyanceCase) -> None:
     if abeyance.disposition:
         raise InvalidTransition(
-            "The disposition is recorded; the case is closed.", fields={"disposition": ["Closed."]}
+            "The disposition is recorded; the case is closed.",
+            fields={"disposition": ["Closed."]},
+            code=CaseErrorCode.ABEYANCE_DISPOSED,
         )
 
 

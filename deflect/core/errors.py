@@ -1,4 +1,8 @@
-"""Domain errors with stable codes; the API and the web pages turn them into one error shape."""
+"""Domain errors with stable codes; the API and the web pages turn them into one error shape.
+
+``ErrorCode`` holds the generic codes every operation may answer. Each domain lists its own codes
+in a ``DomainErrorCode`` enum (``ReferralErrorCode.INVALID_TRANSITION``, …) so that API clients can
+tell one refusal from another; ``all_error_codes`` gathers them for the OpenAPI schema."""
 
 from enum import StrEnum
 
@@ -19,16 +23,37 @@ class ErrorCode(StrEnum):
     SERVER_ERROR = "server_error"
 
 
-class DomainError(Exception):
-    """A business rule refused the request; the message is safe to show to the user."""
+class DomainErrorCode(StrEnum):
+    """Base of the per-domain code enums (no members of its own). Values are unique across
+    domains and never change once published."""
 
-    code: ErrorCode = ErrorCode.BAD_REQUEST
+
+def all_error_codes() -> list[str]:
+    """Every code an API error may carry: the generic ones, then each domain's, sorted."""
+    domain = {str(code) for enum in DomainErrorCode.__subclasses__() for code in enum}
+    return [str(code) for code in ErrorCode] + sorted(domain - set(ErrorCode))
+
+
+class DomainError(Exception):
+    """A business rule refused the request; the message is safe to show to the user.
+
+    ``code`` is the class's code unless the raiser names a more specific one."""
+
+    code: str = ErrorCode.BAD_REQUEST
     status: int = 400
 
-    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: dict[str, list[str]] | None = None,
+        code: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        if code is not None:
+            self.code = code
 
 
 class ValidationFailed(DomainError):
@@ -60,6 +85,9 @@ class RateLimited(DomainError):
 
 
 class InvalidTransition(DomainError):
+    """A status move the entity's pipeline does not allow; raised with the entity's
+    ``…_invalid_transition`` code."""
+
     code = ErrorCode.CONFLICT
     status = 409
 

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
+from .errors import all_error_codes
+
 
 def _iso_date_only(value: Any) -> Any:
     """A date is ``YYYY-MM-DD``; numbers (which pydantic would read as Unix timestamps) and
@@ -49,10 +51,19 @@ def bounded_decimal(low: int, high: int, *, places: int = 2):
     return Annotated[Decimal, Field(ge=low, le=high, decimal_places=places, allow_inf_nan=False)]
 
 
+def _list_codes(schema: dict[str, Any]) -> None:
+    # Filled in when the OpenAPI schema is built, after every domain's codes are imported.
+    schema["enum"] = all_error_codes()
+
+
 class ErrorOut(Schema):
     """The one error shape of every API error."""
 
-    code: str
+    code: str = Field(
+        description="Stable, machine-readable: the generic codes, then each domain's "
+        "(e.g. `consent_required`, `referral_invalid_transition`). See docs/api.md.",
+        json_schema_extra=_list_codes,
+    )
     message: str
     fields: dict[str, list[str]]
 

@@ -16,11 +16,12 @@ from deflect.access.policy import atomic_service, require, require_owner
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
-from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
+from deflect.core.errors import Conflict, ValidationFailed
 from deflect.core.models import Pathway
+from deflect.core.pipeline import transition
 from deflect.programs.models import Program
 
-from . import rules
+from . import pipeline, rules
 from .models import (
     AttemptMethod,
     AttemptResult,
@@ -28,23 +29,13 @@ from .models import (
     FollowUpAttempt,
     FollowUpPolicy,
     FollowUpStatus,
-    FollowUpStatusChange,
     NoticePreference,
     OutreachTeam,
     TeamRole,
     Trigger,
 )
 
-PIPELINE = {
-    FollowUpStatus.OPEN: {
-        FollowUpStatus.CONTACTED,
-        FollowUpStatus.CLOSED,
-        FollowUpStatus.CANCELLED,
-    },
-    FollowUpStatus.CONTACTED: set(),
-    FollowUpStatus.CLOSED: set(),
-    FollowUpStatus.CANCELLED: set(),
-}
+PIPELINE = pipeline.PIPELINE
 # What an attempt's result does to the follow-up it was made for.
 RESULT_STATUS = {
     AttemptResult.CONTACTED: FollowUpStatus.CONTACTED,
@@ -145,19 +136,17 @@ def followups_after_placement(*, referral, actor: User) -> list[FollowUp]:
 def _followup_transition(
     *, followup: FollowUp, to: str, actor: User | None, reason: str = "", at: dt.datetime
 ) -> FollowUp:
-    if to not in PIPELINE.get(followup.status, set()):
-        raise InvalidTransition(
-            f"A follow-up that is {followup.status} cannot become {to}.",
-            fields={"status": ["Not allowed."]},
-        )
-    previous = followup.status
-    followup.status = to
     followup.closed_at = at
-    followup.save(update_fields=["status", "closed_at", "updated_at"])
-    FollowUpStatusChange.objects.create(
-        followup=followup, from_status=previous, to_status=to, reason=reason, actor=actor, at=at
+    return transition(
+        followup,
+        to,
+        actor=actor,
+        party=pipeline.OUTREACH,
+        reason=reason,
+        at=at,
+        also=["closed_at"],
+        extra={"person_id": followup.person_id},
     )
-    return followup
 
 
 def attempt_record(

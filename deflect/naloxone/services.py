@@ -26,6 +26,7 @@ from deflect.core.errors import Conflict, ValidationFailed
 from deflect.encounters.models import Encounter
 from deflect.programs.models import Program
 
+from .errors import NaloxoneErrorCode
 from .models import (
     Balance,
     Channel,
@@ -54,6 +55,8 @@ MOVEMENT_CAPABILITY = {
 
 class InsufficientStock(Conflict):
     """Taking the kits would leave fewer than zero at the location."""
+
+    code = NaloxoneErrorCode.INSUFFICIENT_STOCK
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from deflect.accounts.models import Agency, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
+from deflect.people.errors import ConsentErrorCode
 from deflect.programs.models import Program
 
 from . import matching
@@ -384,7 +385,7 @@ def consent_revoke(*, actor: User, consent: Consent, note: str) -> Consent:
         raise ValidationFailed("The revocation needs a note.", fields=errors)
     current = Consent.objects.select_for_update().get(pk=consent.pk)
     if current.revoked_at is not None:
-        raise Conflict("This consent was already revoked.")
+        raise Conflict("This consent was already revoked.", code=ConsentErrorCode.ALREADY_REVOKED)
     current.revoked_at = timezone.now()
     current.revoked_by = actor
     current.revocation_note = note

@@ -22,7 +22,8 @@ from deflect.access.policy import atomic_service, require
 from deflect.accounts.models import Membership, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
-from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
+from deflect.core.errors import Conflict, DomainErrorCode, InvalidTransition, ValidationFailed
+from deflect.core.pipeline import Pipeline, transition
 
 from .models import (
     ActivityStatus,
@@ -38,17 +39,35 @@ CATALOGUE_PATH = Path(__file__).with_name("data") / "planning_models.json"
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".doc", ".docx", ".txt", ".odt"})
 
-# The status pipeline of a planning activity.
-PIPELINE: dict[str, frozenset[str]] = {
-    ActivityStatus.NOT_STARTED: frozenset(
-        {ActivityStatus.IN_PROGRESS, ActivityStatus.DONE, ActivityStatus.NOT_APPLICABLE}
-    ),
-    ActivityStatus.IN_PROGRESS: frozenset(
-        {ActivityStatus.NOT_STARTED, ActivityStatus.DONE, ActivityStatus.NOT_APPLICABLE}
-    ),
-    ActivityStatus.DONE: frozenset({ActivityStatus.IN_PROGRESS}),
-    ActivityStatus.NOT_APPLICABLE: frozenset({ActivityStatus.NOT_STARTED}),
+# The status pipeline of a planning activity: the program's planning team moves it.
+PLANNING_TEAM = "planning team"
+PIPELINE: dict[str, dict[str, str]] = {
+    ActivityStatus.NOT_STARTED: {
+        ActivityStatus.IN_PROGRESS: PLANNING_TEAM,
+        ActivityStatus.DONE: PLANNING_TEAM,
+        ActivityStatus.NOT_APPLICABLE: PLANNING_TEAM,
+    },
+    ActivityStatus.IN_PROGRESS: {
+        ActivityStatus.NOT_STARTED: PLANNING_TEAM,
+        ActivityStatus.DONE: PLANNING_TEAM,
+        ActivityStatus.NOT_APPLICABLE: PLANNING_TEAM,
+    },
+    ActivityStatus.DONE: {ActivityStatus.IN_PROGRESS: PLANNING_TEAM},
+    ActivityStatus.NOT_APPLICABLE: {ActivityStatus.NOT_STARTED: PLANNING_TEAM},
 }
+
+
+class PlanningErrorCode(DomainErrorCode):
+    ACTIVITY_INVALID_TRANSITION = "planning_activity_invalid_transition"
+
+
+ACTIVITY_PIPELINE = Pipeline(
+    model=PlanningActivity,
+    noun="planning activity",
+    moves=PIPELINE,
+    code=PlanningErrorCode.ACTIVITY_INVALID_TRANSITION,
+    action=Action.PLANNING_ACTIVITY_TRANSITION,
+)
 
 
 @cache
@@ -246,17 +265,10 @@ def activity_transition(
             f"An activity that is {ActivityStatus(before).label.lower()} cannot become "
             f"{ActivityStatus(status).label.lower()}.",
             fields={"status": ["Not allowed from the current status."]},
+            code=ACTIVITY_PIPELINE.code,
         )
-    activity.status = status
     activity.completed_at = timezone.now() if status == ActivityStatus.DONE else None
-    activity.save(update_fields=["status", "completed_at", "updated_at"])
-    audit_record(
-        action=Action.PLANNING_ACTIVITY_TRANSITION,
-        actor=actor,
-        target=activity,
-        extra={"from": before, "to": status},
-    )
-    return activity
+    return transition(activity, status, actor=actor, party=PLANNING_TEAM, also=["completed_at"])
 
 
 # ---------------------------------------------------------------------------------------------

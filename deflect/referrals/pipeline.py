@@ -3,11 +3,16 @@
 Follows the HL7 FHIR SDOH Clinical Care closed-loop referral ``Task``: the requester sets draft,
 requested and cancelled; the referral target (the provider) sets accepted, rejected,
 in-progress, on-hold, failed and completed. A reason is required for rejected, cancelled,
-on-hold and failed (``Task.statusReason``). Pure values; no database.
+on-hold and failed (``Task.statusReason``). ``deflect.core.pipeline.transition`` moves it.
 """
 
 from __future__ import annotations
 
+from deflect.audit.actions import Action
+from deflect.core.pipeline import Pipeline
+
+from .errors import ReferralErrorCode
+from .models import Referral, ReferralEvent
 from .models import ReferralStatus as S
 
 REQUESTER = "requester"
@@ -30,6 +35,16 @@ PIPELINE: dict[str, dict[str, str]] = {
     S.CANCELLED: {},
 }
 REASON_REQUIRED = frozenset({S.REJECTED, S.CANCELLED, S.ON_HOLD, S.FAILED})
+REFERRAL = Pipeline(
+    model=Referral,
+    noun="referral",
+    moves=PIPELINE,
+    code=ReferralErrorCode.INVALID_TRANSITION,
+    action=Action.REFERRAL_TRANSITION,
+    history=ReferralEvent,
+    subject="referral",
+    reason_required=REASON_REQUIRED,
+)
 TERMINAL = frozenset(status for status, moves in PIPELINE.items() if not moves)
 # Statuses waiting for the provider's first answer.
 AWAITING_RESPONSE = frozenset({S.REQUESTED})
@@ -39,19 +54,9 @@ ENGAGED = frozenset({S.IN_PROGRESS, S.COMPLETED})
 
 def transition_problem(current: str, target: str, party: str, reason: str = "") -> str:
     """Why ``party`` may not move a referral from ``current`` to ``target``; "" when it may."""
-    if target not in PIPELINE:
-        return f"{target!r} is not a referral status."
-    moves = PIPELINE.get(current, {})
-    if target not in moves:
-        allowed = ", ".join(sorted(moves)) or "none (the referral is closed)"
-        return f"A {current} referral cannot become {target}; allowed next: {allowed}."
-    if moves[target] != party:
-        return f"Only the {moves[target]} sets a referral to {target}."
-    if target in REASON_REQUIRED and not reason.strip():
-        return f"Give a reason for setting the referral to {target}."
-    return ""
+    return REFERRAL.problem(current, target, party, reason)
 
 
 def moves_for(current: str, party: str) -> list[str]:
     """The statuses ``party`` may set next."""
-    return [target for target, who in PIPELINE.get(current, {}).items() if who == party]
+    return REFERRAL.moves_for(current, party)

@@ -29,7 +29,9 @@ from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
 from deflect.core.models import LevelOfCare
+from deflect.core.pipeline import transition
 from deflect.encounters.models import Encounter
+from deflect.people.errors import ConsentErrorCode
 from deflect.people.models import ConsentPurpose, InformationCategory, Person
 from deflect.people.selectors import consent_allows
 from deflect.programs.models import Program
@@ -56,7 +58,7 @@ MAX_RESPONSE_MINUTES = 14 * 24 * 60
 class ConsentRequired(DomainError):
     """No consent in force allows this disclosure; nothing was sent."""
 
-    code = "consent_required"  # type: ignore[assignment]
+    code = ConsentErrorCode.CONSENT_REQUIRED
     status = 409
 
 
@@ -391,7 +393,7 @@ def referral_transition(
     reason = (reason or "").strip()[:500]
     problem = pipeline.transition_problem(referral.status, to, party, reason)
     if problem:
-        raise InvalidTransition(problem, fields={"status": [problem]})
+        raise InvalidTransition(problem, fields={"status": [problem]}, code=pipeline.REFERRAL.code)
     now = timezone.now()
     if to == ReferralStatus.IN_PROGRESS:
         intake_at = intake_at or now
@@ -416,25 +418,17 @@ def referral_transition(
         referral.response_due_at = now + dt.timedelta(minutes=referral.response_due_minutes)
     if party == pipeline.PROVIDER and referral.responded_at is None:
         referral.responded_at = now
-    previous = referral.status
-    referral.status = to
     referral.status_reason = reason
     referral.status_changed_at = now
     referral.save()
-    ReferralEvent.objects.create(
-        referral=referral,
-        from_status=previous,
-        to_status=to,
+    transition(
+        referral,
+        to,
+        actor=actor,
         party=party,
         reason=reason,
-        actor=actor,
         at=now,
-    )
-    audit_record(
-        action=Action.REFERRAL_TRANSITION,
-        actor=actor,
-        target=referral,
-        extra={"from": previous, "to": to, "party": party, "person_id": referral.person_id},
+        extra={"person_id": referral.person_id},
     )
     if to == ReferralStatus.IN_PROGRESS:
         from deflect.followups.services import followups_after_placement

@@ -510,6 +510,25 @@ class Mou(BaseModel):
         return f"MOU {self.program} – {self.organization}"
 
 
+class MouStatusChange(BaseModel):
+    """One move of an MOU's status (``resources.pipeline``), by a coordinator or, when it
+    expires, by the daily schedule (``actor`` empty)."""
+
+    mou = models.ForeignKey(Mou, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, choices=MouStatus.choices)
+    party = models.CharField(max_length=20)
+    reason = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "MOU status change"
+        ordering = ["at", "id"]
+
+
 class SelfReferralSite(BaseModel):
     """A station where people may walk in and ask for help without fear of arrest (Safe
     Stations, ANGEL-style programs). Its hours are the location's HSDS schedules."""

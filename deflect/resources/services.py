@@ -18,8 +18,9 @@ from deflect.access.policy import atomic_service, deny, get_for, granting_agency
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import InvalidTransition, ValidationFailed
+from deflect.core.pipeline import transition
 
-from . import matching
+from . import matching, pipeline
 from . import taxonomy as tx
 from .models import (
     Address,
@@ -325,12 +326,7 @@ def _is_uuid(value: Any) -> bool:
 # MOUs
 # ---------------------------------------------------------------------------------------------
 
-MOU_PIPELINE: dict[str, set[str]] = {
-    MouStatus.DRAFT: {MouStatus.ACTIVE, MouStatus.TERMINATED},
-    MouStatus.ACTIVE: {MouStatus.EXPIRED, MouStatus.TERMINATED},
-    MouStatus.EXPIRED: {MouStatus.ACTIVE, MouStatus.TERMINATED},
-    MouStatus.TERMINATED: set(),
-}
+MOU_PIPELINE = pipeline.PIPELINE
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 DOCUMENT_TYPES = (".pdf", ".doc", ".docx", ".odt", ".png", ".jpg", ".jpeg")
 
@@ -406,12 +402,13 @@ def mou_create(
 def mou_transition(
     *, actor: Any, mou_id: Any, status: str, signed_on: dt.date | None = None
 ) -> Mou:
-    """The only writer of Mou.status after creation (``MOU_PIPELINE``)."""
+    """Moves Mou.status after creation (``resources.pipeline``), for the coordinator."""
     mou = get_for(actor, Mou, mou_id)
     mou = Mou.objects.select_for_update().get(pk=mou.pk)
-    if status not in MOU_PIPELINE.get(mou.status, set()):
+    if status not in MOU_PIPELINE.get(mou.status, {}):
         raise InvalidTransition(
-            f"An MOU that is {mou.get_status_display().lower()} cannot become {status}."
+            f"An MOU that is {mou.get_status_display().lower()} cannot become {status}.",
+            code=pipeline.MOU.code,
         )
     if signed_on is not None:
         mou.signed_on = signed_on
@@ -420,29 +417,26 @@ def mou_transition(
             "An active MOU needs the date it was signed.",
             fields={"signed_on": ["Required to activate."]},
         )
-    previous, mou.status = mou.status, status
-    mou.save(update_fields=["status", "signed_on", "updated_at"])
-    audit_record(
-        action=Action.MOU_TRANSITION,
-        actor=actor,
-        target=mou,
-        extra={"from": previous, "to": status},
-    )
-    return mou
+    return transition(mou, status, actor=actor, party=pipeline.COORDINATOR, also=["signed_on"])
 
 
 def mou_expire_overdue(*, today: dt.date | None = None) -> int:
-    """Scheduled job: active MOUs past their expiry date become expired (audited)."""
+    """Scheduled job: active MOUs past their expiry date become expired, each with its history
+    row and audit event."""
     today = today or timezone.localdate()
     count = 0
     for mou in Mou.objects.filter(status=MouStatus.ACTIVE, expires_on__lt=today):
         with transaction.atomic():
-            Mou.objects.filter(pk=mou.pk).update(status=MouStatus.EXPIRED)
-            audit_record(
-                action=Action.MOU_TRANSITION,
-                target=mou,
-                extra={"from": MouStatus.ACTIVE, "to": MouStatus.EXPIRED, "by": "schedule"},
-            )
+            try:
+                transition(
+                    mou,
+                    MouStatus.EXPIRED,
+                    actor=None,
+                    party=pipeline.SCHEDULE,
+                    reason=f"expired on {mou.expires_on.isoformat()}",
+                )
+            except InvalidTransition:
+                continue  # moved by a coordinator since the list was read
         count += 1
     return count
 

@@ -172,3 +172,62 @@ def test_the_openapi_schema_and_docs_are_served(client):
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "deflect API"
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_the_schema_lists_every_error_code_once():
+    from deflect.core.api import api
+    from deflect.core.errors import DomainErrorCode, ErrorCode
+
+    listed = api.get_openapi_schema()["components"]["schemas"]["ErrorOut"]["properties"]["code"]
+    domain = [str(code) for enum in DomainErrorCode.__subclasses__() for code in enum]
+    assert len(domain) == len(set(domain)) and not set(domain) & set(ErrorCode)
+    assert listed["enum"] == [str(c) for c in ErrorCode] + sorted(domain)
+    for code in (
+        "conflict",
+        "consent_required",
+        "referral_invalid_transition",
+        "case_invalid_transition",
+        "followup_invalid_transition",
+        "mou_invalid_transition",
+        "planning_activity_invalid_transition",
+        "naloxone_insufficient_stock",
+    ):
+        assert code in listed["enum"], code
+
+
+def test_a_client_tells_consent_required_from_an_invalid_transition(client, world):
+    from deflect.referrals.services import referral_create
+    from deflect.referrals.tests.factories import referral_ready
+
+    encounter, service, consent = referral_ready(world)
+    draft = referral_create(
+        actor=world.officer,
+        person_id=encounter.person_id,
+        service_id=service.pk,
+        need="Detox bed",
+        encounter_id=encounter.pk,
+        send=False,
+    ).referral
+    consent.delete()
+    client.force_login(world.officer)
+    url = f"/api/v1/referrals/{draft.pk}/status"
+
+    def move(status):
+        return client.post(url, json.dumps({"status": status}), content_type="application/json")
+
+    refused = move("requested")
+    assert refused.status_code == 409 and _json(refused)["code"] == "consent_required"
+    invalid = move("completed")
+    body = _json(invalid)
+    assert invalid.status_code == 409 and body["code"] == "referral_invalid_transition"
+    assert "allowed next" in body["fields"]["status"][0]
+
+
+def test_docs_api_md_names_every_error_code():
+    from pathlib import Path
+
+    from deflect.core.api import api  # noqa: F401  (imports every domain's codes)
+    from deflect.core.errors import all_error_codes
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
+    assert [code for code in all_error_codes() if f"`{code}`" not in docs] == []

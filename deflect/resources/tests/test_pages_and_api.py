@@ -250,7 +250,10 @@ def test_the_daily_job_expires_overdue_mous(world, directory):
     mou.refresh_from_db()
     assert mou.status == MouStatus.EXPIRED
     event = AuditEvent.objects.filter(action=Action.MOU_TRANSITION).latest("id")
-    assert event.extra == {"from": "active", "to": "expired", "by": "schedule"}
+    assert event.extra == {"from": "active", "to": "expired", "party": "schedule"}
+    change = mou.history.get()
+    assert (change.from_status, change.to_status, change.party) == ("active", "expired", "schedule")
+    assert change.actor is None
     results = selectors.service_match(actor=world.officer, needs=Needs(level_of_care="residential"))
     assert "MOU partner of this program" not in results[0].reasons
 
