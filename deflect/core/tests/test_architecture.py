@@ -49,7 +49,6 @@ KNOWN_FLOOR_EXCEPTIONS = {
 # never add one.
 KNOWN_APP_CYCLES = {
     ("encounters", "screening"),
-    ("naloxone", "training"),
     ("people", "programs", "resources"),
     ("programs", "resources"),
 }
