@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from config.api import api
 from deflect.access.tests.matrix import API_ROWS
 from deflect.accounts.services import api_token_create
-from deflect.core.api import api
 
 pytestmark = pytest.mark.django_db
 

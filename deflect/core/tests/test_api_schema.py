@@ -6,7 +6,7 @@ import json
 import pytest
 from ninja.openapi.schema import OpenAPISchema
 
-from deflect.core.api import api
+from config.api import api
 
 
 def _schema_with_definitions_seen(monkeypatch) -> tuple[dict, dict[str, list[str]]]:
