@@ -27,19 +27,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from deflect.accounts.models import Agency, Membership, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
-from deflect.people.consent import consent_coverage
-from deflect.people.models import Consent, ConsentPurpose, InformationCategory, Person
-from deflect.referrals.models import Disclosure
-from deflect.referrals.notice import REDISCLOSURE_NOTICE
 
 from . import capabilities as caps
+from .consent import ConsentPurpose, InformationCategory, consent_coverage
+from .notice import REDISCLOSURE_NOTICE
 from .policy import can, granting_agency_ids
+
+# The consents and the disclosure ledger are domain models (people, referrals) above this floor:
+# named by label, looked up through the app registry, never imported.
+CONSENT_MODEL = "people.Consent"
+DISCLOSURE_MODEL = "referrals.Disclosure"
 
 # Kinds of information (``InformationCategory``) and one kind no consent discloses: a person's
 # consents and the ledger of what was disclosed under them. Clinical staff of the program see
@@ -133,8 +138,8 @@ class DisclosureDecision:
 
     granted: frozenset[str]
     reason: str
-    consent: Consent | None = None
-    disclosure: Disclosure | None = None
+    consent: Model | None = None
+    disclosure: Model | None = None
     notice: str = ""
     withheld: frozenset[str] = field(default_factory=frozenset)
 
@@ -144,7 +149,7 @@ class DisclosureDecision:
 
 
 def consent_records_visible(
-    actor: User, person: Person, consent: Consent | None = None
+    actor: User, person: Model, consent: Model | None = None
 ) -> frozenset[str]:
     """May ``actor`` see the person's accounting of disclosures (clinical staff of the
     program), or, with ``consent``, that consent's details (clinical staff of the agency it
@@ -165,7 +170,7 @@ def consent_records_visible(
 
 def held_by(
     actor: User,
-    person: Person,
+    person: Model,
     source_agency_id: int | None,
     *,
     capability: str = caps.CLINICAL_VIEW,
@@ -187,7 +192,7 @@ def held_by(
 def disclose(
     *,
     actor: User,
-    person: Person,
+    person: Model,
     source_agency_id: int | None,
     categories: Iterable[str],
     purposes: Iterable[str] = CARE_PURPOSES,
@@ -226,7 +231,7 @@ def disclose(
 def _decide(
     *,
     actor: User,
-    person: Person,
+    person: Model,
     source_agency_id: int | None,
     requested: frozenset[str],
     purposes: tuple[str, ...],
@@ -244,8 +249,10 @@ def _decide(
     agencies = granting_agency_ids(actor, capability)
     if source_agency_id is not None and source_agency_id in agencies:
         return DisclosureDecision(requested, "your agency holds this information")
-    consents = Consent.objects.filter(person=person, recipient_agency_id__in=agencies).order_by(
-        "-signed_at", "-pk"
+    consents = (
+        apps.get_model(CONSENT_MODEL)
+        .objects.filter(person=person, recipient_agency_id__in=agencies)
+        .order_by("-signed_at", "-pk")
     )
     coverage = consent_coverage(
         consents, recipient_agency_ids=agencies, purposes=purposes, categories=requested, at=at
@@ -278,16 +285,16 @@ def _decide(
 def _ledger_row(
     *,
     actor: User,
-    person: Person,
-    consent: Consent,
+    person: Model,
+    consent: Model,
     purpose: str,
     categories: list[str],
     referral: Any,
     program: Any,
     at: datetime,
-) -> Disclosure:
+) -> Model:
     recipient = Agency.objects.get(pk=consent.recipient_agency_id)
-    disclosure = Disclosure.objects.create(
+    disclosure = apps.get_model(DISCLOSURE_MODEL).objects.create(
         person=person,
         program_id=getattr(program, "pk", None) or person.program_id,
         consent=consent,

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, can, clear_cache, deny, require
+from deflect.accounts.revocations import revocation_append
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, RateLimited, ValidationFailed
 from deflect.core.logging import clean
-from deflect.core.revocations import revocation_append
 
 from .models import Agency, AgencyKind, ApiToken, Membership, Role, User
 

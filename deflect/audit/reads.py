@@ -19,7 +19,7 @@ from .actions import Action
 from .services import audit_record
 
 if TYPE_CHECKING:
-    from deflect.accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 def _pk(record: Any) -> Any:
@@ -33,7 +33,7 @@ def _person_id(record: Any) -> Any:
 def audit_list(
     *,
     action: Action,
-    actor: User,
+    actor: AbstractBaseUser,
     records: Iterable[Any],
     target_type: str = "",
     record_id: Callable[[Any], Any] = _pk,

@@ -1,10 +1,10 @@
 """The case status pipeline: the program's case manager moves a case; a reason is required to
-close it or mark the person disengaged. ``deflect.core.pipeline.transition`` moves it."""
+close it or mark the person disengaged. ``deflect.audit.pipeline.transition`` moves it."""
 
 from __future__ import annotations
 
 from deflect.audit.actions import Action
-from deflect.core.pipeline import Pipeline
+from deflect.audit.pipeline import Pipeline
 
 from .errors import CaseErrorCode
 from .models import Case, CaseStatusChange

@@ -21,9 +21,9 @@ from deflect.access.policy import (
 )
 from deflect.accounts.models import AgencyKind, User
 from deflect.audit.actions import Action
+from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
-from deflect.core.pipeline import transition
 from deflect.people.models import Person
 from deflect.programs.models import ProgramAgency
 from deflect.referrals.services import acting_agency

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from deflect.naloxone.admin import ReadOnlyAdmin
+from deflect.core.admin import ReadOnlyAdmin
 
 from .models import Event
 

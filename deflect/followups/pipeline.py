@@ -1,11 +1,11 @@
 """The follow-up status pipeline: an open follow-up ends once, when the outreach team logs an
 attempt that makes contact, closes it, or (a death) cancels the person's other follow-ups.
-``deflect.core.pipeline.transition`` moves it."""
+``deflect.audit.pipeline.transition`` moves it."""
 
 from __future__ import annotations
 
 from deflect.audit.actions import Action
-from deflect.core.pipeline import Pipeline
+from deflect.audit.pipeline import Pipeline
 
 from .errors import FollowUpErrorCode
 from .models import FollowUp, FollowUpStatusChange

@@ -15,10 +15,10 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, require, require_owner
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
+from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
 from deflect.core.models import Pathway
-from deflect.core.pipeline import transition
 from deflect.programs.models import Program
 
 from . import pipeline, rules

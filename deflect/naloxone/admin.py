@@ -3,18 +3,9 @@ whole and audit it."""
 
 from django.contrib import admin
 
+from deflect.core.admin import ReadOnlyAdmin as ReadOnlyAdmin
+
 from .models import LedgerEntry, Lot, StockLocation
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StockLocation)

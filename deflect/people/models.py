@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from deflect.access.consent import ConsentPurpose as ConsentPurpose
+from deflect.access.consent import InformationCategory as InformationCategory
 from deflect.core.crypto import EncryptedCharField, EncryptedTextField
 from deflect.core.models import BaseModel
 
@@ -101,28 +103,9 @@ class PersonAlias(BaseModel):
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
-class ConsentPurpose(models.TextChoices):
-    TREATMENT = "treatment", "Treatment"
-    PAYMENT = "payment", "Payment"
-    HEALTH_CARE_OPERATIONS = "health_care_operations", "Health care operations"
-    CARE_COORDINATION = "care_coordination", "Care coordination and referral"
-    JUSTICE_MONITORING = "justice_monitoring", "Monitoring progress for the justice system (§2.35)"
-    LEGAL_PROCEEDINGS = "legal_proceedings", "Use in legal proceedings"
-
-
-class InformationCategory(models.TextChoices):
-    CONTACT = "contact", "Name and contact details"
-    SCREENING = "screening", "Screening results and level of care"
-    REFERRAL = "referral", "Referral and intake status"
-    ATTENDANCE = "attendance", "Treatment attendance and progress"
-    DIAGNOSIS = "diagnosis", "Diagnosis"
-    MEDICATION = "medication", "Medications (including MOUD)"
-    COMPLIANCE = "compliance", "Program compliance status only"
-
-
 class Consent(BaseModel):
     """A 42 CFR §2.31 written consent. Every required element is a field; validity and the
-    disclosure decision live in ``people.consent`` (pure) and ``consent_allows``."""
+    disclosure decision live in ``access.consent`` (pure) and ``consent_allows``."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
     patient_name = models.CharField(max_length=200)

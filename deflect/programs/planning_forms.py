@@ -1,8 +1,6 @@
 from django import forms
 
-from deflect.resources.models import Organization, Service
-
-from .models import Intercept
+from .models import Intercept, InterceptResource
 from .planning_services import EVIDENCE_EXTENSIONS, program_staff
 
 
@@ -46,20 +44,29 @@ class _InterceptField(forms.TypedChoiceField):
         super().__init__(choices=Intercept.choices, coerce=int, **kwargs)
 
 
+def _directory(field: str):
+    """The directory model an intercept resource links to (a resources app model, reached
+    through the foreign key so that programs does not import the resources app)."""
+    return InterceptResource._meta.get_field(field).related_model._default_manager
+
+
 class InterceptResourceForm(forms.Form):
     intercept = _InterceptField()
     service = forms.ModelChoiceField(
-        queryset=Service.objects.select_related("organization").order_by("name"),
-        required=False,
-        label="From the directory: service",
+        queryset=None, required=False, label="From the directory: service"
     )
     organization = forms.ModelChoiceField(
-        queryset=Organization.objects.order_by("name"),
-        required=False,
-        label="From the directory: organization",
+        queryset=None, required=False, label="From the directory: organization"
     )
     name = forms.CharField(max_length=300, required=False, label="Name (if not in the directory)")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = (
+            _directory("service").select_related("organization").order_by("name")
+        )
+        self.fields["organization"].queryset = _directory("organization").order_by("name")
 
 
 class InterceptGapForm(forms.Form):

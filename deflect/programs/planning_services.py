@@ -21,9 +21,9 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, require
 from deflect.accounts.models import Membership, User
 from deflect.audit.actions import Action
+from deflect.audit.pipeline import Pipeline, transition
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, DomainErrorCode, InvalidTransition, ValidationFailed
-from deflect.core.pipeline import Pipeline, transition
 
 from .models import (
     ActivityStatus,

@@ -3,13 +3,13 @@
 Follows the HL7 FHIR SDOH Clinical Care closed-loop referral ``Task``: the requester sets draft,
 requested and cancelled; the referral target (the provider) sets accepted, rejected,
 in-progress, on-hold, failed and completed. A reason is required for rejected, cancelled,
-on-hold and failed (``Task.statusReason``). ``deflect.core.pipeline.transition`` moves it.
+on-hold and failed (``Task.statusReason``). ``deflect.audit.pipeline.transition`` moves it.
 """
 
 from __future__ import annotations
 
 from deflect.audit.actions import Action
-from deflect.core.pipeline import Pipeline
+from deflect.audit.pipeline import Pipeline
 
 from .errors import ReferralErrorCode
 from .models import Referral, ReferralEvent

@@ -26,10 +26,10 @@ from deflect.access.policy import (
 )
 from deflect.accounts.models import Agency, Membership, User
 from deflect.audit.actions import Action
+from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
 from deflect.core.models import LevelOfCare
-from deflect.core.pipeline import transition
 from deflect.encounters.models import Encounter
 from deflect.people.errors import ConsentErrorCode
 from deflect.people.models import ConsentPurpose, InformationCategory, Person

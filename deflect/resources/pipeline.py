@@ -1,11 +1,11 @@
 """The MOU status pipeline: the program's coordinator activates, renews and terminates an MOU;
 an active MOU past its expiry date is expired by the coordinator or by the daily schedule
-(``resources_mou_expire``). ``deflect.core.pipeline.transition`` moves it."""
+(``resources_mou_expire``). ``deflect.audit.pipeline.transition`` moves it."""
 
 from __future__ import annotations
 
 from deflect.audit.actions import Action
-from deflect.core.pipeline import Pipeline
+from deflect.audit.pipeline import Pipeline
 
 from .errors import ResourceErrorCode
 from .models import Mou, MouStatusChange

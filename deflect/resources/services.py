@@ -16,9 +16,9 @@ from django.utils import timezone
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, deny, get_for, granting_agency_ids, require
 from deflect.audit.actions import Action
+from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
 from deflect.core.errors import InvalidTransition, ValidationFailed
-from deflect.core.pipeline import transition
 
 from . import matching, pipeline
 from . import taxonomy as tx

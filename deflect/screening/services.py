@@ -11,13 +11,14 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
+from django.db.models import Model
+
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, require
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import ValidationFailed
-from deflect.encounters.models import Encounter
 from deflect.programs.models import Program
 
 from .models import EligibilityRuleSet, EligibilityScreening, NeedsScreening
@@ -341,7 +342,7 @@ def eligibility_rules_update(*, actor: User, program: Program, **fields: Any) ->
 def screening_record(
     *,
     actor: User,
-    encounter: Encounter,
+    encounter: Model,  # an encounters.Encounter (named, not imported: encounters calls in here)
     eligibility: EligibilityFacts | None,
     override_reason: str = "",
     override_eligible: bool | None = None,

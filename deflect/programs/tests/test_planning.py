@@ -233,3 +233,31 @@ def test_activities_of_another_program_are_not_found(world, client):
     url = reverse("programs:activity-edit", args=[world.program.pk, activity.pk])
     assert client.get(url).status_code == 404
     assert PlanningActivity.objects.filter(pk=activity.pk, owner__isnull=True).exists()
+
+
+def test_an_intercept_resource_is_picked_from_the_directory_on_the_map_page(world, client):
+    from deflect.programs.models import InterceptResource
+    from deflect.resources.models import Organization, Service
+
+    org = Organization.objects.create(name="Harbor Light", description="Behavioral health")
+    detox = Service.objects.create(organization=org, name="24/7 withdrawal management")
+    client.force_login(world.coordinator)
+    url = reverse("programs:intercepts", args=[world.program.pk])
+    page = client.get(url).content.decode()
+    assert "24/7 withdrawal management" in page and "Harbor Light" in page
+    response = client.post(
+        url,
+        {
+            "kind": "resource",
+            "resource-intercept": "1",
+            "resource-service": str(detox.pk),
+            "resource-organization": str(org.pk),
+        },
+    )
+    assert response.status_code == 302
+    added = InterceptResource.objects.get(program=world.program)
+    assert (added.intercept, added.service, added.organization) == (1, detox, org)
+    unknown = client.post(
+        url, {"kind": "resource", "resource-intercept": "1", "resource-service": "999999"}
+    )
+    assert unknown.status_code == 422

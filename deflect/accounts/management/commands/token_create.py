@@ -1,9 +1,12 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from deflect.accounts.models import User
 from deflect.accounts.services import api_token_create
 from deflect.core.errors import DomainError
-from deflect.programs.models import Program
+
+# Named by label: the programs app is a domain app, above the ground floor.
+PROGRAM_MODEL = "programs.Program"
 
 
 class Command(BaseCommand):
@@ -25,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"No active user {o['username']!r}.")
         program = None
         if o["program"] is not None:
-            program = Program.objects.filter(pk=o["program"]).first()
+            program = apps.get_model(PROGRAM_MODEL).objects.filter(pk=o["program"]).first()
             if program is None:
                 raise CommandError(f"No program with id {o['program']}.")
         try:

@@ -1,5 +1,5 @@
 """One status pipeline: every move of a referral, case, follow-up, MOU or planning activity goes
-through ``deflect.core.pipeline.transition``, which refuses a move the table does not allow with
+through ``deflect.audit.pipeline.transition``, which refuses a move the table does not allow with
 the entity's error code and leaves exactly one history row and one audit event."""
 
 import ast
@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
+from deflect.audit.pipeline import Pipeline, transition
 from deflect.cases import services as case_services
 from deflect.cases.models import CaseStatusChange
 from deflect.core.errors import InvalidTransition
-from deflect.core.pipeline import Pipeline, transition
 from deflect.followups import pipeline as followup_pipeline
 from deflect.followups import services as followup_services
 from deflect.followups.models import FollowUp, FollowUpStatusChange
@@ -28,7 +28,7 @@ from deflect.resources import services as resource_services
 from deflect.resources.models import Mou, MouStatus, MouStatusChange
 
 DEFLECT = Path(__file__).resolve().parents[2]
-HELPER = DEFLECT / "core" / "pipeline.py"
+HELPER = DEFLECT / "audit" / "pipeline.py"
 # Models whose status only ``transition`` writes.
 PIPELINE_MODELS = {"Referral", "InboundReferral", "Case", "FollowUp", "Mou", "PlanningActivity"}
 # ``.status =`` on other models, by file and the object assigned to.
@@ -84,7 +84,7 @@ def test_no_code_outside_the_pipeline_helper_assigns_a_status():
             continue
         relative = "/".join(parts)
         found += _status_writes(path.read_text(encoding="utf-8"), relative)
-    assert found == [], "move statuses with deflect.core.pipeline.transition"
+    assert found == [], "move statuses with deflect.audit.pipeline.transition"
 
 
 def _counts(history, action):

@@ -13,13 +13,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from deflect.access.policy import visible_to
+from deflect.accounts.backup import BackupError, backed_up_models, backup_frames, backup_write
 from deflect.accounts.models import ApiToken, User
 from deflect.accounts.services import api_token_create, api_token_revoke
 from deflect.audit.actions import Action
 from deflect.audit.checkpoint import checkpoint_write
 from deflect.audit.services import audit_record
 from deflect.cases.services import case_note_add, case_open
-from deflect.core.backup import BackupError, backed_up_models, backup_frames, backup_write
 from deflect.core.crypto import generate_key
 from deflect.people.models import Person
 from deflect.people.services import person_alias_add

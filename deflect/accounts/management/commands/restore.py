@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from deflect.core.backup import BackupError, backup_restore
+from deflect.accounts.backup import BackupError, backup_restore
 from deflect.core.crypto import DataKeyError
 
 

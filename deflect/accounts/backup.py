@@ -39,8 +39,8 @@ from deflect.audit.actions import Action
 from deflect.audit.checkpoint import chain_head, checkpoint_write, checkpoints_read
 from deflect.audit.selectors import audit_chain_verify
 from deflect.audit.services import audit_record
+from deflect.core import crypto
 
-from . import crypto
 from .revocations import revocations_apply
 
 MAGIC = "deflect-backup"

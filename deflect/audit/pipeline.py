@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.utils import timezone
 
-from deflect.audit.actions import Action
-from deflect.audit.services import audit_record
+from deflect.core.errors import InvalidTransition
 
-from .errors import InvalidTransition
+from .actions import Action
+from .services import audit_record
 
 M = TypeVar("M", bound=models.Model)
 # A move is made by one named party, or by any of several.

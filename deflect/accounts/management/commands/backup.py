@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deflect.core.backup import BackupError, backup_write
+from deflect.accounts.backup import BackupError, backup_write
 from deflect.core.crypto import DataKeyError
 
 
