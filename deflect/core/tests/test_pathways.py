@@ -21,6 +21,7 @@ from deflect.demo import people as demo_people
 from deflect.encounters import inputs
 from deflect.encounters import sections as encounter_sections
 from deflect.encounters.models import Encounter
+from deflect.encounters.tests import factories as encounter_factories
 from deflect.followups.models import FollowUpPolicy
 from deflect.programs.models import Intercept, ProgramPathway
 from deflect.programs.readiness import pathways_at
@@ -73,6 +74,8 @@ def pathway_gaps() -> dict[str, list[str]]:
         if inputs.DETAIL_FIELDS.get(row.code) != row.section:
             problems.append("encounters.inputs.DETAIL_FIELDS")
         problems += _section_problems(row)
+        if row.code not in encounter_factories.PATHWAY_SECTIONS:
+            problems.append("encounters.tests.factories.PATHWAY_SECTIONS")
         if row.code not in demo_people.DEMO_DETAILS:
             problems.append("demo.people.DEMO_DETAILS")
         working = {
@@ -82,7 +85,12 @@ def pathway_gaps() -> dict[str, list[str]]:
             problems.append("demo.people.PATHWAYS_BY_RECORDER")
         if problems:
             gaps[row.code] = problems
-    for code in sorted(set(encounter_sections.SECTIONS) | set(demo_people.DEMO_DETAILS)):
+    keyed = (
+        set(encounter_sections.SECTIONS)
+        | set(demo_people.DEMO_DETAILS)
+        | set(encounter_factories.PATHWAY_SECTIONS)
+    )
+    for code in sorted(keyed):
         try:
             pathway_get(code)
         except KeyError:
@@ -134,6 +142,7 @@ def test_a_seventh_pathway_added_only_to_the_registry_is_reported_everywhere_it_
         "followups.FollowUpPolicy.pathway",
         "encounters.inputs.DETAIL_FIELDS",
         "encounters.sections.SECTIONS",
+        "encounters.tests.factories.PATHWAY_SECTIONS",
         "demo.people.DEMO_DETAILS",
         "demo.people.PATHWAYS_BY_RECORDER",
     ]
@@ -145,6 +154,7 @@ def test_a_seventh_pathway_added_only_to_the_registry_is_reported_everywhere_it_
         (encounter_sections.SECTIONS, "encounters.sections.SECTIONS"),
         (inputs.DETAIL_FIELDS, "encounters.inputs.DETAIL_FIELDS"),
         (demo_people.DEMO_DETAILS, "demo.people.DEMO_DETAILS"),
+        (encounter_factories.PATHWAY_SECTIONS, "encounters.tests.factories.PATHWAY_SECTIONS"),
     ],
 )
 def test_a_table_missing_one_pathway_is_reported(monkeypatch, table, expected):
@@ -191,3 +201,9 @@ def test_a_section_with_the_wrong_detail_model_is_reported(monkeypatch):
     monkeypatch.setitem(encounter_sections.SECTIONS, Pathway.ACTIVE_OUTREACH, wrong)
 
     assert pathway_gaps() == {"active_outreach": ["encounters.models detail model"]}
+
+
+def test_a_table_row_for_a_pathway_the_registry_does_not_know_is_reported(monkeypatch):
+    monkeypatch.setitem(demo_people.DEMO_DETAILS, "walk_in", lambda rng, encounter, out: None)
+
+    assert pathway_gaps() == {"walk_in": ["not in core.pathways.PATHWAYS"]}
