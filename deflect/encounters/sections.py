@@ -40,7 +40,7 @@ def _officer_intervention_create(encounter: Encounter, payload: Any) -> OfficerI
 
 @dataclass(frozen=True)
 class Section:
-    """One pathway's detail section. ``create`` writes it when a plain ``model.objects.create``
+    """One pathway's detail section. ``create_with`` writes it when a plain ``model.objects.create``
     with the submitted fields is not enough (child rows)."""
 
     pathway: str
