@@ -1,5 +1,7 @@
 from django.db import models
 
+from .pathways import choice_members
+
 
 class BaseModel(models.Model):
     """Every domain table carries timezone-aware creation and update times."""
@@ -11,15 +13,9 @@ class BaseModel(models.Model):
         abstract = True
 
 
-class Pathway(models.TextChoices):
-    """The six PTACC "Pathways to Community"."""
-
-    SELF_REFERRAL = "self_referral", "Self-Referral"
-    ACTIVE_OUTREACH = "active_outreach", "Active Outreach"
-    NALOXONE_PLUS = "naloxone_plus", "Naloxone Plus"
-    FIRST_RESPONDER_REFERRAL = "first_responder_referral", "First Responder & Officer Referral"
-    OFFICER_INTERVENTION = "officer_intervention", "Officer Intervention"
-    COMMUNITY_RESPONSE = "community_response", "Community Response"
+# The six PTACC "Pathways to Community", built from the registry in ``core.pathways`` (same
+# member names, values and labels as ever, so no migration changes).
+Pathway = models.TextChoices("Pathway", choice_members(), module=__name__)
 
 
 class LevelOfCare(models.TextChoices):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -342,81 +343,117 @@ def _encounters_for(rng, program, people, recorders, agencies) -> int:
     return len(encounters)
 
 
+@dataclass
+class _DemoRows:
+    """What the detail makers collect for bulk creation."""
+
+    rows: dict[type, list] = field(default_factory=dict)
+    offenses_for: list[tuple[OfficerInterventionDetail, str]] = field(default_factory=list)
+    screenings: list[EligibilityScreening] = field(default_factory=list)
+
+    def add(self, detail) -> None:
+        self.rows.setdefault(type(detail), []).append(detail)
+
+
+def _naloxone_plus(rng, encounter, out: _DemoRows) -> None:
+    fatal = rng.random() < 0.04
+    doses = rng.randint(1, 3)
+    out.add(
+        OverdoseDetail(
+            encounter=encounter,
+            overdose_at=encounter.occurred_at - dt.timedelta(minutes=rng.randint(5, 90)),
+            substances_suspected=rng.sample(
+                ["fentanyl", "heroin", "xylazine", "cocaine"], k=rng.randint(1, 2)
+            ),
+            naloxone_doses_responder=doses,
+            naloxone_response=ec.NaloxoneResponse.RESPONDED,
+            transported=rng.random() < 0.5,
+            fatal=fatal,
+            leave_behind_kit=True,
+        )
+    )
+    encounter.needs_post_overdose_followup = not fatal
+
+
+def _self_referral(rng, encounter, out: _DemoRows) -> None:
+    out.add(
+        SelfReferralDetail(
+            encounter=encounter,
+            station=f"Station {rng.randint(1, 9)}",
+            arrival_mode=ec.ArrivalMode.WALK_IN,
+            medical_check_done=True,
+        )
+    )
+
+
+def _officer_intervention(rng, encounter, out: _DemoRows) -> None:
+    detail = OfficerInterventionDetail(
+        encounter=encounter,
+        decision=ec.OfficerDecision.TREATMENT_IN_LIEU,
+        charges_held_in_abeyance=True,
+        abeyance_conditions="Complete intake",
+        abeyance_deadline=(encounter.occurred_at + dt.timedelta(days=90)).date(),
+    )
+    out.add(detail)
+    category = rng.choice(["drug_possession", "theft", "trespass"])
+    out.offenses_for.append((detail, category))
+    out.screenings.append(
+        EligibilityScreening(
+            encounter=encounter,
+            facts={"offense_categories": [category]},
+            rule_eligible=True,
+            eligible=True,
+            reasons=["No exclusion applies."],
+        )
+    )
+
+
+def _first_responder_referral(rng, encounter, out: _DemoRows) -> None:
+    out.add(
+        FirstResponderReferralDetail(
+            encounter=encounter, context=ec.ReferralContext.PATROL, offered=["treatment"]
+        )
+    )
+
+
+def _active_outreach(rng, encounter, out: _DemoRows) -> None:
+    out.add(
+        ActiveOutreachDetail(
+            encounter=encounter,
+            identified_via=ec.IdentifiedVia.OVERDOSE_LIST,
+            contact_result=rng.choice(list(ec.ContactResult)),
+        )
+    )
+
+
+def _community_response(rng, encounter, out: _DemoRows) -> None:
+    out.add(
+        CommunityResponseDetail(
+            encounter=encounter,
+            call_source=rng.choice(list(ec.CallSource)),
+            call_type=rng.choice(list(ec.CallType)),
+            team=["clinician", "peer"],
+            deescalation_outcome=ec.DeescalationOutcome.REFERRED,
+        )
+    )
+
+
+# The demo detail section of each pathway, keyed by pathway code.
+DEMO_DETAILS: dict[str, Callable[[random.Random, Encounter, _DemoRows], None]] = {
+    Pathway.SELF_REFERRAL: _self_referral,
+    Pathway.ACTIVE_OUTREACH: _active_outreach,
+    Pathway.NALOXONE_PLUS: _naloxone_plus,
+    Pathway.FIRST_RESPONDER_REFERRAL: _first_responder_referral,
+    Pathway.OFFICER_INTERVENTION: _officer_intervention,
+    Pathway.COMMUNITY_RESPONSE: _community_response,
+}
+
+
 def _details(rng, items) -> None:
-    rows: dict[type, list] = {}
-    offenses_for: list[tuple[OfficerInterventionDetail, str]] = []
-    screenings, needs = [], []
+    out = _DemoRows()
+    needs = []
     for encounter, pathway in items:
-        if pathway == Pathway.NALOXONE_PLUS:
-            fatal = rng.random() < 0.04
-            doses = rng.randint(1, 3)
-            rows.setdefault(OverdoseDetail, []).append(
-                OverdoseDetail(
-                    encounter=encounter,
-                    overdose_at=encounter.occurred_at - dt.timedelta(minutes=rng.randint(5, 90)),
-                    substances_suspected=rng.sample(
-                        ["fentanyl", "heroin", "xylazine", "cocaine"], k=rng.randint(1, 2)
-                    ),
-                    naloxone_doses_responder=doses,
-                    naloxone_response=ec.NaloxoneResponse.RESPONDED,
-                    transported=rng.random() < 0.5,
-                    fatal=fatal,
-                    leave_behind_kit=True,
-                )
-            )
-            encounter.needs_post_overdose_followup = not fatal
-        elif pathway == Pathway.SELF_REFERRAL:
-            rows.setdefault(SelfReferralDetail, []).append(
-                SelfReferralDetail(
-                    encounter=encounter,
-                    station=f"Station {rng.randint(1, 9)}",
-                    arrival_mode=ec.ArrivalMode.WALK_IN,
-                    medical_check_done=True,
-                )
-            )
-        elif pathway == Pathway.OFFICER_INTERVENTION:
-            detail = OfficerInterventionDetail(
-                encounter=encounter,
-                decision=ec.OfficerDecision.TREATMENT_IN_LIEU,
-                charges_held_in_abeyance=True,
-                abeyance_conditions="Complete intake",
-                abeyance_deadline=(encounter.occurred_at + dt.timedelta(days=90)).date(),
-            )
-            rows.setdefault(OfficerInterventionDetail, []).append(detail)
-            offenses_for.append((detail, rng.choice(["drug_possession", "theft", "trespass"])))
-            screenings.append(
-                EligibilityScreening(
-                    encounter=encounter,
-                    facts={"offense_categories": [offenses_for[-1][1]]},
-                    rule_eligible=True,
-                    eligible=True,
-                    reasons=["No exclusion applies."],
-                )
-            )
-        elif pathway == Pathway.FIRST_RESPONDER_REFERRAL:
-            rows.setdefault(FirstResponderReferralDetail, []).append(
-                FirstResponderReferralDetail(
-                    encounter=encounter, context=ec.ReferralContext.PATROL, offered=["treatment"]
-                )
-            )
-        elif pathway == Pathway.ACTIVE_OUTREACH:
-            rows.setdefault(ActiveOutreachDetail, []).append(
-                ActiveOutreachDetail(
-                    encounter=encounter,
-                    identified_via=ec.IdentifiedVia.OVERDOSE_LIST,
-                    contact_result=rng.choice(list(ec.ContactResult)),
-                )
-            )
-        else:
-            rows.setdefault(CommunityResponseDetail, []).append(
-                CommunityResponseDetail(
-                    encounter=encounter,
-                    call_source=rng.choice(list(ec.CallSource)),
-                    call_type=rng.choice(list(ec.CallType)),
-                    team=["clinician", "peer"],
-                    deescalation_outcome=ec.DeescalationOutcome.REFERRED,
-                )
-            )
+        DEMO_DETAILS[pathway](rng, encounter, out)
         if rng.random() < 0.3:
             needs.append(
                 NeedsScreening(
@@ -431,14 +468,14 @@ def _details(rng, items) -> None:
             )
     followups = [e for e, p in items if p == Pathway.NALOXONE_PLUS]
     Encounter.objects.bulk_update(followups, ["needs_post_overdose_followup"], batch_size=BATCH)
-    for model, objects in rows.items():
+    for model, objects in out.rows.items():
         model.objects.bulk_create(objects, batch_size=BATCH)
     Offense.objects.bulk_create(
         [
             Offense(detail=d, statute="CR 5-601", level=ec.OffenseLevel.MISDEMEANOR, category=c)
-            for d, c in offenses_for
+            for d, c in out.offenses_for
         ],
         batch_size=BATCH,
     )
-    EligibilityScreening.objects.bulk_create(screenings, batch_size=BATCH)
+    EligibilityScreening.objects.bulk_create(out.screenings, batch_size=BATCH)
     NeedsScreening.objects.bulk_create(needs, batch_size=BATCH)

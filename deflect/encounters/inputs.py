@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import Field, StringConstraints, model_validator
 
 from deflect.core.models import Pathway
+from deflect.core.pathways import PATHWAYS
 from deflect.core.schemas import Id
 from deflect.people.choices import ContactMethod, Ethnicity, Gender, Insurance, Race
 
@@ -142,15 +143,9 @@ class EligibilityOverrideIn(Schema):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
-# The detail section each pathway requires (and no other section may be sent).
-DETAIL_FIELDS: dict[str, str] = {
-    Pathway.NALOXONE_PLUS: "overdose",
-    Pathway.SELF_REFERRAL: "self_referral",
-    Pathway.OFFICER_INTERVENTION: "officer_intervention",
-    Pathway.FIRST_RESPONDER_REFERRAL: "first_responder_referral",
-    Pathway.ACTIVE_OUTREACH: "active_outreach",
-    Pathway.COMMUNITY_RESPONSE: "community_response",
-}
+# The detail section each pathway requires (and no other section may be sent); each is a field
+# of ``EncounterIn`` below, named by the pathway's registry row.
+DETAIL_FIELDS: dict[str, str] = {p.code: p.section for p in PATHWAYS}
 
 
 class EncounterIn(Schema):

@@ -56,12 +56,7 @@ def encounter_get_for(*, actor: User, encounter_id: Any) -> Encounter:
             "agency",
             "program",
             "recorded_by",
-            "overdose",
-            "self_referral",
-            "officer_intervention",
-            "first_responder_referral",
-            "active_outreach",
-            "community_response",
+            *DETAIL_FIELDS.values(),
             "eligibility",
             "needs",
         )

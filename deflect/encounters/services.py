@@ -25,21 +25,14 @@ from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
 from deflect.core.models import Pathway
+from deflect.core.pathways import pathway_get
 from deflect.people.models import Person
 from deflect.programs.models import Program, ProgramAgency
 from deflect.programs.selectors import prosecutor_offices
 
 from .inputs import DETAIL_FIELDS, EncounterIn
-from .models import (
-    ActiveOutreachDetail,
-    CommunityResponseDetail,
-    Encounter,
-    FirstResponderReferralDetail,
-    Offense,
-    OfficerInterventionDetail,
-    OverdoseDetail,
-    SelfReferralDetail,
-)
+from .models import Encounter
+from .sections import SECTIONS
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 OLDEST_LATE_ENTRY = dt.timedelta(days=365)
@@ -172,9 +165,10 @@ def _check_program_rules(data: EncounterIn, program: Program, agency: Agency) ->
     problems: dict[str, list[str]] = {}
     if not program.pathways.filter(pathway=data.pathway).exists():
         problems["pathway"] = ["This program does not run that pathway."]
-    if data.pathway == Pathway.OFFICER_INTERVENTION and agency.kind != AgencyKind.LAW_ENFORCEMENT:
+    row = pathway_get(data.pathway)
+    if row.law_enforcement_only and agency.kind != AgencyKind.LAW_ENFORCEMENT:
         problems.setdefault("pathway", []).append(
-            "Officer intervention is for law-enforcement agencies only."
+            f"{row.label.capitalize()} is for law-enforcement agencies only."
         )
     intervention = data.officer_intervention
     if intervention is not None and intervention.charges_held_in_abeyance:
@@ -334,30 +328,6 @@ def _person_for(
 
 def _details_create(encounter: Encounter, data: EncounterIn) -> Any:
     """Write the pathway's section and return it."""
-    if data.overdose is not None:
-        return OverdoseDetail.objects.create(encounter=encounter, **data.overdose.model_dump())
-    if data.self_referral is not None:
-        return SelfReferralDetail.objects.create(
-            encounter=encounter, **data.self_referral.model_dump()
-        )
-    if data.officer_intervention is not None:
-        fields = data.officer_intervention.model_dump(exclude={"offenses"})
-        detail = OfficerInterventionDetail.objects.create(encounter=encounter, **fields)
-        Offense.objects.bulk_create(
-            Offense(detail=detail, **offense.model_dump())
-            for offense in data.officer_intervention.offenses
-        )
-        return detail
-    if data.first_responder_referral is not None:
-        return FirstResponderReferralDetail.objects.create(
-            encounter=encounter, **data.first_responder_referral.model_dump()
-        )
-    if data.active_outreach is not None:
-        return ActiveOutreachDetail.objects.create(
-            encounter=encounter, **data.active_outreach.model_dump()
-        )
-    if data.community_response is not None:
-        return CommunityResponseDetail.objects.create(
-            encounter=encounter, **data.community_response.model_dump()
-        )
-    return None
+    section = SECTIONS[data.pathway]
+    payload = getattr(data, section.name)
+    return section.create(encounter, payload) if payload is not None else None

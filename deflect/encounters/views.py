@@ -19,6 +19,7 @@ from deflect.screening import rules
 from . import choices, selectors, services
 from .forms import submission_from_post
 from .inputs import DETAIL_FIELDS
+from .sections import SECTIONS
 
 
 def _labelled(enum) -> list[tuple[str, str]]:
@@ -57,6 +58,7 @@ def _form_context(request, *, values=None, errors=None):
     return {
         "pathways": [p for p in Pathway if p.value in enabled],
         "detail_fields": DETAIL_FIELDS,
+        "pathway_sections": SECTIONS.values(),
         "choices": choices,
         "person_choices": person_choices,
         "form": FORM_CHOICES,

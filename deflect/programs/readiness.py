@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from deflect.core.models import Pathway
+from deflect.core import pathways as registry
 
 
 class State(StrEnum):
@@ -94,19 +94,7 @@ def readiness(activities: Iterable[ActivityFacts], today: date) -> Readiness:
     )
 
 
-# Deflection pathways sit at the first two intercepts of the Sequential Intercept Model: before
-# any police contact (community services) and at law-enforcement contact.
-PATHWAY_INTERCEPT: dict[str, int] = {
-    Pathway.SELF_REFERRAL: 0,
-    Pathway.ACTIVE_OUTREACH: 0,
-    Pathway.NALOXONE_PLUS: 0,
-    Pathway.COMMUNITY_RESPONSE: 0,
-    Pathway.FIRST_RESPONDER_REFERRAL: 1,
-    Pathway.OFFICER_INTERVENTION: 1,
-}
-
-
 def pathways_at(intercept: int, enabled: Iterable[str]) -> list[str]:
     """The enabled pathways that sit at ``intercept``, in the PTACC order."""
     chosen = set(enabled)
-    return [p for p in Pathway.values if p in chosen and PATHWAY_INTERCEPT[p] == intercept]
+    return [p.code for p in registry.PATHWAYS if p.code in chosen and p.intercept == intercept]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
+from deflect.core.models import Pathway
 from deflect.encounters.models import Encounter
 from deflect.encounters.services import encounter_create
 
@@ -277,3 +278,12 @@ def test_the_answer_to_a_new_encounter_is_what_reading_it_back_shows(
         assert created.json()["needs"] is None and created.json()["clinical_withheld"] is True
     else:
         assert created.json()["needs"]["recommended_level_of_care"]
+
+
+def test_the_phone_form_has_one_section_for_every_pathway(client, world):
+    client.force_login(world.officer)
+    form = client.get(reverse("encounters:new")).content.decode()
+    for code in Pathway.values:
+        assert form.count(f'data-pathway="{code}"') == 1, code
+    assert 'name="officer_intervention.offenses.0.statute"' in form
+    assert 'name="community_response.deescalation_outcome"' in form

@@ -68,3 +68,21 @@ def test_deflection_pathways_sit_at_intercepts_zero_and_one():
     assert pathways_at(1, enabled) == ["first_responder_referral", "officer_intervention"]
     for later in (2, 3, 4, 5):
         assert pathways_at(later, enabled) == []
+
+
+def test_a_pathway_added_to_the_registry_sits_at_its_intercept_without_another_table(
+    monkeypatch,
+):
+    from deflect.core import pathways as registry
+
+    added = registry.PathwayDef(
+        code="peer_walk_in",
+        label="Peer Walk-In",
+        description="A peer brings a person to a recovery centre.",
+        intercept=0,
+        section="peer_walk_in",
+    )
+    monkeypatch.setattr(registry, "PATHWAYS", (*registry.PATHWAYS, added))
+
+    assert pathways_at(0, ["peer_walk_in", "self_referral"]) == ["self_referral", "peer_walk_in"]
+    assert pathways_at(1, ["peer_walk_in"]) == []
