@@ -10,12 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deflect.access import capabilities as caps
 from deflect.access.disclosure import notice_of
-from deflect.access.policy import can, get_for, owns, require
-from deflect.accounts.models import User
+from deflect.access.policy import can, get_for, owns, program_staff, require
 from deflect.core.errors import DomainError
 from deflect.core.forms import parse_id
 from deflect.people.models import Person
-from deflect.programs.models import ProgramAgency
 
 from . import selectors, services
 from .models import (
@@ -53,17 +51,7 @@ def case_list(request):
 
 
 def _program_staff(person):
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__agency__in=ProgramAgency.objects.filter(program=person.program).values(
-                "agency_id"
-            ),
-        )
-        .distinct()
-        .order_by("username")
-    )
+    return program_staff(person.program).order_by("username")
 
 
 @login_required
