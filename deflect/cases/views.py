@@ -101,7 +101,6 @@ def case_detail(request, case_id: int):
         {"kind": kind, "label": label, "need": needs.get(kind), "statuses": NEED_STATUSES[kind]}
         for kind, label in NeedKind.choices
     ]
-    from deflect.referrals.models import Referral
 
     return render(
         request,
@@ -115,9 +114,7 @@ def case_detail(request, case_id: int):
             "may_clinical": can(request.user, caps.CLINICAL_VIEW, case.person),
             "note_kinds": NoteKind.choices,
             "moves": sorted(services.CASE_PIPELINE.get(case.status, ())),
-            "referrals": Referral.objects.filter(person=case.person).select_related("service")[:20]
-            if can(request.user, caps.REFERRAL_VIEW, case)
-            else [],
+            "referrals": selectors.case_referrals_for(actor=request.user, case=case),
             "timeline": selectors.timeline_for(
                 actor=request.user, person=case.person, case=case, cache=cache
             ),
@@ -142,7 +139,9 @@ def case_update(request, case_id: int):
                 actor=request.user, case=case, description=post.get("description", "")
             )
         elif action == "task":
-            goal = PlanGoal.objects.get(pk=parse_id(post.get("goal_id")) or 0, case=case)
+            goal = selectors.plan_goal_for(
+                actor=request.user, case=case, goal_id=parse_id(post.get("goal_id")) or 0
+            )
             services.plan_task_add(
                 actor=request.user,
                 goal=goal,
@@ -150,7 +149,9 @@ def case_update(request, case_id: int):
                 due_on=parse_date(post.get("due_on", "") or "") if post.get("due_on") else None,
             )
         elif action == "task_done":
-            task = PlanTask.objects.get(pk=parse_id(post.get("task_id")) or 0, goal__case=case)
+            task = selectors.plan_task_for(
+                actor=request.user, case=case, task_id=parse_id(post.get("task_id")) or 0
+            )
             services.plan_task_complete(actor=request.user, task=task)
         elif action == "need":
             services.case_need_set(

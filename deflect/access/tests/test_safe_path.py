@@ -213,3 +213,106 @@ def test_acting_agency_is_the_actors_own_agency_in_the_program(world):
     world.agencies["police"].is_active = False
     world.agencies["police"].save()
     assert acting_agency(world.officer, world.program, caps.PERSON_CREATE) is None
+
+
+# --- Views and the API look records up through the policy --------------------------------------
+
+# People's records and everything hanging off them. A view or API handler reaches these only
+# through ``get_for`` / ``visible_to`` or a selector that takes the actor.
+SENSITIVE_MODELS = frozenset(
+    {
+        "Person",
+        "PersonAlias",
+        "Consent",
+        "Encounter",
+        "OverdoseDetail",
+        "SelfReferralDetail",
+        "OfficerInterventionDetail",
+        "Offense",
+        "FirstResponderReferralDetail",
+        "ActiveOutreachDetail",
+        "CommunityResponseDetail",
+        "Referral",
+        "InboundReferral",
+        "ReferralEvent",
+        "Disclosure",
+        "Case",
+        "CaseStatusChange",
+        "PlanGoal",
+        "PlanTask",
+        "CaseNeed",
+        "CaseNote",
+        "AbeyanceCase",
+        "ProsecutorAbeyance",
+        "AbeyanceProgress",
+        "FollowUp",
+        "FollowUpStatusChange",
+        "FollowUpAttempt",
+        "EligibilityScreening",
+        "NeedsScreening",
+    }
+)
+MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+# Deliberately empty: fix the view, do not list it.
+ALLOWED_DIRECT_QUERIES: frozenset[str] = frozenset()
+
+
+def _last_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _direct_queries(source: str) -> list[tuple[int, str]]:
+    """(line, model) of each ``<SensitiveModel>.objects`` (or ``get_object_or_404(Model``)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in MANAGERS:
+            if (model := _last_name(node.value)) in SENSITIVE_MODELS:
+                found.append((node.lineno, model))
+        elif (
+            isinstance(node, ast.Call)
+            and _last_name(node.func) in {"get_object_or_404", "get_list_or_404"}
+            and node.args
+            and (model := _last_name(node.args[0])) in SENSITIVE_MODELS
+        ):
+            found.append((node.lineno, model))
+    return sorted(found)
+
+
+def _view_and_api_modules() -> list[Path]:
+    paths = [PACKAGE.parent / "config" / "api.py"]
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "tests" in path.relative_to(PACKAGE).parts:
+            continue
+        if path.name.endswith(("views.py", "api.py")):
+            paths.append(path)
+    return paths
+
+
+def test_the_lint_finds_direct_queries_of_sensitive_models():
+    source = (
+        "def view(request, pk):\n"
+        "    a = Person.objects.get(pk=pk)\n"
+        "    b = models.CaseNote.objects.filter(case_id=pk)\n"
+        "    c = get_object_or_404(Referral, pk=pk)\n"
+        "    d = Program.objects.all()\n"
+        "    e = visible_to(request.user, Person).get(pk=pk)\n"
+    )
+    assert _direct_queries(source) == [(2, "Person"), (3, "CaseNote"), (4, "Referral")]
+
+
+def test_views_and_the_api_query_sensitive_models_only_through_the_policy():
+    modules = _view_and_api_modules()
+    assert any(path.name == "planning_views.py" for path in modules)
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} {model}.objects"
+        for path in modules
+        for line, model in _direct_queries(path.read_text(encoding="utf-8"))
+    ]
+    found = [site for site in found if site not in ALLOWED_DIRECT_QUERIES]
+    assert found == [], "use get_for / visible_to, or a selector taking the actor:\n" + "\n".join(
+        found
+    )
