@@ -7,7 +7,7 @@ nothing and sees nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
@@ -20,6 +20,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from deflect.accounts.models import Agency, Membership, User
+from deflect.accounts.system import is_system
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.services import audit_record
 from deflect.core.context import request_memory
@@ -95,6 +96,8 @@ def _program_agencies() -> QuerySet:
 
 
 def _active(actor: Any) -> bool:
+    if is_system(actor):
+        return True
     return bool(actor is not None and actor.is_authenticated and actor.is_active)
 
 
@@ -195,6 +198,8 @@ def granting_agency_ids(actor: Any, capability: str) -> frozenset[int]:
 
 def agency_scope(actor: Any, capability: str) -> frozenset[int] | str:
     """The agencies whose records ``capability`` reaches for ``actor``, or ``ALL``."""
+    if is_system(actor):
+        return ALL
     granting = _granting(actor, capability)
     if _is_global(granting, actor):
         return ALL
@@ -248,7 +253,10 @@ def program_agency_ids(program_id: int) -> frozenset[int]:
 
 
 def can(actor: Any, capability: str, obj: Any = None) -> bool:
-    """May ``actor`` exercise ``capability``, on ``obj`` if given?"""
+    """May ``actor`` exercise ``capability``, on ``obj`` if given? The system actor
+    (``access.system``) may do anything."""
+    if is_system(actor):
+        return True
     granting = _granting(actor, capability)
     if not granting or _outside_scope(actor, obj):
         return False
@@ -288,6 +296,46 @@ def visible_to(actor: Any, model: type[Model], capability: str | None = None) ->
     lookup = f"{model_scope.agency_lookup}__in"
     matching = model._default_manager.filter(**{lookup: scope}).values("pk")
     return queryset.filter(pk__in=matching)
+
+
+def acting_agency(actor: Any, program: Any, capability: str) -> Agency | None:
+    """The agency ``actor`` acts *for* in ``program`` with ``capability``: their own active
+    agency in the program whose role grants it (the first by name when there are several), or
+    None. E.g. the agency a person is recorded for, or the agency that sends a referral."""
+    membership = (
+        Membership.objects.filter(
+            user=actor,
+            is_active=True,
+            role__in=caps.roles_with(capability),
+            agency__is_active=True,
+            agency_id__in=_program_agencies().filter(program_id=program.pk).values("agency_id"),
+        )
+        .exclude(agency__kind__in=caps.DENIED_AT_AGENCY_KINDS.get(capability, frozenset()))
+        .select_related("agency")
+        .order_by("agency__name")
+        .first()
+    )
+    return membership.agency if membership else None
+
+
+def program_memberships(program: Any, roles: Iterable[str] | None = None) -> QuerySet:
+    """The active memberships of active users at ``program``'s agencies (a program or its id;
+    with one of ``roles``, if given): the one definition of "the staff of this program"."""
+    program_id = getattr(program, "pk", program)
+    memberships = Membership.objects.filter(
+        is_active=True,
+        user__is_active=True,
+        agency_id__in=_program_agencies().filter(program_id=program_id).values("agency_id"),
+    )
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return memberships
+
+
+def program_staff(program: Any, roles: Iterable[str] | None = None) -> QuerySet:
+    """The staff of ``program`` as users (see ``program_memberships``). Unordered; callers
+    order for display."""
+    return User.objects.filter(pk__in=program_memberships(program, roles).values("user_id"))
 
 
 def programs_visible_to(actor: Any) -> QuerySet:
@@ -409,6 +457,8 @@ def owns(actor: Any, capability: str, obj: Any) -> bool:
     the same program sees the record but may not change it."""
     if not can(actor, capability, obj):
         return False
+    if is_system(actor):
+        return True
     granting = _granting(actor, capability)
     if _is_global(granting):
         return True

@@ -185,11 +185,10 @@ def totp_remove(*, actor: User, device: TOTPDevice) -> None:
 
 
 @atomic_service
-def mfa_reset(*, actor: User | None, user: User) -> int:
+def mfa_reset(*, actor: User, user: User) -> int:
     """An administrator removes every factor of ``user`` (a lost phone); the user enrols
-    again at the next sign-in if a program requires it. ``actor=None``: operator command."""
-    if actor is not None:
-        require(actor, caps.MFA_RESET, user)
+    again at the next sign-in if a program requires it. Operator commands pass the system actor."""
+    require(actor, caps.MFA_RESET, user)
     removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
     removed += PasskeyCredential.objects.filter(user=user).delete()[0]
     StaticDevice.objects.filter(user=user).delete()

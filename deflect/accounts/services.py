@@ -31,10 +31,9 @@ log = logging.getLogger("deflect.auth")
 
 
 @atomic_service
-def agency_create(*, actor: User | None, name: str, kind: str, short_name: str = "") -> Agency:
-    """Create an agency. ``actor=None`` is reserved for operator commands (CLI, demo)."""
-    if actor is not None:
-        require(actor, caps.AGENCY_MANAGE)
+def agency_create(*, actor: User, name: str, kind: str, short_name: str = "") -> Agency:
+    """Create an agency. Operator commands (CLI, demo) pass the system actor."""
+    require(actor, caps.AGENCY_MANAGE)
     name = name.strip()
     if not name:
         raise ValidationFailed("An agency needs a name.", fields={"name": ["Required."]})
@@ -58,7 +57,7 @@ def agency_create(*, actor: User | None, name: str, kind: str, short_name: str =
 @atomic_service
 def user_create(
     *,
-    actor: User | None,
+    actor: User,
     username: str,
     password: str,
     first_name: str = "",
@@ -110,13 +109,12 @@ def _require_may_change_roles(actor: User, *, user: User, agency: Agency, role: 
 
 
 @atomic_service
-def membership_create(*, actor: User | None, user: User, agency: Agency, role: str) -> Membership:
+def membership_create(*, actor: User, user: User, agency: Agency, role: str) -> Membership:
     """Grant ``role`` at ``agency`` (see ``_require_may_change_roles`` for who may).
-    ``actor=None`` is reserved for operator commands (CLI, demo)."""
+    Operator commands (CLI, demo) pass the system actor."""
     if role not in Role.values:
         raise ValidationFailed("Unknown role.", fields={"role": [f"Not one of {Role.values}."]})
-    if actor is not None:
-        _require_may_change_roles(actor, user=user, agency=agency, role=role)
+    _require_may_change_roles(actor, user=user, agency=agency, role=role)
     existing = Membership.objects.filter(user=user, agency=agency, role=role).first()
     if existing is not None:
         if existing.is_active:
@@ -168,7 +166,7 @@ def _digest(secret: str) -> str:
 @atomic_service
 def api_token_create(
     *,
-    actor: User | None,
+    actor: User,
     user: User,
     name: str,
     read_only: bool = False,
@@ -177,7 +175,7 @@ def api_token_create(
     """Create a token and return it with its secret, which is shown once and never stored.
     ``read_only`` tokens may only read; a ``program`` token sees only that program, which
     the user must be able to see."""
-    if actor is not None and actor.pk != user.pk:
+    if actor.pk != user.pk:
         require(actor, caps.STAFF_MANAGE, user)
     if program is not None and not can(user, caps.PROGRAM_VIEW, program):
         raise ValidationFailed(
@@ -209,8 +207,8 @@ def api_token_create(
 
 
 @atomic_service
-def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
-    if actor is not None and actor.pk != token.user_id:
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if actor.pk != token.user_id:
         require(actor, caps.STAFF_MANAGE, token.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -230,7 +228,7 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
 
 
 @atomic_service
-def api_token_revoke_all(*, actor: User | None, user: User) -> int:
+def api_token_revoke_all(*, actor: User, user: User) -> int:
     """Revoke every live token of ``user``; the number revoked."""
     live = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
     for token in live:

@@ -58,10 +58,9 @@ def prosecutor_list(request):
 def prosecutor_dispose(request, abeyance_id: Id, payload: DispositionIn):
     abeyance = get_for(request.auth, ProsecutorAbeyance, abeyance_id, caps.ABEYANCE_DISPOSE)
     services.abeyance_dispose(actor=request.auth, abeyance=abeyance, **payload.model_dump())
-    rows = selectors._rows(
-        ProsecutorAbeyance.objects.filter(pk=abeyance.pk).select_related("person")
+    return selectors.prosecutor_row(
+        selectors.prosecutor_row_for(actor=request.auth, abeyance_id=abeyance.pk)
     )
-    return selectors.prosecutor_row(rows[0])
 
 
 class CaseIn(Schema):

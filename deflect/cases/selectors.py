@@ -29,7 +29,15 @@ from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 
 from . import rules
-from .models import AbeyanceCase, Case, NoteKind, ProgressKind, ProsecutorAbeyance
+from .models import (
+    AbeyanceCase,
+    Case,
+    NoteKind,
+    PlanGoal,
+    PlanTask,
+    ProgressKind,
+    ProsecutorAbeyance,
+)
 from .services import conditions_of
 
 
@@ -186,6 +194,38 @@ def prosecutor_list_for(*, actor: User) -> list[AbeyanceRow]:
         else:
             row.status, row.label = CONSENT_NOT_ON_FILE, CONSENT_NOT_ON_FILE_LABEL
     return rows
+
+
+def prosecutor_row_for(*, actor: User, abeyance_id: int) -> AbeyanceRow:
+    """One of the office's abeyance cases as a row (within what ``actor`` may see)."""
+    qs = visible_to(actor, ProsecutorAbeyance).filter(pk=abeyance_id).select_related("person")
+    rows = _rows(qs)
+    if not rows:
+        raise ProsecutorAbeyance.DoesNotExist
+    return rows[0]
+
+
+def case_referrals_for(*, actor: User, case: Case, limit: int = 20) -> Any:
+    """The referrals of the case's person that ``actor`` may see (none without the right to
+    see referrals of this case)."""
+    from deflect.referrals.models import Referral
+
+    if not can(actor, caps.REFERRAL_VIEW, case):
+        return []
+    return visible_to(actor, Referral).filter(person=case.person).select_related("service")[:limit]
+
+
+def plan_goal_for(*, actor: User, case: Case, goal_id: int) -> PlanGoal:
+    """A goal of ``case`` (fetched by the caller with ``get_for``); ``PlanGoal.DoesNotExist``
+    for a goal of another case."""
+    require(actor, caps.CASE_VIEW, case)
+    return PlanGoal.objects.get(pk=goal_id, case=case)
+
+
+def plan_task_for(*, actor: User, case: Case, task_id: int) -> PlanTask:
+    """A task of one of ``case``'s goals; ``PlanTask.DoesNotExist`` for another case's."""
+    require(actor, caps.CASE_VIEW, case)
+    return PlanTask.objects.get(pk=task_id, goal__case=case)
 
 
 def prosecutor_row(row: AbeyanceRow) -> dict:

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import (
+    acting_agency,
     atomic_service,
     can,
     deny,
     get_for,
+    program_staff,
     require,
     require_owner,
     visible_to,
@@ -26,7 +28,6 @@ from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
 from deflect.people.models import Person
 from deflect.programs.models import ProgramAgency
-from deflect.referrals.services import acting_agency
 
 from . import pipeline, rules
 from .errors import CaseErrorCode
@@ -56,12 +57,7 @@ REASON_REQUIRED = pipeline.REASON_REQUIRED
 def _staff_of_program(user_id: int | None, program, field: str, problems: dict) -> User | None:
     if user_id is None:
         return None
-    user = User.objects.filter(
-        pk=user_id,
-        is_active=True,
-        memberships__is_active=True,
-        memberships__agency__in=ProgramAgency.objects.filter(program=program).values("agency_id"),
-    ).first()
+    user = program_staff(program).filter(pk=user_id).first()
     if user is None:
         problems[field] = ["Not staff of this program."]
     return user

@@ -10,12 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deflect.access import capabilities as caps
 from deflect.access.disclosure import notice_of
-from deflect.access.policy import can, get_for, owns, require
-from deflect.accounts.models import User
+from deflect.access.policy import can, get_for, owns, program_staff, require
 from deflect.core.errors import DomainError
 from deflect.core.forms import parse_id
 from deflect.people.models import Person
-from deflect.programs.models import ProgramAgency
 
 from . import selectors, services
 from .models import (
@@ -53,17 +51,7 @@ def case_list(request):
 
 
 def _program_staff(person):
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__agency__in=ProgramAgency.objects.filter(program=person.program).values(
-                "agency_id"
-            ),
-        )
-        .distinct()
-        .order_by("username")
-    )
+    return program_staff(person.program).order_by("username")
 
 
 @login_required
@@ -113,7 +101,6 @@ def case_detail(request, case_id: int):
         {"kind": kind, "label": label, "need": needs.get(kind), "statuses": NEED_STATUSES[kind]}
         for kind, label in NeedKind.choices
     ]
-    from deflect.referrals.models import Referral
 
     return render(
         request,
@@ -127,9 +114,7 @@ def case_detail(request, case_id: int):
             "may_clinical": can(request.user, caps.CLINICAL_VIEW, case.person),
             "note_kinds": NoteKind.choices,
             "moves": sorted(services.CASE_PIPELINE.get(case.status, ())),
-            "referrals": Referral.objects.filter(person=case.person).select_related("service")[:20]
-            if can(request.user, caps.REFERRAL_VIEW, case)
-            else [],
+            "referrals": selectors.case_referrals_for(actor=request.user, case=case),
             "timeline": selectors.timeline_for(
                 actor=request.user, person=case.person, case=case, cache=cache
             ),
@@ -154,7 +139,9 @@ def case_update(request, case_id: int):
                 actor=request.user, case=case, description=post.get("description", "")
             )
         elif action == "task":
-            goal = PlanGoal.objects.get(pk=parse_id(post.get("goal_id")) or 0, case=case)
+            goal = selectors.plan_goal_for(
+                actor=request.user, case=case, goal_id=parse_id(post.get("goal_id")) or 0
+            )
             services.plan_task_add(
                 actor=request.user,
                 goal=goal,
@@ -162,7 +149,9 @@ def case_update(request, case_id: int):
                 due_on=parse_date(post.get("due_on", "") or "") if post.get("due_on") else None,
             )
         elif action == "task_done":
-            task = PlanTask.objects.get(pk=parse_id(post.get("task_id")) or 0, goal__case=case)
+            task = selectors.plan_task_for(
+                actor=request.user, case=case, task_id=parse_id(post.get("task_id")) or 0
+            )
             services.plan_task_complete(actor=request.user, task=task)
         elif action == "need":
             services.case_need_set(

@@ -27,7 +27,7 @@ def channel_for(kind: str) -> str:
 @atomic_service
 def event_record(
     *,
-    actor: User | None,
+    actor: User,
     program: Program,
     kind: str,
     title: str,
@@ -43,8 +43,7 @@ def event_record(
 ) -> Event:
     """Record an event; when it handed out ``kits``, take them from ``kit_location`` and
     ``kit_lot`` as distributed, in the same transaction (refused whole if stock runs short)."""
-    if actor is not None:
-        require(actor, caps.COMMUNITY_MANAGE, program)
+    require(actor, caps.COMMUNITY_MANAGE, program)
     errors: dict[str, list[str]] = {}
     if kind not in EventKind.values:
         errors["kind"] = ["Choose a kind of event."]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from deflect.accounts.models import Agency, AgencyKind, Role, User
 from deflect.accounts.services import agency_create, membership_create, user_create
+from deflect.accounts.system import dangerously_as_system
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.models import Pathway
@@ -69,9 +70,11 @@ def county_load() -> bool:
         return False
     agencies: dict[str, Agency] = {}
     for name, short, kind in AGENCIES:
-        agencies[name] = agency_create(actor=None, name=name, short_name=short, kind=kind)
+        agencies[name] = agency_create(
+            actor=dangerously_as_system("demo"), name=name, short_name=short, kind=kind
+        )
     program_create(
-        actor=None,
+        actor=dangerously_as_system("demo"),
         name=PROGRAM_NAME,
         jurisdiction="Marlow County (synthetic)",
         description="A county-wide program: police, sheriff, fire/EMS and a community team "
@@ -81,7 +84,7 @@ def county_load() -> bool:
     )
     for demo in USERS:
         user = user_create(
-            actor=None,
+            actor=dangerously_as_system("demo"),
             username=demo.username,
             password=DEMO_PASSWORD,
             first_name=demo.first_name,
@@ -89,7 +92,12 @@ def county_load() -> bool:
             email=f"{demo.username}@marlow.example",
             is_superuser=demo.superuser,
         )
-        membership_create(actor=None, user=user, agency=agencies[demo.agency], role=demo.role)
+        membership_create(
+            actor=dangerously_as_system("demo"),
+            user=user,
+            agency=agencies[demo.agency],
+            role=demo.role,
+        )
     audit_record(action=Action.DEMO_LOAD, extra={"program": PROGRAM_NAME})
     return True
 

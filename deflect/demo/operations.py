@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deflect.accounts.models import Agency, User
+from deflect.accounts.system import dangerously_as_system
 from deflect.community.models import Event
 from deflect.community.services import event_record
 from deflect.encounters.models import Encounter
@@ -40,9 +41,13 @@ def _planning(program: Program, today) -> None:
     if ModelAdoption.objects.filter(program=program).exists():
         return
     coordinator = _user("coordinator")
-    post = planning.model_adopt(actor=None, program=program, code="post_overdose")
-    planning.model_adopt(actor=None, program=program, code="self_referral")
-    planning.model_adopt(actor=None, program=program, code="collaboration_equity")
+    post = planning.model_adopt(
+        actor=dangerously_as_system("demo"), program=program, code="post_overdose"
+    )
+    planning.model_adopt(actor=dangerously_as_system("demo"), program=program, code="self_referral")
+    planning.model_adopt(
+        actor=dangerously_as_system("demo"), program=program, code="collaboration_equity"
+    )
     plan = {
         "hire_coordinator": ("done", -40, "/staff/", "Coordinator: Morgan Ellis"),
         "protocol_naloxone": ("done", -10, f"/naloxone/{program.pk}/", "Naloxone stock"),
@@ -64,21 +69,31 @@ def _planning(program: Program, today) -> None:
             evidence_label=label,
         )
         if status != ActivityStatus.NOT_STARTED:
-            planning.activity_transition(actor=None, activity=activity, status=status)
+            planning.activity_transition(
+                actor=dangerously_as_system("demo"), activity=activity, status=status
+            )
     for intercept, name in (
         (0, "Harbor Light 24/7 walk-in assessment"),
         (0, "Peer Network recovery coaches"),
         (1, "Crisis intervention team officers on every shift"),
     ):
-        planning.intercept_resource_add(actor=None, program=program, intercept=intercept, name=name)
+        planning.intercept_resource_add(
+            actor=dangerously_as_system("demo"), program=program, intercept=intercept, name=name
+        )
     planning.intercept_gap_add(
-        actor=None, program=program, intercept=2, description="No screening at first appearance."
+        actor=dangerously_as_system("demo"),
+        program=program,
+        intercept=2,
+        description="No screening at first appearance.",
     )
     planning.intercept_gap_add(
-        actor=None, program=program, intercept=3, description="The jail offers no MOUD."
+        actor=dangerously_as_system("demo"),
+        program=program,
+        intercept=3,
+        description="The jail offers no MOUD.",
     )
     planning.intercept_action_add(
-        actor=None,
+        actor=dangerously_as_system("demo"),
         program=program,
         intercept=3,
         title="Meet the jail's medical contractor about buprenorphine",
@@ -92,7 +107,7 @@ def _training(program: Program, today) -> None:
         return
     courses = {
         topic: training.course_save(
-            actor=None,
+            actor=dangerously_as_system("demo"),
             program=program,
             name=name,
             topic=topic,
@@ -111,14 +126,14 @@ def _training(program: Program, today) -> None:
         ("outreach", "motivational_interviewing", 150),
     ):
         training.training_record(
-            actor=None,
+            actor=dangerously_as_system("demo"),
             course=courses[topic],
             user=_user(username),
             completed_on=today - timedelta(days=days_ago),
             certificate_number=f"MC-{topic[:3].upper()}-{days_ago}",
         )
     training.training_policy_update(
-        actor=None,
+        actor=dangerously_as_system("demo"),
         program=program,
         min_officer_share=80,
         min_dispatcher_share=60,
@@ -131,7 +146,7 @@ def _training(program: Program, today) -> None:
         ("Nights", 23, 7, []),
     ):
         training.shift_save(
-            actor=None,
+            actor=dangerously_as_system("demo"),
             program=program,
             agency=police,
             name=name,
@@ -147,14 +162,14 @@ def _naloxone(program: Program, today) -> None:
     police = Agency.objects.get(name="Marlow City Police Department")
     fire = Agency.objects.get(name="Marlow Fire & EMS")
     central = location_save(
-        actor=None,
+        actor=dangerously_as_system("demo"),
         program=program,
         name="County central stock",
         kind="central",
         reorder_threshold=50,
     )
     station = location_save(
-        actor=None,
+        actor=dangerously_as_system("demo"),
         program=program,
         name="MCPD Station 1",
         kind="station",
@@ -162,7 +177,7 @@ def _naloxone(program: Program, today) -> None:
         reorder_threshold=10,
     )
     medic = location_save(
-        actor=None,
+        actor=dangerously_as_system("demo"),
         program=program,
         name="Medic 3",
         kind="vehicle",
@@ -170,7 +185,7 @@ def _naloxone(program: Program, today) -> None:
         reorder_threshold=4,
     )
     kit = location_save(
-        actor=None,
+        actor=dangerously_as_system("demo"),
         program=program,
         name="Officer Reyes (kit)",
         kind=LocationKind.OFFICER,
@@ -200,7 +215,7 @@ def _naloxone(program: Program, today) -> None:
 
     def move(kind, location, lot, quantity, **extra):
         movement_record(
-            actor=None,
+            actor=dangerously_as_system("demo"),
             program=program,
             kind=kind,
             location=location,
@@ -233,7 +248,7 @@ def _administered(program: Program) -> None:
     lot = program.naloxone_lots.get(lot_number="NX-2611")
     for encounter in encounters:
         movement_record(
-            actor=None,
+            actor=dangerously_as_system("demo"),
             program=program,
             kind=Movement.ADMINISTERED,
             location=kit,
@@ -251,7 +266,7 @@ def _community(program: Program, today) -> None:
     lot = program.naloxone_lots.get(lot_number="NX-2611")
     now = timezone.now()
     event_record(
-        actor=None,
+        actor=dangerously_as_system("demo"),
         program=program,
         kind="drop_in_center",
         title="Tuesday drop-in center",
@@ -272,7 +287,7 @@ def _community(program: Program, today) -> None:
         notes="Two people asked for same-day assessment.",
     )
     event_record(
-        actor=None,
+        actor=dangerously_as_system("demo"),
         program=program,
         kind="public_information",
         title="What the deflection program is (town hall)",

@@ -19,7 +19,13 @@ from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import atomic_service, get_for, granting_agency_ids, require
+from deflect.access.policy import (
+    atomic_service,
+    get_for,
+    granting_agency_ids,
+    program_staff,
+    require,
+)
 from deflect.accounts.models import Agency, AgencyKind, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -27,7 +33,7 @@ from deflect.core.errors import Conflict, ValidationFailed
 from deflect.core.models import Pathway
 from deflect.core.pathways import pathway_get
 from deflect.people.models import Person
-from deflect.programs.models import Program, ProgramAgency
+from deflect.programs.models import Program
 from deflect.programs.selectors import prosecutor_offices
 
 from .inputs import DETAIL_FIELDS, EncounterIn
@@ -177,13 +183,7 @@ def _check_program_rules(data: EncounterIn, program: Program, agency: Agency) ->
             problems["officer_intervention.prosecutor_agency_id"] = [problem]
     if data.responder_ids:
         known = set(
-            User.objects.filter(
-                pk__in=data.responder_ids,
-                is_active=True,
-                memberships__agency__in=ProgramAgency.objects.filter(program=program).values(
-                    "agency_id"
-                ),
-            ).values_list("pk", flat=True)
+            program_staff(program).filter(pk__in=data.responder_ids).values_list("pk", flat=True)
         )
         unknown = sorted(set(data.responder_ids) - known)
         if unknown:

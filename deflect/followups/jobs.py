@@ -19,7 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from deflect.accounts.models import Membership, Role, User
+from deflect.access.policy import program_staff
+from deflect.accounts.models import Role, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 
@@ -138,21 +139,7 @@ def _followup_notices(now: dt.datetime, kind: str, report: JobReport) -> None:
 
 
 def _program_staff(program_ids: list[int], role: str) -> dict[int, list[User]]:
-    out: dict[int, list[User]] = defaultdict(list)
-    if not program_ids:
-        return out
-    rows = (
-        Membership.objects.filter(
-            role=role, is_active=True, user__is_active=True, agency__programs__in=program_ids
-        )
-        .select_related("user")
-        .values_list("agency__programs", "user")
-    )
-    users = {u.pk: u for u in User.objects.filter(pk__in={uid for _, uid in rows})}
-    for program_id, user_id in rows:
-        if users[user_id] not in out[program_id]:
-            out[program_id].append(users[user_id])
-    return out
+    return {pk: list(program_staff(pk, roles=[role])) for pk in dict.fromkeys(program_ids)}
 
 
 def _referral_notices(now: dt.datetime, report: JobReport) -> None:

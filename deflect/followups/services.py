@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import atomic_service, require, require_owner
+from deflect.access.policy import atomic_service, program_staff, require, require_owner
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.pipeline import transition
@@ -134,7 +134,7 @@ def followups_after_placement(*, referral, actor: User) -> list[FollowUp]:
 
 
 def _followup_transition(
-    *, followup: FollowUp, to: str, actor: User | None, reason: str = "", at: dt.datetime
+    *, followup: FollowUp, to: str, actor: User, reason: str = "", at: dt.datetime
 ) -> FollowUp:
     followup.closed_at = at
     return transition(
@@ -331,18 +331,12 @@ def team_save(
     """The coordinator creates or changes an outreach team: its name and its members (staff of
     the program's agencies)."""
     require(actor, caps.FOLLOWUP_CONFIGURE, program)
-    from deflect.programs.models import ProgramAgency
 
     name = (name or "").strip()
     problems: dict[str, list[str]] = {}
     if not name or len(name) > 120:
         problems["name"] = ["Name the team (up to 120 characters)."]
-    staff = User.objects.filter(
-        pk__in=member_ids,
-        is_active=True,
-        memberships__is_active=True,
-        memberships__agency__in=ProgramAgency.objects.filter(program=program).values("agency_id"),
-    ).distinct()
+    staff = program_staff(program).filter(pk__in=member_ids)
     unknown = sorted(set(member_ids) - set(staff.values_list("pk", flat=True)))
     if unknown:
         problems["member_ids"] = [f"Not staff of this program: {unknown}"]

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, get_for, owns, require
+from deflect.access.policy import can, get_for, owns, program_staff, require
 from deflect.core.errors import Conflict, DomainError
 from deflect.core.forms import parse_id
 from deflect.programs.models import Program
@@ -214,20 +214,7 @@ def teams(request, program_id: int):
         else:
             messages.success(request, "Team saved.")
             return redirect("followups:teams", program_id=program.pk)
-    from deflect.accounts.models import User
-    from deflect.programs.models import ProgramAgency
-
-    staff = (
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__agency__in=ProgramAgency.objects.filter(program=program).values(
-                "agency_id"
-            ),
-        )
-        .distinct()
-        .order_by("username")
-    )
+    staff = program_staff(program).order_by("username")
     team_rows = selectors.teams_for(actor=request.user).filter(program=program)
     return render(
         request,

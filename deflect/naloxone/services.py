@@ -71,7 +71,7 @@ def _fail(field: str, message: str) -> ValidationFailed:
 @atomic_service
 def location_save(
     *,
-    actor: User | None,
+    actor: User,
     program: Program,
     name: str,
     kind: str,
@@ -81,8 +81,7 @@ def location_save(
     location: StockLocation | None = None,
 ) -> StockLocation:
     """Create a stock location, or change one's name, threshold, agency or holder."""
-    if actor is not None:
-        require(actor, caps.NALOXONE_MANAGE, program)
+    require(actor, caps.NALOXONE_MANAGE, program)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
@@ -115,13 +114,12 @@ def location_save(
         raise Conflict(
             "That officer already has a kit location.", fields={"holder": ["Has a kit."]}
         ) from None
-    if actor is not None:
-        audit_record(
-            action=Action.NALOXONE_LOCATION_SAVE,
-            actor=actor,
-            target=location,
-            extra={"program": program.pk, "kind": kind, "threshold": location.reorder_threshold},
-        )
+    audit_record(
+        action=Action.NALOXONE_LOCATION_SAVE,
+        actor=actor,
+        target=location,
+        extra={"program": program.pk, "kind": kind, "threshold": location.reorder_threshold},
+    )
     return location
 
 
@@ -204,7 +202,7 @@ def _insufficient(location: StockLocation, lot: Lot, have: int, want: int) -> In
 @atomic_service
 def movement_record(
     *,
-    actor: User | None,
+    actor: User,
     program: Program,
     kind: str,
     location: StockLocation,
@@ -223,19 +221,14 @@ def movement_record(
 
     acquired: into ``location`` (``source`` required); issued: from ``location`` to
     ``to_location``; distributed (``channel``), administered (``encounter``) and disposed
-    (``disposal_reason``): out of ``location``. ``actor=None`` is for the demo and commands.
+    (``disposal_reason``): out of ``location``. The demo and commands pass the system actor.
     """
     if kind not in MOVEMENT_CAPABILITY:
         raise _fail("kind", "Choose a kind of movement.")
-    if actor is not None:
-        capability = MOVEMENT_CAPABILITY[kind]
-        if (
-            kind == Movement.ISSUED
-            and to_location is not None
-            and to_location.holder_id == actor.pk
-        ):
-            capability = caps.NALOXONE_USE  # drawing kits into one's own kit
-        require(actor, capability, program)
+    capability = MOVEMENT_CAPABILITY[kind]
+    if kind == Movement.ISSUED and to_location is not None and to_location.holder_id == actor.pk:
+        capability = caps.NALOXONE_USE  # drawing kits into one's own kit
+    require(actor, capability, program)
     errors: dict[str, list[str]] = {}
     if isinstance(quantity, bool) or not isinstance(quantity, int):
         errors["quantity"] = ["A whole number of kits."]
@@ -263,11 +256,7 @@ def movement_record(
             errors["to_location"] = ["Choose one of the program's active locations."]
         elif to_location.pk == location.pk:
             errors["to_location"] = ["Kits must go to another location."]
-        elif (
-            actor is not None
-            and not can(actor, caps.NALOXONE_MANAGE, program)
-            and to_location.holder_id != actor.pk
-        ):
+        elif not can(actor, caps.NALOXONE_MANAGE, program) and to_location.holder_id != actor.pk:
             errors["to_location"] = ["You may draw kits only into your own kit."]
     today = timezone.localdate()
     if kind in (Movement.ISSUED, Movement.DISTRIBUTED) and lot.expires_on < today:

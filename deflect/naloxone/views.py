@@ -96,7 +96,7 @@ def ledger(request, program_id: int):
 def _encounters(request, program):
     since = timezone.now() - timedelta(days=30)
     if not can(request.user, caps.ENCOUNTER_VIEW, program):
-        return Encounter.objects.none()
+        return visible_to(request.user, Encounter).none()
     return (
         visible_to(request.user, Encounter)
         .filter(program=program, occurred_at__gte=since, overdose__isnull=False)
@@ -111,7 +111,9 @@ def movement(request, program_id: int, kind: str):
         raise Http404("No such kind of movement.")
     program = _program(request, program_id, services.MOVEMENT_CAPABILITY[kind])
     encounters = (
-        _encounters(request, program) if kind == Movement.ADMINISTERED else Encounter.objects.none()
+        _encounters(request, program)
+        if kind == Movement.ADMINISTERED
+        else visible_to(request.user, Encounter).none()
     )
     if kind == Movement.ADMINISTERED and request.method == "POST":
         # The choice list is the recent ones; any encounter the user may see is accepted.

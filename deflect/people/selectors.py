@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, deny, get_for, require, visible_to
-from deflect.accounts.models import Agency, Membership, User
+from deflect.access.policy import acting_agency, can, deny, get_for, require, visible_to
+from deflect.accounts.models import Agency, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import ValidationFailed
@@ -218,19 +218,7 @@ def programs_for_person_create(*, actor: User) -> QuerySet[Program]:
 def recording_agency_for(*, actor: User, program: Program) -> Agency | None:
     """The agency a person is recorded on behalf of: the actor's own agency in the program
     where their role lets them record people (the first by name, when there are several)."""
-    membership = (
-        Membership.objects.filter(
-            user=actor,
-            is_active=True,
-            role__in=caps.roles_with(caps.PERSON_CREATE),
-            agency__is_active=True,
-            agency__programs=program,
-        )
-        .select_related("agency")
-        .order_by("agency__name")
-        .first()
-    )
-    return membership.agency if membership else None
+    return acting_agency(actor, program, caps.PERSON_CREATE)
 
 
 def consent_allows(

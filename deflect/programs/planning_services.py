@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, require
-from deflect.accounts.models import Membership, User
+from deflect.access.policy import program_staff as staff_of_program
+from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.pipeline import Pipeline, transition
 from deflect.audit.services import audit_record
@@ -79,12 +80,7 @@ def planning_catalogue() -> dict[str, dict[str, Any]]:
 
 def program_staff(program: Program):
     """Users with an active role at one of the program's agencies (who may own an item)."""
-    return User.objects.filter(
-        pk__in=Membership.objects.filter(
-            agency__program_links__program=program, is_active=True
-        ).values("user_id"),
-        is_active=True,
-    ).order_by("first_name", "last_name", "username")
+    return staff_of_program(program).order_by("first_name", "last_name", "username")
 
 
 def _check_owner(program: Program, owner: User | None, errors: dict) -> None:
@@ -121,11 +117,10 @@ def _check_file(upload: UploadedFile | None, errors: dict) -> None:
 
 
 @atomic_service
-def model_adopt(*, actor: User | None, program: Program, code: str) -> ModelAdoption:
-    """Adopt a planning model: copy its checklist into the program. ``actor=None`` is for the
-    demo loader and operator commands only."""
-    if actor is not None:
-        require(actor, caps.PLANNING_MANAGE, program)
+def model_adopt(*, actor: User, program: Program, code: str) -> ModelAdoption:
+    """Adopt a planning model: copy its checklist into the program. The demo loader and
+    operator commands pass the system actor (``access.system``)."""
+    require(actor, caps.PLANNING_MANAGE, program)
     entry = planning_catalogue().get(code)
     if entry is None:
         raise ValidationFailed("Unknown planning model.", fields={"code": ["Unknown model."]})
@@ -251,11 +246,10 @@ def activity_update(
 
 @atomic_service
 def activity_transition(
-    *, actor: User | None, activity: PlanningActivity, status: str
+    *, actor: User, activity: PlanningActivity, status: str
 ) -> PlanningActivity:
     """The only writer of PlanningActivity.status (and of ``completed_at``)."""
-    if actor is not None:
-        require(actor, caps.PLANNING_MANAGE, activity.program)
+    require(actor, caps.PLANNING_MANAGE, activity.program)
     activity = PlanningActivity.objects.select_for_update().get(pk=activity.pk)
     before = activity.status
     if status not in ActivityStatus.values:
@@ -300,7 +294,7 @@ def _map_audit(actor: User, program: Program, what: str, item: Any) -> None:
 @atomic_service
 def intercept_resource_add(
     *,
-    actor: User | None,
+    actor: User,
     program: Program,
     intercept: Any,
     name: str,
@@ -308,8 +302,7 @@ def intercept_resource_add(
     organization=None,
     service=None,
 ) -> InterceptResource:
-    if actor is not None:
-        require(actor, caps.PLANNING_MANAGE, program)
+    require(actor, caps.PLANNING_MANAGE, program)
     number = _intercept(intercept)
     if service is not None and organization is None:
         organization = service.organization
@@ -328,40 +321,36 @@ def intercept_resource_add(
         organization=organization,
         service=service,
     )
-    if actor is not None:
-        _map_audit(actor, program, "resource_add", resource)
+    _map_audit(actor, program, "resource_add", resource)
     return resource
 
 
 @atomic_service
 def intercept_gap_add(
-    *, actor: User | None, program: Program, intercept: Any, description: str
+    *, actor: User, program: Program, intercept: Any, description: str
 ) -> InterceptGap:
-    if actor is not None:
-        require(actor, caps.PLANNING_MANAGE, program)
+    require(actor, caps.PLANNING_MANAGE, program)
     number = _intercept(intercept)
     if not (description or "").strip():
         raise ValidationFailed("Describe the gap.", fields={"description": ["Required."]})
     gap = InterceptGap.objects.create(
         program=program, intercept=number, description=description.strip()
     )
-    if actor is not None:
-        _map_audit(actor, program, "gap_add", gap)
+    _map_audit(actor, program, "gap_add", gap)
     return gap
 
 
 @atomic_service
 def intercept_action_add(
     *,
-    actor: User | None,
+    actor: User,
     program: Program,
     intercept: Any,
     title: str,
     owner: User | None = None,
     due_date: date | None = None,
 ) -> InterceptAction:
-    if actor is not None:
-        require(actor, caps.PLANNING_MANAGE, program)
+    require(actor, caps.PLANNING_MANAGE, program)
     number = _intercept(intercept)
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
@@ -372,8 +361,7 @@ def intercept_action_add(
     item = InterceptAction.objects.create(
         program=program, intercept=number, title=title.strip()[:300], owner=owner, due_date=due_date
     )
-    if actor is not None:
-        _map_audit(actor, program, "action_add", item)
+    _map_audit(actor, program, "action_add", item)
     return item
 
 

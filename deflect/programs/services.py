@@ -26,16 +26,15 @@ def _clean_pathways(pathways: Iterable[str]) -> list[str]:
 @atomic_service
 def program_create(
     *,
-    actor: User | None,
+    actor: User,
     name: str,
     agencies: Iterable[Agency],
     pathways: Iterable[str],
     description: str = "",
     jurisdiction: str = "",
 ) -> Program:
-    """Create a program. ``actor=None`` is reserved for operator commands (CLI, demo)."""
-    if actor is not None:
-        require(actor, caps.AGENCY_MANAGE)
+    """Create a program. Operator commands (CLI, demo) pass the system actor."""
+    require(actor, caps.AGENCY_MANAGE)
     name = name.strip()
     if not name:
         raise ValidationFailed("A program needs a name.", fields={"name": ["Required."]})

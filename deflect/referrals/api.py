@@ -227,7 +227,7 @@ def inbound_transition(request, referral_id: Id, payload: TransitionIn):
         note=payload.note,
         intake_at=payload.intake_at,
     )
-    return _inbound(selectors.InboundReferral.objects.get(pk=referral.pk))
+    return _inbound(selectors.inbound_reread_for(actor=request.auth, referral_id=referral.pk))
 
 
 @router.get("/{referral_id}", response={200: ReferralOut, **WITH_NOT_FOUND}, summary="One referral")

@@ -128,6 +128,12 @@ def inbound_get_for(*, actor: User, referral_id: Any) -> InboundReferral:
     return referral
 
 
+def inbound_reread_for(*, actor: User, referral_id: Any) -> InboundReferral:
+    """The provider's view of a referral they have just changed (already read and audited
+    through ``inbound_get_for``): re-read within what ``actor`` may see, no second read row."""
+    return visible_to(actor, InboundReferral).get(pk=referral_id)
+
+
 def hours_between(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
     if start is None or end is None:
         return None

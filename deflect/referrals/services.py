@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import (
+    acting_agency,
     atomic_service,
     can,
     deny,
@@ -24,7 +25,7 @@ from deflect.access.policy import (
     require_owner,
     visible_to,
 )
-from deflect.accounts.models import Agency, Membership, User
+from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
@@ -66,26 +67,6 @@ class ConsentRequired(DomainError):
 class ReferralResult:
     referral: Referral
     created: bool
-
-
-def acting_agency(actor: User, program: Program, capability: str) -> Agency | None:
-    """The actor's own agency in ``program`` whose role grants ``capability`` (first by name)."""
-    membership = (
-        Membership.objects.filter(
-            user=actor,
-            is_active=True,
-            role__in=caps.roles_with(capability),
-            agency__is_active=True,
-            agency__programs=program,
-        )
-        .exclude(
-            agency__kind__in=caps.DENIED_AT_AGENCY_KINDS.get(capability, frozenset()),
-        )
-        .select_related("agency")
-        .order_by("agency__name")
-        .first()
-    )
-    return membership.agency if membership else None
 
 
 def _clean_times(

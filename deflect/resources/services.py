@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, deny, get_for, granting_agency_ids, require
+from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
@@ -420,9 +421,9 @@ def mou_transition(
     return transition(mou, status, actor=actor, party=pipeline.COORDINATOR, also=["signed_on"])
 
 
-def mou_expire_overdue(*, today: dt.date | None = None) -> int:
+def mou_expire_overdue(*, actor: User, today: dt.date | None = None) -> int:
     """Scheduled job: active MOUs past their expiry date become expired, each with its history
-    row and audit event."""
+    row and audit event (``actor``: the system actor of scheduled jobs)."""
     today = today or timezone.localdate()
     count = 0
     for mou in Mou.objects.filter(status=MouStatus.ACTIVE, expires_on__lt=today):
@@ -431,7 +432,7 @@ def mou_expire_overdue(*, today: dt.date | None = None) -> int:
                 transition(
                     mou,
                     MouStatus.EXPIRED,
-                    actor=None,
+                    actor=actor,
                     party=pipeline.SCHEDULE,
                     reason=f"expired on {mou.expires_on.isoformat()}",
                 )

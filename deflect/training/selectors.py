@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from deflect.accounts.models import AgencyKind, Membership, Role
+from deflect.access.policy import program_memberships
+from deflect.accounts.models import AgencyKind, Role
 from deflect.programs.models import Program
 
 from .models import Course, Shift, Topic, TrainingPolicy, TrainingRecord
@@ -36,9 +37,7 @@ def _current(today: date, prefix: str = "") -> Q:
 def _groups(program: Program):
     """Sworn officers (responders at law-enforcement agencies) and dispatchers, as membership
     rows of the program's agencies, each row tagged with its group."""
-    base = Membership.objects.filter(
-        agency__program_links__program=program, is_active=True, user__is_active=True
-    )
+    base = program_memberships(program)
     officers = Q(role=Role.RESPONDER, agency__kind=AgencyKind.LAW_ENFORCEMENT)
     dispatchers = Q(role=Role.DISPATCHER)
     return base, officers, dispatchers

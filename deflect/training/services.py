@@ -29,7 +29,7 @@ CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
 @atomic_service
 def course_save(
     *,
-    actor: User | None,
+    actor: User,
     program: Program,
     name: str,
     topic: str,
@@ -38,8 +38,7 @@ def course_save(
     course: Course | None = None,
 ) -> Course:
     """Create or change a course. A new validity period re-dates the course's records."""
-    if actor is not None:
-        require(actor, caps.TRAINING_MANAGE, program)
+    require(actor, caps.TRAINING_MANAGE, program)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
@@ -64,20 +63,19 @@ def course_save(
         for record in course.records.all():
             record.expires_on = expiry_date(record.completed_on, validity_months)
             record.save(update_fields=["expires_on", "updated_at"])
-    if actor is not None:
-        audit_record(
-            action=Action.TRAINING_COURSE_SAVE,
-            actor=actor,
-            target=course,
-            extra={"program": program.pk, "validity_months": validity_months},
-        )
+    audit_record(
+        action=Action.TRAINING_COURSE_SAVE,
+        actor=actor,
+        target=course,
+        extra={"program": program.pk, "validity_months": validity_months},
+    )
     return course
 
 
 @atomic_service
 def training_record(
     *,
-    actor: User | None,
+    actor: User,
     course: Course,
     user: User,
     completed_on: date,
@@ -87,8 +85,7 @@ def training_record(
 ) -> TrainingRecord:
     """Record that ``user`` (someone at one of the program's agencies) completed ``course``."""
     program = course.program
-    if actor is not None:
-        require(actor, caps.TRAINING_MANAGE, program)
+    require(actor, caps.TRAINING_MANAGE, program)
     errors: dict[str, list[str]] = {}
     if not program_staff(program).filter(pk=user.pk).exists():
         errors["user"] = ["Choose someone from the program's agencies."]
@@ -116,27 +113,25 @@ def training_record(
     if certificate is not None:
         record.certificate.save(Path(certificate.name).name, certificate, save=False)
     record.save()
-    if actor is not None:
-        audit_record(
-            action=Action.TRAINING_RECORD,
-            actor=actor,
-            target=record,
-            extra={"program": program.pk, "course": course.pk, "user": user.pk},
-        )
+    audit_record(
+        action=Action.TRAINING_RECORD,
+        actor=actor,
+        target=record,
+        extra={"program": program.pk, "course": course.pk, "user": user.pk},
+    )
     return record
 
 
 @atomic_service
 def training_policy_update(
     *,
-    actor: User | None,
+    actor: User,
     program: Program,
     min_officer_share: int,
     min_dispatcher_share: int,
     min_cit_per_shift: int,
 ) -> TrainingPolicy:
-    if actor is not None:
-        require(actor, caps.TRAINING_MANAGE, program)
+    require(actor, caps.TRAINING_MANAGE, program)
     errors: dict[str, list[str]] = {}
     for name, value in (
         ("min_officer_share", min_officer_share),
@@ -156,24 +151,23 @@ def training_policy_update(
             "min_cit_per_shift": min_cit_per_shift,
         },
     )
-    if actor is not None:
-        audit_record(
-            action=Action.TRAINING_SETTINGS_UPDATE,
-            actor=actor,
-            target=program,
-            extra={
-                "min_officer_share": min_officer_share,
-                "min_dispatcher_share": min_dispatcher_share,
-                "min_cit_per_shift": min_cit_per_shift,
-            },
-        )
+    audit_record(
+        action=Action.TRAINING_SETTINGS_UPDATE,
+        actor=actor,
+        target=program,
+        extra={
+            "min_officer_share": min_officer_share,
+            "min_dispatcher_share": min_dispatcher_share,
+            "min_cit_per_shift": min_cit_per_shift,
+        },
+    )
     return policy
 
 
 @atomic_service
 def shift_save(
     *,
-    actor: User | None,
+    actor: User,
     program: Program,
     agency: Agency,
     name: str,
@@ -182,8 +176,7 @@ def shift_save(
     members: list[User],
 ) -> Shift:
     """Create a shift (or replace its roster when one of that name exists at the agency)."""
-    if actor is not None:
-        require(actor, caps.TRAINING_MANAGE, program)
+    require(actor, caps.TRAINING_MANAGE, program)
     errors: dict[str, list[str]] = {}
     if not program.agencies.filter(pk=agency.pk).exists():
         errors["agency"] = ["Choose one of the program's agencies."]
@@ -205,11 +198,10 @@ def shift_save(
         defaults={"starts_at": starts_at, "ends_at": ends_at},
     )
     shift.members.set(members)
-    if actor is not None:
-        audit_record(
-            action=Action.TRAINING_SETTINGS_UPDATE,
-            actor=actor,
-            target=shift,
-            extra={"program": program.pk, "members": len(members)},
-        )
+    audit_record(
+        action=Action.TRAINING_SETTINGS_UPDATE,
+        actor=actor,
+        target=shift,
+        extra={"program": program.pk, "members": len(members)},
+    )
     return shift

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django.utils import timezone
 
+from deflect.accounts.system import dangerously_as_system
 from deflect.accounts.tests.factories import PASSWORD
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.models import AuditEvent
@@ -146,7 +147,9 @@ def test_token_api_calls_create_no_sessions(world):
 
     from deflect.accounts.services import api_token_create
 
-    _, secret = api_token_create(actor=None, user=world.officer, name="cad")
+    _, secret = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.officer, name="cad"
+    )
     api = Client()
     for _ in range(3):
         response = api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from deflect.accounts.models import ApiToken
 from deflect.accounts.services import api_token_create
+from deflect.accounts.system import dangerously_as_system
 from deflect.accounts.tests.factories import PASSWORD
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.models import AuditEvent
@@ -29,7 +30,9 @@ def _post(secret, path, body):
 
 
 def test_a_deactivated_officers_token_stops_working(world):
-    _, secret = api_token_create(actor=None, user=world.officer, name="phone")
+    _, secret = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.officer, name="phone"
+    )
     assert _get(secret).status_code == 200
     world.officer.is_active = False
     world.officer.save()
@@ -39,7 +42,9 @@ def test_a_deactivated_officers_token_stops_working(world):
 
 
 def test_a_locked_out_officers_token_stops_working_until_the_lock_ends(world, settings):
-    _, secret = api_token_create(actor=None, user=world.officer, name="phone")
+    _, secret = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.officer, name="phone"
+    )
     browser = Client()
     for _ in range(5):
         browser.post(reverse("login"), {"username": "officer", "password": "wrong-password"})
@@ -65,7 +70,9 @@ def test_failed_token_attempts_are_audited_without_the_secret(world, caplog):
 def test_repeated_token_failures_from_one_address_get_429_with_retry_after(world, settings):
     settings.DEFLECT_TOKEN_FAILURE_LIMIT = 3
     settings.DEFLECT_TOKEN_FAILURE_WINDOW_SECONDS = 120
-    _, secret = api_token_create(actor=None, user=world.officer, name="phone")
+    _, secret = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.officer, name="phone"
+    )
     for _ in range(3):
         assert _get("dfl_wrong").status_code == 401
     throttled = _get("dfl_wrong")
@@ -79,7 +86,9 @@ def test_repeated_token_failures_from_one_address_get_429_with_retry_after(world
 
 
 def test_a_read_only_token_reads_but_cannot_write(world):
-    _, secret = api_token_create(actor=None, user=world.coordinator, name="bi", read_only=True)
+    _, secret = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.coordinator, name="bi", read_only=True
+    )
     assert _get(secret, "/api/v1/staff/memberships").status_code == 200
     police = world.agencies["police"]
     body = {"user_id": world.analyst.pk, "agency_id": police.pk, "role": "analyst"}
@@ -90,7 +99,9 @@ def test_a_read_only_token_reads_but_cannot_write(world):
     assert AuditEvent.objects.filter(
         action=Action.ACCESS_DENIED, actor=world.coordinator, extra__reason="read-only token"
     ).exists()
-    _, writer = api_token_create(actor=None, user=world.coordinator, name="admin tool")
+    _, writer = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.coordinator, name="admin tool"
+    )
     assert _post(writer, "/api/v1/staff/memberships", body).status_code == 201
 
 
@@ -99,9 +110,14 @@ def test_a_program_token_sees_only_that_program(world):
 
     # The city police also take part in a second program of the county.
     second = ProgramFactory(name="Marlow Youth Diversion", agencies=[world.agencies["police"]])
-    _, everything = api_token_create(actor=None, user=world.coordinator, name="all")
+    _, everything = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.coordinator, name="all"
+    )
     _, scoped = api_token_create(
-        actor=None, user=world.coordinator, name="one", program=world.program
+        actor=dangerously_as_system("tests"),
+        user=world.coordinator,
+        name="one",
+        program=world.program,
     )
     listed_all = {p["id"] for p in _get(everything, "/api/v1/programs").json()}
     assert {world.program.pk, second.pk} <= listed_all
@@ -114,7 +130,9 @@ def test_a_program_token_narrows_even_the_admin(world):
     from deflect.programs.models import ProgramAgency
 
     ProgramAgency.objects.create(program=world.program, agency=world.agencies["county_it"])
-    _, scoped = api_token_create(actor=None, user=world.admin, name="one", program=world.program)
+    _, scoped = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.admin, name="one", program=world.program
+    )
     assert {p["id"] for p in _get(scoped, "/api/v1/programs").json()} == {world.program.pk}
     assert _get(scoped, f"/api/v1/programs/{world.other_program.pk}").status_code == 404
 
@@ -123,7 +141,12 @@ def test_a_token_cannot_be_scoped_to_a_program_its_user_does_not_belong_to(world
     from deflect.core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
-        api_token_create(actor=None, user=world.officer, name="x", program=world.other_program)
+        api_token_create(
+            actor=dangerously_as_system("tests"),
+            user=world.officer,
+            name="x",
+            program=world.other_program,
+        )
 
 
 def test_the_token_commands_create_scoped_tokens_and_revoke_them(world, capsys):
@@ -141,8 +164,8 @@ def test_the_token_commands_create_scoped_tokens_and_revoke_them(world, capsys):
     call_command("token_revoke", str(token.pk))
     token.refresh_from_db()
     assert token.revoked_at is not None
-    api_token_create(actor=None, user=world.officer, name="a")
-    api_token_create(actor=None, user=world.officer, name="b")
+    api_token_create(actor=dangerously_as_system("tests"), user=world.officer, name="a")
+    api_token_create(actor=dangerously_as_system("tests"), user=world.officer, name="b")
     call_command("token_revoke", "--user", "officer")
     assert not ApiToken.objects.filter(user=world.officer, revoked_at__isnull=True).exists()
     assert "Revoked 2 token(s) of officer." in capsys.readouterr().out
@@ -172,7 +195,9 @@ def test_the_officer_creates_sees_and_revokes_a_token_on_their_page(client, worl
 
 
 def test_nobody_can_revoke_another_users_token(client, world):
-    token, secret = api_token_create(actor=None, user=world.officer, name="phone")
+    token, secret = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.officer, name="phone"
+    )
     client.force_login(world.coordinator)
     assert client.post(reverse("api-token-revoke", args=[token.pk])).status_code == 404
     assert _get(secret).status_code == 200

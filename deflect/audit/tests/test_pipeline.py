@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from deflect.accounts.system import dangerously_as_system
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 from deflect.audit.pipeline import Pipeline, transition
@@ -200,18 +201,19 @@ def test_the_mou_expiry_job_leaves_history_once(world):
         expires_on=dt.date(2026, 12, 31),
         covers="Beds",
     )
-    assert resource_services.mou_expire_overdue(today=dt.date(2026, 12, 2)) == 1
-    assert resource_services.mou_expire_overdue(today=dt.date(2026, 12, 2)) == 0
+    jobs = dangerously_as_system("jobs")
+    assert resource_services.mou_expire_overdue(actor=jobs, today=dt.date(2026, 12, 2)) == 1
+    assert resource_services.mou_expire_overdue(actor=jobs, today=dt.date(2026, 12, 2)) == 0
     change = overdue.history.get()
     assert (change.from_status, change.to_status, change.party) == (
         "active",
         "expired",
         "schedule",
     )
-    assert change.actor is None and "2026-11-30" in change.reason
+    assert change.actor == jobs and "2026-11-30" in change.reason
     assert not current.history.exists()
     event = AuditEvent.objects.filter(action=Action.MOU_TRANSITION).get()
-    assert event.target_id == str(overdue.pk) and event.actor is None
+    assert event.target_id == str(overdue.pk) and event.actor_username == "system: jobs"
 
 
 @pytest.mark.django_db
@@ -225,7 +227,7 @@ def test_the_expiry_command_goes_through_the_pipeline(world):
 @pytest.mark.django_db
 def test_a_planning_activity_moves_with_its_code_and_one_audit_event(world):
     adoption = planning_services.model_adopt(
-        actor=None, program=world.program, code="self_referral"
+        actor=dangerously_as_system("tests"), program=world.program, code="self_referral"
     )
     activity = adoption.activities.first()
     planning_services.activity_transition(

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from deflect.accounts.services import api_token_create, api_token_revoke
+from deflect.accounts.system import dangerously_as_system
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 
@@ -133,7 +134,9 @@ def test_a_web_form_without_csrf_token_explains_itself(world):
 
 
 def test_a_bearer_token_authenticates_without_csrf(world):
-    _, secret = api_token_create(actor=None, user=world.coordinator, name="county system")
+    _, secret = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.coordinator, name="county system"
+    )
     api = Client(enforce_csrf_checks=True)
     headers = {"Authorization": f"Bearer {secret}"}
     me = api.get("/api/v1/me", headers=headers)
@@ -149,7 +152,9 @@ def test_a_bearer_token_authenticates_without_csrf(world):
 
 
 def test_a_revoked_or_wrong_token_is_401(world):
-    token, secret = api_token_create(actor=None, user=world.officer, name="phone")
+    token, secret = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.officer, name="phone"
+    )
     api_token_revoke(actor=world.officer, token=token)
     api = Client()
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401

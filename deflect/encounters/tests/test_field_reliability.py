@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from deflect.accounts.services import api_token_create
+from deflect.accounts.system import dangerously_as_system
 from deflect.encounters.models import Encounter
 
 from .factories import submission
@@ -56,7 +57,9 @@ def _send(address: tuple[str, int], raw: bytes, cut: str, rng: random.Random) ->
 
 
 def test_every_encounter_arrives_exactly_once_however_the_connection_breaks(world, live_server):
-    _, token = api_token_create(actor=None, user=world.officer, name="phone")
+    _, token = api_token_create(
+        actor=dangerously_as_system("tests"), user=world.officer, name="phone"
+    )
     url = urlsplit(live_server.url)
     address = (url.hostname, url.port)
     rng = random.Random(2026)  # a fixed sequence of cuts, the same on every run

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from deflect.accounts.system import dangerously_as_system
 from deflect.naloxone.models import LocationKind, Movement, Source
 from deflect.naloxone.services import location_save, lot_get_or_create, movement_record
 
 
 def location(program, name="Central stock", kind=LocationKind.CENTRAL, threshold=0, holder=None):
     return location_save(
-        actor=None,
+        actor=dangerously_as_system("tests"),
         program=program,
         name=name,
         kind=kind,
@@ -33,7 +34,7 @@ def stocked(program, kits=10, name="Central stock", number="L-100", days=365):
     place, batch = location(program, name=name), lot(program, number=number, days=days)
     if kits:
         movement_record(
-            actor=None,
+            actor=dangerously_as_system("tests"),
             program=program,
             kind=Movement.ACQUIRED,
             location=place,

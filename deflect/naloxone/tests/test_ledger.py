@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deflect.accounts.models import Role
+from deflect.accounts.system import dangerously_as_system
 from deflect.accounts.tests.factories import MembershipFactory, UserFactory
 from deflect.core.errors import ValidationFailed
 from deflect.encounters.services import encounter_create
@@ -156,7 +157,15 @@ def test_stock_report_warns_of_expiry_sixty_days_ahead_and_reorder_threshold(wor
     station = location(world.program, name="Station 3", kind="station", threshold=10)
     soon, later = lot(world.program, "SOON", days=59), lot(world.program, "LATER", days=61)
     for batch, kits in ((soon, 2), (later, 5)):
-        move(None, world.program, Movement.ACQUIRED, station, batch, kits, source="grant")
+        move(
+            dangerously_as_system("tests"),
+            world.program,
+            Movement.ACQUIRED,
+            station,
+            batch,
+            kits,
+            source="grant",
+        )
     (row,) = selectors.stock_report(world.program)
     assert row.on_hand == 7
     assert row.below_threshold
@@ -192,7 +201,7 @@ def test_stock_always_equals_the_sum_of_the_ledger_and_is_never_negative(world, 
     for action, n in moves:
         kind, extra, (at_a, at_b) = plans[action]
         try:
-            move(None, program, kind, a, batch, n, **extra)
+            move(dangerously_as_system("tests"), program, kind, a, batch, n, **extra)
         except InsufficientStock:
             pass
         else:

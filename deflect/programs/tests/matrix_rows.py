@@ -5,6 +5,7 @@ Everyone in the program (and the admin) reads its planning and map; only its coo
 """
 
 from deflect.access.tests.matrix import Row, expect, other_program, own_program
+from deflect.accounts.system import dangerously_as_system
 
 _READ = expect(200, anonymous=302, nobody=404, other_coordinator=404)
 _READ_OTHER = expect(404, anonymous=302, admin=200, other_coordinator=200)
@@ -15,7 +16,9 @@ _EDIT_POST = expect(403, anonymous=302, nobody=404, other_coordinator=404, coord
 def _adoption(w):
     from deflect.programs.planning_services import model_adopt
 
-    return model_adopt(actor=None, program=w.program, code="post_overdose")
+    return model_adopt(
+        actor=dangerously_as_system("tests"), program=w.program, code="post_overdose"
+    )
 
 
 def _adoption_args(w) -> dict:
@@ -38,14 +41,18 @@ def _evidence_args(w) -> dict:
 def _action_args(w) -> dict:
     from deflect.programs.planning_services import intercept_action_add
 
-    item = intercept_action_add(actor=None, program=w.program, intercept=1, title="CIT for all")
+    item = intercept_action_add(
+        actor=dangerously_as_system("tests"), program=w.program, intercept=1, title="CIT for all"
+    )
     return {"program_id": w.program.pk, "item_id": item.pk}
 
 
 def _gap_args(w) -> dict:
     from deflect.programs.planning_services import intercept_gap_add
 
-    gap = intercept_gap_add(actor=None, program=w.program, intercept=0, description="No detox")
+    gap = intercept_gap_add(
+        actor=dangerously_as_system("tests"), program=w.program, intercept=0, description="No detox"
+    )
     return {"program_id": w.program.pk, "kind": "gap", "item_id": gap.pk}
 
 

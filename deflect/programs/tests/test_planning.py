@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from deflect.accounts.system import dangerously_as_system
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
@@ -67,7 +68,9 @@ def test_only_the_programs_coordinator_adopts(world):
 
 
 def test_activities_follow_the_status_pipeline(world):
-    adoption = services.model_adopt(actor=None, program=world.program, code="self_referral")
+    adoption = services.model_adopt(
+        actor=dangerously_as_system("tests"), program=world.program, code="self_referral"
+    )
     activity = adoption.activities.first()
     activity = services.activity_transition(
         actor=world.coordinator, activity=activity, status=ActivityStatus.DONE
@@ -85,7 +88,9 @@ def test_activities_follow_the_status_pipeline(world):
 
 
 def test_an_activity_gets_an_owner_a_date_notes_and_evidence(world):
-    adoption = services.model_adopt(actor=None, program=world.program, code="post_overdose")
+    adoption = services.model_adopt(
+        actor=dangerously_as_system("tests"), program=world.program, code="post_overdose"
+    )
     activity = adoption.activities.get(code="mous_treatment")
     upload = SimpleUploadedFile("mou-northside.pdf", b"%PDF-1.4 signed", "application/pdf")
     services.activity_update(
@@ -105,7 +110,9 @@ def test_an_activity_gets_an_owner_a_date_notes_and_evidence(world):
 
 
 def test_evidence_and_owner_are_validated(world):
-    adoption = services.model_adopt(actor=None, program=world.program, code="post_overdose")
+    adoption = services.model_adopt(
+        actor=dangerously_as_system("tests"), program=world.program, code="post_overdose"
+    )
     activity = adoption.activities.first()
     with pytest.raises(ValidationFailed) as error:
         services.activity_update(
@@ -131,9 +138,13 @@ def test_evidence_and_owner_are_validated(world):
 
 
 def test_readiness_view_shows_done_overdue_and_missing(world, client):
-    adoption = services.model_adopt(actor=None, program=world.program, code="self_referral")
+    adoption = services.model_adopt(
+        actor=dangerously_as_system("tests"), program=world.program, code="self_referral"
+    )
     first, second, third, *_ = adoption.activities.all()
-    services.activity_transition(actor=None, activity=first, status=ActivityStatus.DONE)
+    services.activity_transition(
+        actor=dangerously_as_system("tests"), activity=first, status=ActivityStatus.DONE
+    )
     services.activity_update(
         actor=world.coordinator,
         activity=second,
@@ -156,14 +167,16 @@ def test_readiness_view_shows_done_overdue_and_missing(world, client):
 
 def test_the_checklist_page_keeps_queries_flat(world, client, django_assert_max_num_queries):
     for code in FIVE_MODELS:
-        services.model_adopt(actor=None, program=world.program, code=code)
+        services.model_adopt(actor=dangerously_as_system("tests"), program=world.program, code=code)
     client.force_login(world.coordinator)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("programs:planning", args=[world.program.pk])).status_code == 200
 
 
 def test_the_coordinator_edits_an_activity_through_the_page(world, client):
-    adoption = services.model_adopt(actor=None, program=world.program, code="post_overdose")
+    adoption = services.model_adopt(
+        actor=dangerously_as_system("tests"), program=world.program, code="post_overdose"
+    )
     activity = adoption.activities.first()
     client.force_login(world.coordinator)
     url = reverse("programs:activity-edit", args=[world.program.pk, activity.pk])
@@ -227,7 +240,9 @@ def test_the_intercept_map_holds_resources_gaps_and_actions_per_intercept(world,
 
 
 def test_activities_of_another_program_are_not_found(world, client):
-    other = services.model_adopt(actor=None, program=world.other_program, code="post_overdose")
+    other = services.model_adopt(
+        actor=dangerously_as_system("tests"), program=world.other_program, code="post_overdose"
+    )
     activity = other.activities.first()
     client.force_login(world.coordinator)
     url = reverse("programs:activity-edit", args=[world.program.pk, activity.pk])

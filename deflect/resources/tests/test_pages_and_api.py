@@ -253,7 +253,7 @@ def test_the_daily_job_expires_overdue_mous(world, directory):
     assert event.extra == {"from": "active", "to": "expired", "party": "schedule"}
     change = mou.history.get()
     assert (change.from_status, change.to_status, change.party) == ("active", "expired", "schedule")
-    assert change.actor is None
+    assert change.actor.username == "system: jobs"  # the scheduled job's system actor
     results = selectors.service_match(actor=world.officer, needs=Needs(level_of_care="residential"))
     assert "MOU partner of this program" not in results[0].reasons
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deflect.accounts.models import Role
+from deflect.accounts.system import dangerously_as_system
 from deflect.accounts.tests.factories import MembershipFactory, UserFactory
 from deflect.core.errors import ValidationFailed
 from deflect.training import selectors, services
@@ -77,13 +78,22 @@ def test_coverage_counts_sworn_officers_and_dispatchers_per_agency(world):
 def test_cit_coverage_per_shift_and_refreshers_due(world):
     patrol = _officers(world, 2)
     cit = services.course_save(
-        actor=None, program=world.program, name="CIT", topic="cit_40", validity_months=36
+        actor=dangerously_as_system("tests"),
+        program=world.program,
+        name="CIT",
+        topic="cit_40",
+        validity_months=36,
     )
     today = timezone.localdate()
     services.training_record(
-        actor=None, course=cit, user=patrol[0], completed_on=today - timedelta(days=365 * 3 - 20)
+        actor=dangerously_as_system("tests"),
+        course=cit,
+        user=patrol[0],
+        completed_on=today - timedelta(days=365 * 3 - 20),
     )
-    services.training_record(actor=None, course=cit, user=world.officer, completed_on=today)
+    services.training_record(
+        actor=dangerously_as_system("tests"), course=cit, user=world.officer, completed_on=today
+    )
     police = world.agencies["police"]
     services.shift_save(
         actor=world.coordinator,
@@ -112,7 +122,7 @@ def test_cit_coverage_per_shift_and_refreshers_due(world):
 
 def test_a_record_needs_a_programme_staff_member_and_a_past_date(world):
     course = services.course_save(
-        actor=None,
+        actor=dangerously_as_system("tests"),
         program=world.program,
         name="MI",
         topic="motivational_interviewing",
@@ -134,10 +144,17 @@ def test_a_record_needs_a_programme_staff_member_and_a_past_date(world):
 
 def test_changing_a_courses_validity_re_dates_its_records(world):
     course = services.course_save(
-        actor=None, program=world.program, name="Naloxone", topic="naloxone", validity_months=12
+        actor=dangerously_as_system("tests"),
+        program=world.program,
+        name="Naloxone",
+        topic="naloxone",
+        validity_months=12,
     )
     record = services.training_record(
-        actor=None, course=course, user=world.officer, completed_on=date(2026, 1, 10)
+        actor=dangerously_as_system("tests"),
+        course=course,
+        user=world.officer,
+        completed_on=date(2026, 1, 10),
     )
     assert record.expires_on == date(2027, 1, 9)
     services.course_save(
@@ -157,7 +174,11 @@ def test_the_overview_page_flags_coverage_below_minimum_in_constant_queries(worl
     from django.test.utils import CaptureQueriesContext
 
     services.course_save(
-        actor=None, program=world.program, name="CIT", topic="cit_40", validity_months=None
+        actor=dangerously_as_system("tests"),
+        program=world.program,
+        name="CIT",
+        topic="cit_40",
+        validity_months=None,
     )
     client.force_login(world.coordinator)
     url = reverse("training:overview", args=[world.program.pk])
@@ -170,7 +191,7 @@ def test_the_overview_page_flags_coverage_below_minimum_in_constant_queries(worl
     patrol = _officers(world, 6)
     for n in range(5):
         course = services.course_save(
-            actor=None,
+            actor=dangerously_as_system("tests"),
             program=world.program,
             name=f"Course {n}",
             topic="other",
@@ -178,11 +199,14 @@ def test_the_overview_page_flags_coverage_below_minimum_in_constant_queries(worl
         )
         for user in patrol:
             services.training_record(
-                actor=None, course=course, user=user, completed_on=timezone.localdate()
+                actor=dangerously_as_system("tests"),
+                course=course,
+                user=user,
+                completed_on=timezone.localdate(),
             )
     for n in range(3):
         services.shift_save(
-            actor=None,
+            actor=dangerously_as_system("tests"),
             program=world.program,
             agency=world.agencies["police"],
             name=f"S{n}",
@@ -197,10 +221,17 @@ def test_the_overview_page_flags_coverage_below_minimum_in_constant_queries(worl
 
 def test_the_coordinator_changes_a_courses_validity_on_the_page(world, client):
     course = services.course_save(
-        actor=None, program=world.program, name="Naloxone", topic="naloxone", validity_months=12
+        actor=dangerously_as_system("tests"),
+        program=world.program,
+        name="Naloxone",
+        topic="naloxone",
+        validity_months=12,
     )
     record = services.training_record(
-        actor=None, course=course, user=world.officer, completed_on=date(2026, 1, 10)
+        actor=dangerously_as_system("tests"),
+        course=course,
+        user=world.officer,
+        completed_on=date(2026, 1, 10),
     )
     client.force_login(world.coordinator)
     response = client.post(
@@ -219,17 +250,24 @@ def test_the_coordinator_changes_a_courses_validity_on_the_page(world, client):
 
 def test_round_the_clock_cit_coverage_needs_every_hour_and_every_shift_staffed(world):
     cit = services.course_save(
-        actor=None, program=world.program, name="CIT", topic="cit_40", validity_months=None
+        actor=dangerously_as_system("tests"),
+        program=world.program,
+        name="CIT",
+        topic="cit_40",
+        validity_months=None,
     )
     night = _officers(world, 1)[0]
     for user in (world.officer, night):
         services.training_record(
-            actor=None, course=cit, user=user, completed_on=timezone.localdate()
+            actor=dangerously_as_system("tests"),
+            course=cit,
+            user=user,
+            completed_on=timezone.localdate(),
         )
     police = world.agencies["police"]
     for name, start, end, members in (("Days", 7, 19, [world.officer]), ("Nights", 19, 7, [night])):
         services.shift_save(
-            actor=None,
+            actor=dangerously_as_system("tests"),
             program=world.program,
             agency=police,
             name=name,
@@ -241,7 +279,7 @@ def test_round_the_clock_cit_coverage_needs_every_hour_and_every_shift_staffed(w
         {"agency": "Marlow City Police", "all_hours": True, "all_staffed": True, "covered": True}
     ]
     services.shift_save(
-        actor=None,
+        actor=dangerously_as_system("tests"),
         program=world.program,
         agency=police,
         name="Nights",

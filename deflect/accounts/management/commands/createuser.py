@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from deflect.accounts.models import Agency, Role
 from deflect.accounts.services import membership_create, user_create
+from deflect.accounts.system import dangerously_as_system
 from deflect.core.errors import DomainError
 
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
                 raise CommandError("The passwords differ.")
         try:
             user = user_create(
-                actor=None,
+                actor=dangerously_as_system("cli"),
                 username=o["username"],
                 password=password,
                 first_name=o["first_name"],
@@ -45,7 +46,9 @@ class Command(BaseCommand):
                 email=o["email"],
                 is_superuser=o["superuser"],
             )
-            membership_create(actor=None, user=user, agency=agency, role=o["role"])
+            membership_create(
+                actor=dangerously_as_system("cli"), user=user, agency=agency, role=o["role"]
+            )
         except DomainError as error:
             details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
             raise CommandError(f"{error.message} {details}".strip()) from None

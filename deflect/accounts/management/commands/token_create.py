@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from deflect.accounts.models import User
 from deflect.accounts.services import api_token_create
+from deflect.accounts.system import dangerously_as_system
 from deflect.core.errors import DomainError
 
 # Named by label: the programs app is a domain app, above the ground floor.
@@ -33,7 +34,11 @@ class Command(BaseCommand):
                 raise CommandError(f"No program with id {o['program']}.")
         try:
             token, secret = api_token_create(
-                actor=None, user=user, name=o["name"], read_only=o["read_only"], program=program
+                actor=dangerously_as_system("cli"),
+                user=user,
+                name=o["name"],
+                read_only=o["read_only"],
+                program=program,
             )
         except DomainError as error:
             raise CommandError(error.message) from None

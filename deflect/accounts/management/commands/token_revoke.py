@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from deflect.accounts.models import ApiToken, User
 from deflect.accounts.services import api_token_revoke, api_token_revoke_all
+from deflect.accounts.system import dangerously_as_system
 
 
 class Command(BaseCommand):
@@ -18,13 +19,13 @@ class Command(BaseCommand):
             user = User.objects.filter(username=o["user"]).first()
             if user is None:
                 raise CommandError(f"No user {o['user']!r}.")
-            count = api_token_revoke_all(actor=None, user=user)
+            count = api_token_revoke_all(actor=dangerously_as_system("cli"), user=user)
             self.stdout.write(f"Revoked {count} token(s) of {user.username}.")
             return
         token = ApiToken.objects.select_related("user").filter(pk=o["token_id"]).first()
         if token is None:
             raise CommandError(f"No API token with id {o['token_id']}.")
         already = token.revoked_at is not None
-        api_token_revoke(actor=None, token=token)
+        api_token_revoke(actor=dangerously_as_system("cli"), token=token)
         state = "was already revoked" if already else "revoked"
         self.stdout.write(f"Token {token.pk} ({token.name}) of {token.user.username} {state}.")
