@@ -186,7 +186,7 @@ def read(path: Path) -> Dataset:
         return _read_tabular(_read_zip(path), path.name)
     text = _decode(path.read_bytes(), path.name)
     if path.suffix.lower() == ".csv":
-        header = next(_csv_rows(csv.reader(io.StringIO(text)), path.name), [])
+        header: list[str] = next(_csv_rows(csv.reader(io.StringIO(text)), path.name), [])
         if "organization_name" in header:
             return read_template(text, path.name)
         return _read_tabular({path.name: text}, path.name)
