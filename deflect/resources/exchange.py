@@ -891,7 +891,7 @@ def export_rows() -> dict[str, list[dict]]:
 def export_json() -> dict:
     """Compiled services in the HSDS API profile's paginated list shape (one page)."""
     tables = export_rows()
-    children: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    children: dict[tuple[str, str], dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for table, nested in hsds.NESTED.items():
         for key, (child, ref, _) in nested.items():
             for row in tables[child]:
