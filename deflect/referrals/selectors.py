@@ -158,7 +158,7 @@ def referral_view(
     else:
         held = held_by(actor, referral.person, referral.recipient_agency_id, cache=cache)
         granted, notice = (categories_of(model) if held else frozenset()), ""
-    encounter_at = referral.encounter.occurred_at if referral.encounter_id else None
+    encounter_at = referral.encounter.occurred_at if referral.encounter else None
     view = redact(
         model,
         {
