@@ -34,9 +34,10 @@ browser: ## Make sure Chromium is installed for the browser tests (apt-get when 
 pdf-libs: ## Make sure the Debian libraries WeasyPrint needs for PDFs are installed
 	@scripts/ensure-pdf-libs.sh
 
-lint: $(STAMP) ## Lint with ruff
+lint: $(STAMP) ## Lint with ruff, then type-check with mypy against mypy-baseline.txt
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --diff deflect config benchmarks
+	$(BIN)/python scripts/mypy-check.py
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .
@@ -52,4 +53,4 @@ audit-verify: $(STAMP) ## Verify the audit log hash chain
 	$(BIN)/deflect audit verify
 
 clean: ## Remove the virtual environment, local database and caches
-	rm -rf $(VENV) var .pytest_cache .ruff_cache test-results
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache test-results

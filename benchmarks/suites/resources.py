@@ -253,7 +253,8 @@ def measure(count, rng, towns):
 
     from deflect.resources import selectors
 
-    now = timezone.make_aware(dt.datetime(2026, 3, 4, 14, 0))  # a Wednesday afternoon
+    # a Wednesday afternoon
+    now = dt.datetime(2026, 3, 4, 14, 0, tzinfo=timezone.get_current_timezone())
     queries = [random_needs(rng, towns) for _ in range(QUERIES)]
     results = []
 

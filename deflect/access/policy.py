@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -267,7 +267,8 @@ def can(actor: Any, capability: str, obj: Any = None) -> bool:
         # Every scope holds the granting agencies themselves: the usual case (a record of the
         # actor's own agency or program) needs no program reach.
         return True
-    return bool(owners & agency_scope(actor, capability))
+    # Never ALL here: a global role returned True above.
+    return bool(owners & cast(frozenset[int], agency_scope(actor, capability)))
 
 
 def visible_to(actor: Any, model: type[Model], capability: str | None = None) -> QuerySet:
@@ -405,7 +406,7 @@ def get_for(actor: Any, model: type[Model], pk: Any, capability: str | None = No
     view_capability = MODEL_SCOPES[model._meta.label].view_capability
     try:
         obj = visible_to(actor, model).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         deny(actor, view_capability, (model._meta.label_lower, str(pk)[:64]), "not visible")
         raise Http404(f"No such {model._meta.verbose_name}.") from None
     if capability and capability != view_capability:

@@ -84,6 +84,7 @@ def transition(
     """Move ``obj`` to ``to`` for ``party``; saves ``status`` and the fields named in ``also``
     (which the caller has set on ``obj``). The current status is read under a row lock."""
     model = obj._meta.concrete_model
+    assert model is not None  # every installed model has one
     pipeline = _PIPELINES[model]
     with transaction.atomic():
         manager = model._default_manager

@@ -49,7 +49,7 @@ def case_list_for(*, actor: User, status: str = "active", mine: bool = False) ->
         qs = qs.filter(status=status)
     if mine:
         qs = qs.filter(care_coordinator=actor)
-    return qs.order_by("-opened_at", "-id")[:200]
+    return list(qs.order_by("-opened_at", "-id")[:200])
 
 
 def case_get_for(*, actor: User, case_id: Any) -> Case:

@@ -52,6 +52,7 @@ def events(request, program_id: int):
         )
     if request.method == "POST":
         require(request.user, caps.COMMUNITY_MANAGE, program)
+        assert form is not None  # require() refused anyone who may not record
         if form.is_valid():
             try:
                 event = services.event_record(

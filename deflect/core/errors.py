@@ -62,7 +62,7 @@ class ValidationFailed(DomainError):
 
 
 class Conflict(DomainError):
-    code = ErrorCode.CONFLICT
+    code: str = ErrorCode.CONFLICT
     status = 409
 
 

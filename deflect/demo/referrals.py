@@ -115,6 +115,7 @@ def referrals_demo_load(*, program_name: str, limit: int = 8) -> int:
         if actor is None:
             continue
         person = encounter.person
+        assert person is not None  # _recent_referred picks identified people only
         consent_record(
             signed_at=min(encounter.occurred_at + SENT_AFTER / 2, timezone.now()),
             actor=actor,

@@ -118,8 +118,8 @@ def submission_from_post(post: QueryDict) -> dict:
     if post.get("eligibility_override.apply") != "on":
         data.pop("eligibility_override", None)
     for section in ("eligibility", "needs"):
-        values = data.get(section)
-        if isinstance(values, dict) and not any(v not in ("", [], None) for v in values.values()):
+        answers = data.get(section)
+        if isinstance(answers, dict) and not any(v not in ("", [], None) for v in answers.values()):
             data.pop(section)
     intervention = data.get("officer_intervention")
     if isinstance(intervention, dict) and isinstance(intervention.get("offenses"), list):

@@ -31,7 +31,7 @@ def encounter_list_for(
         qs = qs.filter(recorded_by=actor)
     if pathway:
         qs = qs.filter(pathway=pathway)
-    return qs.order_by("-occurred_at", "-id")[: max(1, min(limit, 500))]
+    return list(qs.order_by("-occurred_at", "-id")[: max(1, min(limit, 500))])
 
 
 def encounter_id_for_submission(*, actor: User, client_uuid: str) -> int | None:

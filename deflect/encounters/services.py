@@ -148,7 +148,7 @@ def _program_and_agency(actor: User, data: EncounterIn) -> tuple[Program, Agency
     program."""
     agency_ids = granting_agency_ids(actor, caps.ENCOUNTER_CREATE)
     if data.agency_id is not None:
-        agency_ids = [pk for pk in agency_ids if pk == data.agency_id]
+        agency_ids = frozenset(pk for pk in agency_ids if pk == data.agency_id)
     agency = Agency.objects.filter(pk__in=agency_ids, is_active=True).order_by("pk").first()
     if agency is None:
         raise ValidationFailed(

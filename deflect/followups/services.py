@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -365,7 +366,7 @@ def team_save(
     return team
 
 
-def team_ensure(*, program: Program, name: str, members: list[Any] = ()) -> OutreachTeam:
+def team_ensure(*, program: Program, name: str, members: Sequence[Any] = ()) -> OutreachTeam:
     team, _ = OutreachTeam.objects.get_or_create(program=program, name=name)
     if members:
         team.members.add(*members)

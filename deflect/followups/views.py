@@ -115,7 +115,8 @@ EDITOR_ROWS = 8
 
 def _steps_from_post(post) -> tuple[list[dict], dict[str, list[str]]]:
     """The editor's rows (``steps-N-label`` …) as step dicts; blank rows are skipped."""
-    steps, errors = [], {}
+    steps: list[dict] = []
+    errors: dict[str, list[str]] = {}
     for i in range(rules.MAX_STEPS):
         label = post.get(f"steps-{i}-label", "").strip()
         if not label:
@@ -146,7 +147,8 @@ def _uuid(value):
 def policies(request, program_id: int):
     program = get_for(request.user, Program, program_id, caps.FOLLOWUP_VIEW)
     may_edit = can(request.user, caps.FOLLOWUP_CONFIGURE, program)
-    errors, status, submitted = {}, 200, {}
+    errors: dict[str, list[str]] = {}
+    status, submitted = 200, {}
     if request.method == "POST":
         if not may_edit:
             from deflect.access.policy import require

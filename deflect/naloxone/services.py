@@ -44,7 +44,7 @@ MAX_QUANTITY = 100_000
 
 # Which capability each kind of movement needs. Responders and outreach hand out and
 # administer kits and draw their own; coordinators acquire, issue and dispose.
-MOVEMENT_CAPABILITY = {
+MOVEMENT_CAPABILITY: dict[str, str] = {
     Movement.ACQUIRED: caps.NALOXONE_MANAGE,
     Movement.ISSUED: caps.NALOXONE_MANAGE,
     Movement.DISPOSED: caps.NALOXONE_MANAGE,

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import TextChoices
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -48,7 +49,7 @@ TEXT_FIELDS = (
     "social_media_handle",
     "social_media_platform",
 )
-CHOICE_FIELDS: dict[str, type] = {
+CHOICE_FIELDS: dict[str, type[TextChoices]] = {
     "race": Race,
     "ethnicity": Ethnicity,
     "gender": Gender,
@@ -135,7 +136,7 @@ def _clean_person_fields(given: dict[str, Any]) -> dict[str, Any]:
             clean[name] = _clean_text(value, name, Person, errors)
         elif name in CHOICE_FIELDS:
             choices = CHOICE_FIELDS[name]
-            value = value or ("" if name == "preferred_contact" else choices.UNKNOWN)
+            value = value or ("" if name == "preferred_contact" else choices["UNKNOWN"])
             if value and value not in choices.values:
                 errors.setdefault(name, []).append(f"Not one of {', '.join(choices.values)}.")
             clean[name] = value

@@ -337,8 +337,8 @@ def intercept_map_print(request, program_id: int):
 def intercept_action_done(request, program_id: int, item_id: int):
     program = _program(request, program_id)
     require(request.user, caps.PLANNING_MANAGE, program)
-    item = InterceptAction.objects.filter(program=program, pk=item_id).select_related("program")
-    item = item.first()
+    items = InterceptAction.objects.filter(program=program, pk=item_id).select_related("program")
+    item = items.first()
     if item is None:
         raise Http404("No such action item.")
     services.intercept_action_complete(

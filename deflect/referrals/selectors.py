@@ -63,7 +63,7 @@ def referral_list_for(
         qs = qs.filter(no_response_flagged_at__isnull=False, status__in=pipeline.AWAITING_RESPONSE)
     if person_id is not None:
         qs = qs.filter(person_id=person_id)
-    return qs.order_by("-created_at", "-id")[: max(1, min(limit, 500))]
+    return list(qs.order_by("-created_at", "-id")[: max(1, min(limit, 500))])
 
 
 def referral_get_for(*, actor: User, referral_id: Any) -> Referral:
@@ -99,7 +99,7 @@ def inbound_list_for(*, actor: User, status: str = "", limit: int = 100) -> list
         qs = qs.exclude(status__in=pipeline.TERMINAL)
     elif status:
         qs = qs.filter(status=status)
-    return qs.order_by("-sent_at", "-id")[: max(1, min(limit, 500))]
+    return list(qs.order_by("-sent_at", "-id")[: max(1, min(limit, 500))])
 
 
 def inbound_counts(*, actor: User) -> dict[str, int]:
@@ -164,7 +164,7 @@ def referral_view(
     else:
         held = held_by(actor, referral.person, referral.recipient_agency_id, cache=cache)
         granted, notice = (categories_of(model) if held else frozenset()), ""
-    encounter_at = referral.encounter.occurred_at if referral.encounter_id else None
+    encounter_at = referral.encounter.occurred_at if referral.encounter else None
     view = redact(
         model,
         {

@@ -154,8 +154,8 @@ def referral_create(
         problems["response_due_minutes"] = ["Between 5 minutes and 14 days."]
     now = timezone.now()
     problems |= _clean_times(departed_at, arrived_at, now)
-    service = Service.objects.select_related("organization").filter(pk=_uuid_or_none(service_id))
-    service = service.first()
+    matches = Service.objects.select_related("organization").filter(pk=_uuid_or_none(service_id))
+    service = matches.first()
     if service is None:
         problems["service_id"] = ["Choose a service from the directory."]
     elif service.status != ServiceStatus.ACTIVE:
@@ -435,6 +435,7 @@ def _disclose(*, actor: User, referral: Referral, now: dt.datetime) -> Disclosur
             fields={"consent": [reason]},
         )
     consent = decision.consent
+    assert consent is not None  # an allowing decision names the consent that allows it
     covered = set(consent.information_categories or ())
     if InformationCategory.REFERRAL not in covered:
         raise ConsentRequired(

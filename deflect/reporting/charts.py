@@ -48,7 +48,7 @@ def stacked_weeks(
         f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     for i, week in enumerate(weeks):
-        y = height - bottom
+        y: float = height - bottom
         for j, (name, values) in enumerate(sorted(series.items())):
             n = values.get(week, 0)
             h = (height - bottom - 10) * (n or 0) / peak

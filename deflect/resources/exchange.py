@@ -186,7 +186,7 @@ def read(path: Path) -> Dataset:
         return _read_tabular(_read_zip(path), path.name)
     text = _decode(path.read_bytes(), path.name)
     if path.suffix.lower() == ".csv":
-        header = next(_csv_rows(csv.reader(io.StringIO(text)), path.name), [])
+        header: list[str] = next(_csv_rows(csv.reader(io.StringIO(text)), path.name), [])
         if "organization_name" in header:
             return read_template(text, path.name)
         return _read_tabular({path.name: text}, path.name)
@@ -891,7 +891,7 @@ def export_rows() -> dict[str, list[dict]]:
 def export_json() -> dict:
     """Compiled services in the HSDS API profile's paginated list shape (one page)."""
     tables = export_rows()
-    children: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    children: dict[tuple[str, str], dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for table, nested in hsds.NESTED.items():
         for key, (child, ref, _) in nested.items():
             for row in tables[child]:

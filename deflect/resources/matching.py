@@ -316,8 +316,8 @@ def filter_need(c: Candidate, needs: Needs) -> Verdict:
                 return Verdict(False, ("Does not offer medication for opioid use disorder",))
             reasons.append("Offers medication for opioid use disorder")
         else:
-            code = tx.MOUD_CATEGORIES.get(needs.moud)
-            if code is None or not _has(c.tags, code):
+            moud_code = tx.MOUD_CATEGORIES.get(needs.moud)
+            if moud_code is None or not _has(c.tags, moud_code):
                 return Verdict(False, (f"Does not offer {needs.moud}",))
             reasons.append(f"Offers {needs.moud}")
     return Verdict(True, tuple(dict.fromkeys(reasons)))

@@ -115,7 +115,7 @@ def shift_coverage(shifts: Iterable[ShiftCount], minimum: int) -> list[ShiftCove
 
 def round_the_clock(shifts: Iterable[tuple[int, int]]) -> bool:
     """Do shifts (start hour, end hour; end may wrap past midnight) cover all 24 hours?"""
-    hours = set()
+    hours: set[int] = set()
     for start, end in shifts:
         span = (end - start) % 24 or 24
         hours.update((start + h) % 24 for h in range(span))

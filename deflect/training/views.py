@@ -98,6 +98,7 @@ def save(request, program_id: int, what: str):
     """One of the overview's forms: a course, a completion, the minimums or a shift."""
     program = _program(request, program_id, caps.TRAINING_MANAGE)
     staff = program_staff(program)
+    form: CourseForm | RecordForm | PolicyForm | ShiftForm
     if what == "course":
         form = CourseForm(request.POST, prefix="course")
     elif what == "record":

@@ -8,6 +8,8 @@ gets 404 for this program's people.
 
 import datetime as dt
 
+from django.utils import timezone
+
 from deflect.access.tests.matrix import Row, expect
 from deflect.people.consent import DEFAULT_REVOCATION_STATEMENT
 
@@ -35,7 +37,7 @@ def own_consent(w) -> dict:
 
 
 def _expiry() -> str:
-    return (dt.date.today() + dt.timedelta(days=180)).isoformat()
+    return (timezone.localdate() + dt.timedelta(days=180)).isoformat()
 
 
 def web_consent(w) -> dict:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
@@ -62,7 +63,7 @@ def test_an_unidentified_person_needs_a_description(world):
 @pytest.mark.parametrize(
     ("born", "message"),
     [
-        (dt.date.today() + dt.timedelta(days=2), "Cannot be in the future."),
+        (timezone.localdate() + dt.timedelta(days=2), "Cannot be in the future."),
         (dt.date(1899, 12, 31), "Cannot be before 1900."),
         ("03/04/1980", "Use the form YYYY-MM-DD."),
     ],

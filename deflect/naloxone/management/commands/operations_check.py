@@ -56,11 +56,11 @@ class Command(BaseCommand):
             lines.append(
                 f"training: {due['name']}: {due['course']} {state} {due['expires_on']:%Y-%m-%d}"
             )
-        for row in training.coverage_report(program):
-            if row.below_minimum:
+        for gap in training.coverage_report(program):
+            if gap.below_minimum:
                 lines.append(
-                    f"training: {row.agency} {row.group} {row.course}: {row.share}% trained, "
-                    f"minimum {row.minimum}%"
+                    f"training: {gap.agency} {gap.group} {gap.course}: {gap.share}% trained, "
+                    f"minimum {gap.minimum}%"
                 )
         for shift in training.shift_report(program):
             if shift.below_minimum:
