@@ -4,7 +4,7 @@ a compliance status and nothing clinical."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -176,7 +176,7 @@ def prosecutor_list_for(*, actor: User) -> list[AbeyanceRow]:
     qs = visible_to(actor, ProsecutorAbeyance).select_related("person", "program")
     rows = _rows(qs.order_by("deadline", "id")[:500])
     cache: dict = {}
-    for row in rows:
+    for index, row in enumerate(rows):
         if row.status == rules.DISPOSED:
             continue  # the office's own disposition, not treatment information
         decision = disclose(
@@ -190,9 +190,9 @@ def prosecutor_list_for(*, actor: User) -> list[AbeyanceRow]:
             cache=cache,
         )
         if COMPLIANCE in decision.granted:
-            row.notice = decision.notice
-        else:
-            row.status, row.label = CONSENT_NOT_ON_FILE, CONSENT_NOT_ON_FILE_LABEL
+            rows[index] = replace(row, notice=decision.notice)
+        else:  # a display row, not the case: the case's own status is untouched
+            rows[index] = replace(row, status=CONSENT_NOT_ON_FILE, label=CONSENT_NOT_ON_FILE_LABEL)
     return rows
 
 

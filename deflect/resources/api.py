@@ -6,7 +6,7 @@ import datetime as dt
 from uuid import UUID
 
 from ninja import Router, Schema
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
 
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import COMMON_ERRORS, WITH_NOT_FOUND, Count
@@ -22,14 +22,14 @@ class NeedsIn(Schema):
     moud: str = ""
     insurance: str = ""
     language: str = ""
-    age: int | None = Field(default=None, ge=0, le=120)
+    age: StrictInt | None = Field(default=None, ge=0, le=120)
     gender: str = ""
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    max_distance_km: float = Field(default=matching.DEFAULT_MAX_DISTANCE_KM, gt=0, le=500)
+    latitude: StrictFloat | StrictInt | None = Field(default=None, ge=-90, le=90)
+    longitude: StrictFloat | StrictInt | None = Field(default=None, ge=-180, le=180)
+    max_distance_km: StrictFloat | StrictInt = Field(default=matching.DEFAULT_MAX_DISTANCE_KM, gt=0, le=500)
     needed_now: StrictBool = False
     needs_bed: StrictBool = False
-    limit: int = Field(default=10, ge=1, le=selectors.MAX_LIMIT)
+    limit: StrictInt = Field(default=10, ge=1, le=selectors.MAX_LIMIT)
 
 
 class ServiceMatchOut(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
@@ -41,9 +41,9 @@ HousingCode = _codes(HousingStatus)
 ReadinessCode = _codes(Readiness)
 LevelCode = _codes(LevelOfCare)
 OfferCode = _codes(HarmReductionOffer)
-Age = Annotated[int, Field(ge=0, le=services.MAX_AGE)]
-Times = Annotated[int, Field(ge=0, le=services.MAX_PARTICIPATIONS)]
-Limit = Annotated[int, Field(ge=1, le=services.MAX_PARTICIPATIONS)]
+Age = Annotated[StrictInt, Field(ge=0, le=services.MAX_AGE)]
+Times = Annotated[StrictInt, Field(ge=0, le=services.MAX_PARTICIPATIONS)]
+Limit = Annotated[StrictInt, Field(ge=1, le=services.MAX_PARTICIPATIONS)]
 
 
 class EligibilityRulesOut(Schema):

@@ -163,6 +163,12 @@ PERSON_DATA: dict[str, tuple[str, Callable[[Any], Shown], Action]] = {
 # other-program variants of person routes (the same code path as the own-program row above).
 NO_PERSON_DATA = {
     "GET login",
+    # The signed-in user's own account: tokens, second factors, password.
+    "GET api-tokens",
+    "GET mfa-setup",
+    "GET mfa-totp",
+    "GET mfa-verify",
+    "GET password-change",
     "GET home",
     "GET staff-list",
     "GET programs:list",

@@ -53,8 +53,8 @@ def test_the_prosecutor_sees_one_demo_case_under_consent_and_one_without():
     from deflect.accounts.models import User
     from deflect.cases import rules
     from deflect.cases.selectors import CONSENT_NOT_ON_FILE, prosecutor_list_for
-    from deflect.followups.demo import followups_demo_schedule
-    from deflect.referrals.demo import abeyance_demo_consents
+    from deflect.demo.followups import followups_demo_schedule
+    from deflect.demo.referrals import abeyance_demo_consents
 
     demo_load()
     demo_people_load(people=60)
