@@ -261,7 +261,7 @@ def _decide(
         return DisclosureDecision(frozenset(), coverage.reason, withheld=requested)
     consent = coverage.consent
     assert consent is not None
-    disclosure = _ledger_row(
+    disclosure = ledger_record(
         actor=actor,
         person=person,
         consent=consent,
@@ -282,7 +282,7 @@ def _decide(
 
 
 @transaction.atomic
-def _ledger_row(
+def ledger_record(
     *,
     actor: User,
     person: Model,
@@ -292,8 +292,12 @@ def _ledger_row(
     referral: Any,
     program: Any,
     at: datetime,
+    recipient: Agency | None = None,
 ) -> Model:
-    recipient = Agency.objects.get(pk=consent.recipient_agency_id)
+    """The one writer of the disclosure ledger: a row with the §2.32 notice, and its audit
+    event. Used by the gate and by the referral that sends its consent packet."""
+    if recipient is None:
+        recipient = Agency.objects.get(pk=consent.recipient_agency_id)
     disclosure = apps.get_model(DISCLOSURE_MODEL).objects.create(
         person=person,
         program_id=getattr(program, "pk", None) or person.program_id,

@@ -15,6 +15,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
+from deflect.access.disclosure import ledger_record
 from deflect.access.policy import (
     acting_agency,
     atomic_service,
@@ -484,30 +485,18 @@ def _disclose(*, actor: User, referral: Referral, now: dt.datetime) -> Disclosur
     packet["notice"] = REDISCLOSURE_NOTICE
     referral.consent = consent
     referral.disclosed = packet
-    disclosure = Disclosure.objects.create(
+    disclosure = ledger_record(
+        actor=actor,
         person=person,
-        program=referral.program,
         consent=consent,
-        recipient_agency=recipient,
-        recipient_name=recipient.name,
         purpose=purpose,
         categories=[str(c) for c in categories],
-        disclosed_by=actor,
-        disclosed_at=now,
         referral=referral,
-        notice=REDISCLOSURE_NOTICE,
+        program=referral.program,
+        at=now,
+        recipient=recipient,
     )
-    audit_record(
-        action=Action.DISCLOSURE_RECORD,
-        actor=actor,
-        target=disclosure,
-        extra={
-            "person_id": person.pk,
-            "recipient_agency_id": recipient.pk,
-            "consent_id": consent.pk,
-            "categories": [str(c) for c in categories],
-        },
-    )
+    assert isinstance(disclosure, Disclosure)  # the ledger's model, named by label in access
     return disclosure
 
 

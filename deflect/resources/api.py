@@ -26,7 +26,9 @@ class NeedsIn(Schema):
     gender: str = ""
     latitude: StrictFloat | StrictInt | None = Field(default=None, ge=-90, le=90)
     longitude: StrictFloat | StrictInt | None = Field(default=None, ge=-180, le=180)
-    max_distance_km: StrictFloat | StrictInt = Field(default=matching.DEFAULT_MAX_DISTANCE_KM, gt=0, le=500)
+    max_distance_km: StrictFloat | StrictInt = Field(
+        default=matching.DEFAULT_MAX_DISTANCE_KM, gt=0, le=500
+    )
     needed_now: StrictBool = False
     needs_bed: StrictBool = False
     limit: StrictInt = Field(default=10, ge=1, le=selectors.MAX_LIMIT)
