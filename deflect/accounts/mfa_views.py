@@ -1,9 +1,13 @@
 """Second-factor pages: enrolment (authenticator app, recovery codes), the verification
 step after the password, and the administrator's reset. Thin: the work is in mfa_services."""
 
+from collections.abc import Callable
+from typing import Any
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -114,15 +118,26 @@ def mfa_recovery_codes(request):
 @require_POST
 def mfa_totp_remove(request, device_id: int):
     device = TOTPDevice.objects.filter(pk=device_id, user=request.user).first()
-    if device is None:
-        messages.error(request, "No such authenticator.")
+    return _factor_remove(
+        request,
+        device,
+        "authenticator",
+        lambda found: mfa.totp_remove(actor=request.user, device=found),
+    )
+
+
+def _factor_remove(request, factor: Any, noun: str, remove: Callable[[Any], None]) -> HttpResponse:
+    """Remove one of the signed-in user's own factors (``factor`` is None when the id is not
+    theirs) and go back to the sign-in security page with what happened."""
+    if factor is None:
+        messages.error(request, f"No such {noun}.")
         return redirect("mfa-setup")
     try:
-        mfa.totp_remove(actor=request.user, device=device)
+        remove(factor)
     except DomainError as problem:
         messages.error(request, problem.message)
     else:
-        messages.success(request, "Authenticator removed.")
+        messages.success(request, f"{noun.capitalize()} removed.")
     return redirect("mfa-setup")
 
 
@@ -217,7 +232,6 @@ def _json_error(message: str, status: int = 400):
 @login_required
 @require_POST
 def passkey_register_options(request):
-    from django.http import HttpResponse
 
     rp_id, _ = _relying_party(request)
     options, challenge = mfa.passkey_registration_options(actor=request.user, rp_id=rp_id)
@@ -255,7 +269,6 @@ def passkey_register(request):
 @login_required
 @require_POST
 def passkey_verify_options(request):
-    from django.http import HttpResponse
 
     if request.session.get(mfa.PENDING) != mfa.VERIFY:
         return _json_error("There is no sign-in waiting for a second factor.", 409)
@@ -293,13 +306,9 @@ def passkey_verify(request):
 @require_POST
 def passkey_remove(request, passkey_id: int):
     passkey = PasskeyCredential.objects.filter(pk=passkey_id, user=request.user).first()
-    if passkey is None:
-        messages.error(request, "No such passkey.")
-        return redirect("mfa-setup")
-    try:
-        mfa.passkey_remove(actor=request.user, passkey=passkey)
-    except DomainError as problem:
-        messages.error(request, problem.message)
-    else:
-        messages.success(request, "Passkey removed.")
-    return redirect("mfa-setup")
+    return _factor_remove(
+        request,
+        passkey,
+        "passkey",
+        lambda found: mfa.passkey_remove(actor=request.user, passkey=found),
+    )
