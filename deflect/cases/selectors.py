@@ -15,6 +15,7 @@ from django.utils import timezone
 from deflect.access import capabilities as caps
 from deflect.access.disclosure import (
     ATTENDANCE,
+    CARE_PURPOSES,
     COMPLIANCE,
     JUSTICE_PURPOSE,
     REFERRAL,
@@ -22,11 +23,12 @@ from deflect.access.disclosure import (
     disclose,
     redact,
 )
-from deflect.access.policy import can, get_for, require, visible_to
-from deflect.accounts.models import User
+from deflect.access.policy import can, get_for, granting_agency_ids, require, visible_to
+from deflect.accounts.models import Agency, AgencyKind, User
 from deflect.audit.actions import Action
 from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
+from deflect.people.models import Person
 
 from . import rules
 from .models import (
@@ -98,6 +100,9 @@ class AbeyanceRow:
     label: str
     hours_done: Any
     notice: str = ""
+    # Whether the compliance status (Part 2 information derived from treatment) reached the
+    # actor: held by their agency or disclosed through the gate. False: "Consent not on file".
+    disclosed: bool = True
 
 
 # What a prosecutor's office sees without a §2.35 consent naming it.
@@ -146,9 +151,8 @@ def _abeyance_person_id(row: AbeyanceRow) -> int:
 )
 def abeyance_list_for(*, actor: User) -> list[AbeyanceRow]:
     require(actor, caps.ABEYANCE_VIEW)
-    return _rows(
-        visible_to(actor, AbeyanceCase).select_related("person").order_by("deadline", "id")[:300]
-    )
+    qs = visible_to(actor, AbeyanceCase).select_related("person", "program", "case")
+    return _gated(actor, _rows(qs.order_by("deadline", "id")[:300]), caps.ABEYANCE_VIEW)
 
 
 def abeyance_get_for(*, actor: User, abeyance_id: Any) -> AbeyanceRow:
@@ -159,7 +163,64 @@ def abeyance_get_for(*, actor: User, abeyance_id: Any) -> AbeyanceRow:
         target=abeyance,
         extra={"person_id": abeyance.person_id},
     )
-    return _rows(AbeyanceCase.objects.filter(pk=abeyance.pk).select_related("person", "case"))[0]
+    rows = _rows(
+        AbeyanceCase.objects.filter(pk=abeyance.pk).select_related("person", "program", "case")
+    )
+    return _gated(actor, rows, caps.ABEYANCE_VIEW)[0]
+
+
+def _compliance_purposes(actor: User, capability: str) -> tuple[str, ...]:
+    """The consent purposes under which the compliance status may reach ``actor``: monitoring
+    for the justice system (§2.35) at a police department or prosecutor's office, care
+    coordination or treatment anywhere else."""
+    agency_ids = granting_agency_ids(actor, capability)
+    justice = Agency.objects.filter(pk__in=agency_ids, kind__in=JUSTICE_AGENCY_KINDS).exists()
+    return (JUSTICE_PURPOSE,) if justice else tuple(CARE_PURPOSES)
+
+
+# Agencies of the justice system: the compliance status reaches them only under §2.35.
+JUSTICE_AGENCY_KINDS = (AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTOR)
+
+
+def _gated(actor: User, rows: list[AbeyanceRow], capability: str) -> list[AbeyanceRow]:
+    """``rows`` as ``actor`` may see them. The compliance status is derived from what the
+    treatment side reports, so it is 42 CFR Part 2 information: the agency that records the
+    abeyance's progress holds it; anyone else (a coordinator without clinical access, a police
+    department's coordinator, the prosecutor's office) sees it only through the disclosure gate,
+    under a consent naming their agency (a ledger row each), and otherwise "Consent not on
+    file". A disposition is the prosecutor's own record, not treatment information."""
+    cache: dict = {}
+    purposes: tuple[str, ...] | None = None
+    out = []
+    for row in rows:
+        a = row.abeyance
+        if row.status == rules.DISPOSED or can(actor, caps.ABEYANCE_MANAGE, a):
+            out.append(row)
+            continue
+        if purposes is None:
+            purposes = _compliance_purposes(actor, capability)
+        decision = disclose(
+            actor=actor,
+            person=a.person,
+            source_agency_id=a.case.agency_id if a.case_id else None,
+            categories=[COMPLIANCE],
+            purposes=purposes,
+            capability=capability,
+            program=a.program,
+            cache=cache,
+        )
+        if COMPLIANCE in decision.granted:
+            out.append(replace(row, notice=decision.notice))
+        else:  # a display row, not the case: the case's own status is untouched
+            out.append(
+                replace(
+                    row,
+                    status=CONSENT_NOT_ON_FILE,
+                    label=CONSENT_NOT_ON_FILE_LABEL,
+                    disclosed=False,
+                )
+            )
+    return out
 
 
 @audited_list(
@@ -173,36 +234,17 @@ def prosecutor_list_for(*, actor: User) -> list[AbeyanceRow]:
     compliance status only under a §2.35 consent naming the office (disclosed through the gate,
     a ledger row each); otherwise "consent not on file"."""
     require(actor, caps.ABEYANCE_STATUS_VIEW)
-    qs = visible_to(actor, ProsecutorAbeyance).select_related("person", "program")
-    rows = _rows(qs.order_by("deadline", "id")[:500])
-    cache: dict = {}
-    for index, row in enumerate(rows):
-        if row.status == rules.DISPOSED:
-            continue  # the office's own disposition, not treatment information
-        decision = disclose(
-            actor=actor,
-            person=row.abeyance.person,
-            source_agency_id=None,
-            categories=[COMPLIANCE],
-            purposes=[JUSTICE_PURPOSE],
-            capability=caps.ABEYANCE_STATUS_VIEW,
-            program=row.abeyance.program,
-            cache=cache,
-        )
-        if COMPLIANCE in decision.granted:
-            rows[index] = replace(row, notice=decision.notice)
-        else:  # a display row, not the case: the case's own status is untouched
-            rows[index] = replace(row, status=CONSENT_NOT_ON_FILE, label=CONSENT_NOT_ON_FILE_LABEL)
-    return rows
+    qs = visible_to(actor, ProsecutorAbeyance).select_related("person", "program", "case")
+    return _gated(actor, _rows(qs.order_by("deadline", "id")[:500]), caps.ABEYANCE_STATUS_VIEW)
 
 
 def prosecutor_row_for(*, actor: User, abeyance_id: int) -> AbeyanceRow:
     """One of the office's abeyance cases as a row (within what ``actor`` may see)."""
-    qs = visible_to(actor, ProsecutorAbeyance).filter(pk=abeyance_id).select_related("person")
-    rows = _rows(qs)
+    qs = visible_to(actor, ProsecutorAbeyance).filter(pk=abeyance_id)
+    rows = _rows(qs.select_related("person", "program", "case"))
     if not rows:
         raise ProsecutorAbeyance.DoesNotExist
-    return rows[0]
+    return _gated(actor, rows, caps.ABEYANCE_STATUS_VIEW)[0]
 
 
 def case_referrals_for(*, actor: User, case: Case, limit: int = 20) -> Any:
@@ -254,6 +296,7 @@ class TimelineEntry:
     kind: str
     text: str
     url: str = ""
+    record: str = ""  # "<model label>:<id>" of the record shown, for the read's audit event
 
 
 def timeline_for(
@@ -274,7 +317,12 @@ def timeline_for(
     if can(actor, caps.ENCOUNTER_VIEW, person):
         for e in visible_to(actor, Encounter).filter(person=person).order_by("-occurred_at")[:100]:
             entries.append(
-                TimelineEntry(e.occurred_at, "encounter", f"{e.get_pathway_display()} encounter")
+                TimelineEntry(
+                    e.occurred_at,
+                    "encounter",
+                    f"{e.get_pathway_display()} encounter",
+                    record=f"encounters.encounter:{e.pk}",
+                )
             )
     if can(actor, caps.REFERRAL_VIEW, person):
         events = ReferralEvent.objects.filter(referral__person=person).select_related(
@@ -299,6 +347,7 @@ def timeline_for(
                     ev.at,
                     "referral",
                     f"Referral to {ev.referral.service.name}: {ev.get_to_status_display()}",
+                    record=f"referrals.referralevent:{ev.pk}",
                 )
             )
     if can(actor, caps.FOLLOWUP_VIEW, person):
@@ -312,6 +361,7 @@ def timeline_for(
                     a.attempted_at,
                     "followup",
                     f"{a.followup.label}: {a.get_method_display()} — {a.get_result_display()}",
+                    record=f"followups.followupattempt:{a.pk}",
                 )
             )
     if can(actor, caps.CASE_VIEW, person):
@@ -319,24 +369,58 @@ def timeline_for(
         for c in cases:
             for ch in c.status_changes.all():
                 entries.append(
-                    TimelineEntry(ch.at, "case", f"Case #{c.pk}: {ch.get_to_status_display()}")
+                    TimelineEntry(
+                        ch.at,
+                        "case",
+                        f"Case #{c.pk}: {ch.get_to_status_display()}",
+                        record=f"cases.casestatuschange:{ch.pk}",
+                    )
                 )
             notes, _, _ = case_notes_for(actor=actor, case=c, cache=cache)
             for n in notes:
                 entries.append(
                     TimelineEntry(
-                        n.created_at, "note", f"{n.get_kind_display()} note by {n.author}"
+                        n.created_at,
+                        "note",
+                        f"{n.get_kind_display()} note by {n.author}",
+                        record=f"cases.casenote:{n.pk}",
                     )
                 )
     if can(actor, caps.ABEYANCE_VIEW, person) and can(actor, caps.CLINICAL_VIEW, person):
-        for p in AbeyanceCase.objects.filter(person=person).prefetch_related("progress"):
-            for pr in p.progress.all():
+        abeyances = (
+            AbeyanceCase.objects.filter(person=person)
+            .select_related("person", "program", "case")
+            .prefetch_related("progress")
+        )
+        # Progress toward treatment conditions passes the same gate as the compliance status.
+        rows = [AbeyanceRow(a, "", "", 0) for a in abeyances]
+        for row in _gated(actor, rows, caps.ABEYANCE_VIEW):
+            if not row.disclosed:
+                continue
+            for pr in row.abeyance.progress.all():
                 entries.append(
                     TimelineEntry(
                         timezone.make_aware(datetime.combine(pr.on, datetime.min.time())),
                         "abeyance",
                         f"Abeyance: {pr.get_kind_display()}",
+                        record=f"cases.abeyanceprogress:{pr.pk}",
                     )
                 )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
+
+
+def person_timeline_get_for(
+    *, actor: User, person_id: Any, cache: dict | None = None
+) -> tuple[Person, list[TimelineEntry]]:
+    """A person's timeline page: the person (404 when ``actor`` may not see them) and the
+    entries, with one read event that names every record shown."""
+    person = get_for(actor, Person, person_id)
+    entries = timeline_for(actor=actor, person=person, cache=cache)
+    audit_record(
+        action=Action.PERSON_READ,
+        actor=actor,
+        target=person,
+        extra={"view": "timeline", "records": [e.record for e in entries if e.record]},
+    )
+    return person, entries

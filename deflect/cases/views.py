@@ -184,11 +184,10 @@ def case_update(request, case_id: int):
 @login_required
 @require_GET
 def person_timeline(request, person_id: int):
-    from deflect.people.selectors import person_get_for
-
-    person = person_get_for(actor=request.user, person_id=person_id)
     cache: dict = {}
-    timeline = selectors.timeline_for(actor=request.user, person=person, cache=cache)
+    person, timeline = selectors.person_timeline_get_for(
+        actor=request.user, person_id=person_id, cache=cache
+    )
     return render(
         request,
         "cases/timeline.html",
@@ -199,10 +198,11 @@ def person_timeline(request, person_id: int):
 @login_required
 @require_GET
 def abeyance_list(request):
+    rows = selectors.abeyance_list_for(actor=request.user)
     return render(
         request,
         "cases/abeyance_list.html",
-        {"rows": selectors.abeyance_list_for(actor=request.user)},
+        {"rows": rows, "notice": next((r.notice for r in rows if r.notice), "")},
     )
 
 
@@ -219,7 +219,10 @@ def abeyance_detail(request, abeyance_id: int):
             "progress": row.abeyance.progress.select_related("recorded_by"),
             "kinds": ProgressKind.choices,
             "may_manage": can(request.user, caps.ABEYANCE_MANAGE, row.abeyance),
-            "show_detail": can(request.user, caps.CLINICAL_VIEW, row.abeyance.person),
+            # Progress toward treatment conditions: clinical access AND the compliance
+            # information held by the actor's agency or disclosed to it under consent.
+            "show_detail": row.disclosed
+            and can(request.user, caps.CLINICAL_VIEW, row.abeyance.person),
             "today": timezone.localdate().isoformat(),
         },
     )

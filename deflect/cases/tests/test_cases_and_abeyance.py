@@ -182,7 +182,15 @@ def test_service_hours_are_validated(world):
     assert set(err.value.fields) == {"hours", "on"}
 
 
-def test_the_police_coordinator_sees_the_abeyance_status_not_the_treatment_progress(client, world):
+def test_the_police_coordinator_sees_the_compliance_status_only_under_a_justice_consent(
+    client, world
+):
+    """The compliance status is derived from treatment (Part 2): a coordinator at the police
+    department sees "Consent not on file" until the person consents to the department
+    monitoring their progress (§2.35), then the status with a ledger row and the notice, and
+    never the treatment progress. The case manager's agency records it and sees all of it."""
+    from deflect.referrals.models import Disclosure
+
     abeyance = encounter_by(world.officer, "officer_intervention").abeyance
     services.abeyance_progress_record(
         actor=world.case_manager,
@@ -192,12 +200,56 @@ def test_the_police_coordinator_sees_the_abeyance_status_not_the_treatment_progr
     )
     url = f"/cases/abeyance/{abeyance.pk}/"
     client.force_login(world.coordinator)
+    for page in (client.get(url).content.decode(), client.get("/cases/abeyance/").content.decode()):
+        assert "Consent not on file" in page and "Conditions met" not in page
+        assert "Attends every session" not in page and "Treatment: met" not in page
+    assert not Disclosure.objects.filter(person=abeyance.person).exists()
+
+    consent = justice_consent(abeyance.person, world.agencies["police"])
     page = client.get(url).content.decode()
-    assert "Conditions met" in page and "Attends every session" not in page
-    assert "Treatment: met" not in page
+    assert "Conditions met" in page and "Consent not on file" not in page
+    assert 'data-testid="redisclosure-notice"' in page
+    assert "Attends every session" not in page and "Treatment: met" not in page
+    ledger = Disclosure.objects.get(person=abeyance.person)
+    assert ledger.consent == consent and ledger.recipient_agency == world.agencies["police"]
+    assert ledger.categories == ["compliance"]
+
     client.force_login(world.case_manager)
     page = client.get(url).content.decode()
     assert "Attends every session" in page and "Treatment: met" in page
+
+
+def test_a_consent_for_care_does_not_open_the_status_to_the_police(world):
+    """A consent naming the police department for care coordination is not a §2.35 consent:
+    the department's coordinator still sees "Consent not on file"."""
+    abeyance = encounter_by(world.officer, "officer_intervention").abeyance
+    services.abeyance_progress_record(
+        actor=world.case_manager, abeyance=abeyance, kind="treatment_met"
+    )
+    consent_to(abeyance.person, world.agencies["police"])
+    row = selectors.abeyance_get_for(actor=world.coordinator, abeyance_id=abeyance.pk)
+    assert row.label == "Consent not on file" and not row.disclosed
+
+
+def test_the_timeline_read_is_audited_with_the_records_shown(world):
+    """The timeline's read event names every record it showed, so an audit can say exactly
+    what reached whom; abeyance progress passes the compliance gate."""
+    from deflect.audit.models import AuditEvent
+
+    encounter = encounter_by(world.officer, "officer_intervention")
+    services.abeyance_progress_record(
+        actor=world.case_manager, abeyance=encounter.abeyance, kind="treatment_met"
+    )
+    person, entries = selectors.person_timeline_get_for(
+        actor=world.case_manager, person_id=encounter.person.pk
+    )
+    event = AuditEvent.objects.latest("pk")
+    assert event.action == "person.read" and event.actor_id == world.case_manager.pk
+    assert event.target_id == str(person.pk) and event.extra["view"] == "timeline"
+    assert f"encounters.encounter:{encounter.pk}" in event.extra["records"]
+    progress = encounter.abeyance.progress.get()
+    assert f"cases.abeyanceprogress:{progress.pk}" in event.extra["records"]
+    assert len(event.extra["records"]) == len(entries)
 
 
 def test_the_prosecutor_sees_compliance_only_under_a_justice_consent_naming_the_office(
