@@ -309,6 +309,7 @@ def timeline_for(
     information: shown only through the disclosure gate; reasons never appear here."""
     from deflect.encounters.models import Encounter
     from deflect.followups.models import FollowUpAttempt
+    from deflect.followups.selectors import TREATMENT_TRIGGERS
     from deflect.referrals.models import ReferralEvent, ReferralStatus
     from deflect.referrals.selectors import CLINICAL_STATUSES
 
@@ -351,11 +352,10 @@ def timeline_for(
                 )
             )
     if can(actor, caps.FOLLOWUP_VIEW, person):
-        for a in (
-            FollowUpAttempt.objects.filter(followup__person=person)
-            .select_related("followup")
-            .order_by("-attempted_at")[:200]
-        ):
+        attempts = FollowUpAttempt.objects.filter(followup__person=person)
+        if not can(actor, caps.CLINICAL_VIEW, person):  # check-ins after an intake: Part 2
+            attempts = attempts.exclude(followup__trigger__in=TREATMENT_TRIGGERS)
+        for a in attempts.select_related("followup").order_by("-attempted_at")[:200]:
             entries.append(
                 TimelineEntry(
                     a.attempted_at,

@@ -8,17 +8,25 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import get_for, require, visible_to
+from deflect.access.policy import can, get_for, require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 
 from . import rules
-from .models import FollowUp, FollowUpPolicy, FollowUpStatus, NoticePreference, OutreachTeam
+from .models import (
+    FollowUp,
+    FollowUpPolicy,
+    FollowUpStatus,
+    NoticePreference,
+    OutreachTeam,
+    Trigger,
+)
 
 QUEUE_LIMIT = 50
 
@@ -34,6 +42,20 @@ class Queue:
 
 def teams_for(*, actor: User) -> QuerySet[OutreachTeam]:
     return visible_to(actor, OutreachTeam).order_by("name")
+
+
+# Follow-ups anchored on what a treatment provider reported (an intake, a completion) tell
+# whoever sees them that the person entered or finished treatment: 42 CFR Part 2 information.
+# They reach only roles with clinical access, never a coordinator or anyone at a police, fire
+# or EMS agency or a prosecutor's office (the policy denies those clinical access).
+TREATMENT_TRIGGERS = (Trigger.PLACEMENT, Trigger.COMPLETION)
+
+
+def _visible(actor: User) -> QuerySet[FollowUp]:
+    qs = visible_to(actor, FollowUp)
+    if not can(actor, caps.CLINICAL_VIEW):
+        qs = qs.exclude(trigger__in=TREATMENT_TRIGGERS)
+    return qs
 
 
 def _queue_rows(queue: Queue) -> list[FollowUp]:
@@ -55,7 +77,7 @@ def followup_queue(
     require(actor, caps.FOLLOWUP_VIEW)
     now = now or timezone.now()
     _, end_of_today = rules.local_day_bounds(now, tz_name or settings.TIME_ZONE)
-    qs = visible_to(actor, FollowUp).filter(status=FollowUpStatus.OPEN)
+    qs = _visible(actor).filter(status=FollowUpStatus.OPEN)
     team = None
     if person_id is not None:
         qs = qs.filter(person_id=person_id)
@@ -86,6 +108,10 @@ def followup_queue(
 
 def followup_get_for(*, actor: User, followup_id: Any) -> FollowUp:
     followup = get_for(actor, FollowUp, followup_id)
+    if followup.trigger in TREATMENT_TRIGGERS and not can(
+        actor, caps.CLINICAL_VIEW, followup.person
+    ):
+        raise Http404("No follow-up matches the given query.")
     followup = (
         FollowUp.objects.select_related("person", "team", "encounter")
         .prefetch_related("attempts__recorded_by", "history")

@@ -207,3 +207,45 @@ def test_deflect_jobs_run_is_the_command(world, overdose):
     out = io.StringIO()
     call_command("jobs_run", stdout=out)
     assert "notices_sent:" in out.getvalue()
+
+
+def test_checkins_after_an_intake_reach_only_roles_with_clinical_access(world, overdose):
+    """A placement check-in says the person entered treatment (the provider's Part 2
+    information): outreach works it; the coordinator (no clinical access, at the police
+    department) sees neither it in the queue, nor its page, nor its attempts on the timeline."""
+    from django.http import Http404
+
+    from deflect.cases.selectors import timeline_for
+
+    encounter, _team = overdose
+    now = timezone.now()
+    placement = services.followups_schedule(
+        program=world.program,
+        person=encounter.person,
+        trigger="placement",
+        anchor=now - dt.timedelta(hours=1),
+    )
+    services.attempt_record(
+        actor=world.outreach,
+        followup=placement[0],
+        method="home_visit",
+        result="not_found",
+    )
+    checkin = placement[0]
+
+    def queued(actor):
+        q = selectors.followup_queue(actor=actor, person_id=encounter.person_id)
+        return {f.pk for f in [*q.overdue, *q.due_today, *q.upcoming]}
+
+    open_checkin = placement[0]
+    assert open_checkin.pk in queued(world.outreach)
+    assert open_checkin.pk not in queued(world.coordinator)
+    assert queued(world.coordinator)  # the overdose follow-ups are still theirs to see
+    assert selectors.followup_get_for(actor=world.outreach, followup_id=checkin.pk)
+    with pytest.raises(Http404):
+        selectors.followup_get_for(actor=world.coordinator, followup_id=checkin.pk)
+    label = checkin.label
+    assert any(label in e.text for e in timeline_for(actor=world.outreach, person=encounter.person))
+    assert not any(
+        label in e.text for e in timeline_for(actor=world.coordinator, person=encounter.person)
+    )
