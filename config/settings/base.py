@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "deflect.audit",
     "deflect.accounts",
     "deflect.programs",
+    "deflect.planning",
     "deflect.people",
     "deflect.screening",
     "deflect.encounters",

@@ -20,8 +20,8 @@ from deflect.core.errors import InvalidTransition
 from deflect.followups import pipeline as followup_pipeline
 from deflect.followups import services as followup_services
 from deflect.followups.models import FollowUp, FollowUpStatusChange
-from deflect.programs import planning_services
-from deflect.programs.models import ActivityStatus
+from deflect.planning import services as planning_services
+from deflect.planning.models import ActivityStatus
 from deflect.referrals import services as referral_services
 from deflect.referrals.models import ReferralEvent
 from deflect.referrals.tests.factories import encounter_by, organization_for, send_referral
@@ -225,7 +225,7 @@ def test_the_expiry_command_goes_through_the_pipeline(world):
 
 
 @pytest.mark.django_db
-def test_a_planning_activity_moves_with_its_code_and_one_audit_event(world):
+def test_a_planning_activity_moves_with_its_code_one_history_row_and_one_audit_event(world):
     adoption = planning_services.model_adopt(
         actor=dangerously_as_system("tests"), program=world.program, code="self_referral"
     )
@@ -240,3 +240,6 @@ def test_a_planning_activity_moves_with_its_code_and_one_audit_event(world):
     assert refused.value.code == "planning_activity_invalid_transition"
     events = AuditEvent.objects.filter(action=Action.PLANNING_ACTIVITY_TRANSITION)
     assert events.count() == 1 and events.get().extra["to"] == "done"
+    change = activity.status_changes.get()
+    assert (change.from_status, change.to_status) == ("not_started", "done")
+    assert change.actor == world.coordinator and change.party == "planning team"

@@ -217,6 +217,7 @@ def _no_person_data_of_other_apps(row_id: str) -> bool:
     rules, reporting aggregates (small cells suppressed)."""
     prefixes = (
         "programs:",
+        "planning:",
         "training:",
         "naloxone:",
         "community:",

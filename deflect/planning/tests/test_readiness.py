@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from deflect.programs.readiness import (
+from deflect.planning.readiness import (
     ActivityFacts,
     State,
     activity_state,
