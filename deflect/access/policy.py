@@ -72,9 +72,7 @@ MODEL_SCOPES: dict[str, ModelScope] = {
     "planning.InterceptResource": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
     "planning.InterceptGap": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
     "planning.InterceptAction": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    "planning.ActivityStatusChange": ModelScope(
-        caps.PROGRAM_VIEW, "activity__program__agencies"
-    ),
+    "planning.ActivityStatusChange": ModelScope(caps.PROGRAM_VIEW, "activity__program__agencies"),
     "naloxone.StockLocation": ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
     "naloxone.Lot": ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
     "naloxone.LedgerEntry": ModelScope(caps.NALOXONE_VIEW, "program__agencies"),

@@ -24,8 +24,8 @@ from deflect.encounters.models import Encounter
 from deflect.encounters.tests import factories as encounter_factories
 from deflect.followups.models import FollowUpPolicy
 from deflect.planning.models import Intercept
-from deflect.programs.models import ProgramPathway
 from deflect.planning.readiness import pathways_at
+from deflect.programs.models import ProgramPathway
 
 
 def _section_problems(row: PathwayDef) -> list[str]:
