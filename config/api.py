@@ -13,7 +13,8 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, deny, record_pending_denial
+from deflect.access.policy import can, deny, record_pending_denial, scope_to_program
+from deflect.accounts.services import api_token_authenticate
 from deflect.core.errors import DomainError, ErrorCode, TokenReadOnly, error_body
 
 log = logging.getLogger("deflect.api")
@@ -37,9 +38,6 @@ class TokenAuth(HttpBearer):
     ``access.policy.scope_to_program``)."""
 
     def authenticate(self, request, token):
-        from deflect.access.policy import scope_to_program
-        from deflect.accounts.services import api_token_authenticate
-
         found = api_token_authenticate(
             token, client_ip=request.META.get("REMOTE_ADDR", ""), request=request
         )

@@ -14,6 +14,7 @@ from deflect.access.policy import can, get_for, owns, program_staff, require
 from deflect.core.errors import DomainError
 from deflect.core.forms import parse_id
 from deflect.people.models import Person
+from deflect.people.selectors import person_get_for
 
 from . import selectors, services
 from .models import (
@@ -184,8 +185,6 @@ def case_update(request, case_id: int):
 @login_required
 @require_GET
 def person_timeline(request, person_id: int):
-    from deflect.people.selectors import person_get_for
-
     person = person_get_for(actor=request.user, person_id=person_id)
     cache: dict = {}
     timeline = selectors.timeline_for(actor=request.user, person=person, cache=cache)

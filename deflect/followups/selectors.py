@@ -18,7 +18,15 @@ from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 
 from . import rules
-from .models import FollowUp, FollowUpPolicy, FollowUpStatus, NoticePreference, OutreachTeam
+from .models import (
+    FollowUp,
+    FollowUpPolicy,
+    FollowUpStatus,
+    NoticePreference,
+    OutreachTeam,
+    Trigger,
+)
+from .services import policy_for
 
 QUEUE_LIMIT = 50
 
@@ -112,8 +120,6 @@ def followup_timeliness(followup: FollowUp, now: dt.datetime | None = None) -> r
 
 def policies_for(*, actor: User, program) -> list[dict]:
     """Every trigger's schedule for the program: the coordinator's, or the defaults."""
-    from .models import Trigger
-    from .services import policy_for
 
     out = []
     for trigger in Trigger:

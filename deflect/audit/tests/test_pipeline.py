@@ -27,6 +27,7 @@ from deflect.referrals.models import ReferralEvent
 from deflect.referrals.tests.factories import encounter_by, organization_for, send_referral
 from deflect.resources import services as resource_services
 from deflect.resources.models import Mou, MouStatus, MouStatusChange
+from deflect.resources.pipeline import MOU, SCHEDULE
 
 DEFLECT = Path(__file__).resolve().parents[2]
 HELPER = DEFLECT / "audit" / "pipeline.py"
@@ -93,8 +94,6 @@ def _counts(history, action):
 
 
 def test_a_party_may_make_only_the_moves_named_for_it():
-    from deflect.resources.pipeline import MOU, SCHEDULE
-
     assert isinstance(MOU, Pipeline)
     assert MOU.problem("active", "expired", SCHEDULE) == ""
     assert "Only the coordinator" in MOU.problem("active", "terminated", SCHEDULE)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from deflect.cases import rules, selectors, services
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
+from deflect.followups.models import FollowUp
+from deflect.referrals.models import Disclosure
 from deflect.referrals.tests.factories import consent_to, encounter_by, justice_consent
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +63,6 @@ def test_a_case_is_opened_once_and_moves_through_its_statuses(world):
     with pytest.raises(InvalidTransition):
         services.case_transition(actor=world.case_manager, case=case, to="active")
     assert [c.to_status for c in case.status_changes.all()] == ["active", "completed"]
-    from deflect.followups.models import FollowUp
 
     assert FollowUp.objects.filter(person=person, trigger="completion").count() == 3
 
@@ -206,7 +207,6 @@ def test_the_prosecutor_sees_compliance_only_under_a_justice_consent_naming_the_
     """§2.35: "treatment condition met" is set by the Part 2 program's case manager; the
     prosecutor's office sees it only under the person's consent naming the office for
     monitoring, with a ledger row and the notice; otherwise "Consent not on file"."""
-    from deflect.referrals.models import Disclosure
 
     abeyance = encounter_by(world.officer, "officer_intervention").abeyance
     services.abeyance_progress_record(

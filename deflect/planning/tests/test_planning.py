@@ -15,7 +15,8 @@ from deflect.audit.models import AuditEvent
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
 from deflect.planning import selectors as selectors
 from deflect.planning import services as services
-from deflect.planning.models import ActivityStatus, PlanningActivity
+from deflect.planning.models import ActivityStatus, InterceptResource, PlanningActivity
+from deflect.resources.models import Organization, Service
 
 FIVE_MODELS = [
     "post_overdose",
@@ -204,8 +205,6 @@ def test_the_coordinator_edits_an_activity_through_the_page(world, client):
 
 
 def test_the_intercept_map_holds_resources_gaps_and_actions_per_intercept(world, client):
-    from deflect.resources.models import Organization, Service
-
     org = Organization.objects.create(name="Harbor Light", description="Behavioral health")
     detox = Service.objects.create(organization=org, name="24/7 withdrawal management")
     services.intercept_resource_add(
@@ -251,9 +250,6 @@ def test_activities_of_another_program_are_not_found(world, client):
 
 
 def test_an_intercept_resource_is_picked_from_the_directory_on_the_map_page(world, client):
-    from deflect.planning.models import InterceptResource
-    from deflect.resources.models import Organization, Service
-
     org = Organization.objects.create(name="Harbor Light", description="Behavioral health")
     detox = Service.objects.create(organization=org, name="24/7 withdrawal management")
     client.force_login(world.coordinator)

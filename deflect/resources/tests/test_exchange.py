@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from deflect.audit.models import AuditEvent
 from deflect.resources import hsds
@@ -14,7 +15,7 @@ from deflect.resources.exchange.dataset import ImportFailed
 from deflect.resources.exchange.export import export_json, export_rows, export_to
 from deflect.resources.exchange.importing import import_file
 from deflect.resources.exchange.template import template_csv
-from deflect.resources.models import Attribute, MatchEntry, Organization, Service
+from deflect.resources.models import Attribute, MatchEntry, Organization, Schedule, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +231,6 @@ def test_times_with_an_offset_are_read_as_local_times(tmp_path):
     path = tmp_path / "offset.json"
     path.write_text(json.dumps(data))
     import_file(path)
-    from deflect.resources.models import Schedule
 
     stored = Schedule.objects.get(pk=schedule["id"])
     assert (stored.opens_at.isoformat(), stored.closes_at.isoformat()) == ("09:00:00", "17:00:00")
@@ -371,7 +371,6 @@ def test_the_command_line(tmp_path, capsys):
     broken["contents"][0]["status"] = "closed"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(broken))
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="Nothing was imported: 1 problem"):
         call_command("resources_import", str(bad))

@@ -16,6 +16,8 @@ from deflect.resources.exchange.importing import import_file
 from deflect.resources.exchange.template import TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE, template_csv
 from deflect.resources.models import Location, Organization, Service
 
+from .test_exchange import other_system_dataset
+
 pytestmark = pytest.mark.django_db
 
 
@@ -64,8 +66,6 @@ def test_a_plain_web_address_and_a_place_at_the_edge_are_fine(tmp_path):
 
 
 def _compiled(tmp_path, **organization) -> object:
-    from .test_exchange import other_system_dataset
-
     data = other_system_dataset()
     data["contents"][0]["organization"].update(organization)
     path = tmp_path / "theirs.json"
