@@ -13,7 +13,8 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, deny, record_pending_denial
+from deflect.access.policy import can, deny, record_pending_denial, scope_to_program
+from deflect.accounts.services import api_token_authenticate
 from deflect.core.errors import DomainError, ErrorCode, TokenReadOnly, error_body
 
 log = logging.getLogger("deflect.api")
@@ -37,9 +38,6 @@ class TokenAuth(HttpBearer):
     ``access.policy.scope_to_program``)."""
 
     def authenticate(self, request, token):
-        from deflect.access.policy import scope_to_program
-        from deflect.accounts.services import api_token_authenticate
-
         found = api_token_authenticate(
             token, client_ip=request.META.get("REMOTE_ADDR", ""), request=request
         )
@@ -218,7 +216,7 @@ api.add_router("/audit", "deflect.audit.api.router")
 api.add_router("/screening", "deflect.screening.api.router")
 api.add_router("/encounters", "deflect.encounters.api.router")
 api.add_router("/people", "deflect.people.api.router")
-api.add_router("/planning", "deflect.programs.planning_api.router")
+api.add_router("/planning", "deflect.planning.api.router")
 api.add_router("/naloxone", "deflect.naloxone.api.router")
 api.add_router("/training", "deflect.training.api.router")
 api.add_router("/resources", "deflect.resources.api.router")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("", include("deflect.accounts.urls")),
     path("programs/", include("deflect.programs.urls")),
+    path("programs/", include("deflect.planning.urls")),
     path("people/", include("deflect.people.urls")),
     path("encounters/", include("deflect.encounters.urls")),
     path("screening/", include("deflect.screening.urls")),

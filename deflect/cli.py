@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 # (words after "deflect", Django management command, one-line help)
 COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("serve",), "serve", "Run the web server on 127.0.0.1:8000 (gunicorn; --dev reloads)."),
@@ -67,7 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         print(usage(), file=sys.stderr)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from django.core.management import execute_from_command_line
 
     execute_from_command_line(["deflect", *management_argv])
     return 0

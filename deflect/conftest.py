@@ -10,6 +10,7 @@ account with no role anywhere).
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
 
 from deflect.accounts.models import Agency, AgencyKind, Role, User
 from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
@@ -62,7 +63,6 @@ def files_outside_the_database(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Throttle counters live in the cache; each test starts with none."""
-    from django.core.cache import cache
 
     cache.clear()
     yield

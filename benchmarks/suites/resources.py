@@ -179,10 +179,10 @@ def clear() -> None:
     """Empty the directory's tables with plain DELETEs, children first (fast at any size)."""
     from django.db import connection
 
-    from deflect.resources import exchange
+    from deflect.resources.exchange.dataset import MODELS
     from deflect.resources.models import MatchEntry, ServiceCapacity
 
-    models = [MatchEntry, ServiceCapacity, *reversed(list(exchange.MODELS.values()))]
+    models = [MatchEntry, ServiceCapacity, *reversed(list(MODELS.values()))]
     with connection.cursor() as c:
         for model in models:
             if model._meta.db_table not in ("resources_taxonomy", "resources_taxonomyterm"):
@@ -350,7 +350,7 @@ def import_file(tmp: Path, rng) -> Path:
 def main() -> int:
     args = bench.arguments(__doc__)
     folder = bench.setup(args)
-    from deflect.resources import exchange
+    from deflect.resources.exchange import importing
     from deflect.resources.models import MatchEntry
     from deflect.resources.services import taxonomy_ensure
 
@@ -361,7 +361,7 @@ def main() -> int:
     path = import_file(folder, rng)
     rss_before = bench.peak_rss_mib()
     started = time.perf_counter()
-    report = exchange.import_file(path)
+    report = importing.import_file(path)
     seconds = time.perf_counter() - started
     records = report.total
     rss_after = bench.peak_rss_mib()

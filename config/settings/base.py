@@ -4,7 +4,9 @@ Production mode (``DEFLECT_ENV=production``) refuses to start with the developme
 with DEBUG on, or without an explicit audit key.
 """
 
+import base64
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -61,9 +63,6 @@ def installation_secret(name: str, make) -> str:
 
 
 def _random_key() -> str:
-    import base64
-    import secrets
-
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
@@ -114,6 +113,7 @@ INSTALLED_APPS = [
     "deflect.audit",
     "deflect.accounts",
     "deflect.programs",
+    "deflect.planning",
     "deflect.people",
     "deflect.screening",
     "deflect.encounters",

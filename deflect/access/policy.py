@@ -67,11 +67,12 @@ MODEL_SCOPES: dict[str, ModelScope] = {
     "resources.Mou": ModelScope(caps.MOU_MANAGE, "program__agencies"),
     # Running the program: planning, the intercept map, naloxone, training, education and
     # feedback; every row hangs off a program.
-    "programs.ModelAdoption": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    "programs.PlanningActivity": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    "programs.InterceptResource": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    "programs.InterceptGap": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
-    "programs.InterceptAction": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "planning.ModelAdoption": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "planning.PlanningActivity": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "planning.InterceptResource": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "planning.InterceptGap": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "planning.InterceptAction": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
+    "planning.ActivityStatusChange": ModelScope(caps.PROGRAM_VIEW, "activity__program__agencies"),
     "naloxone.StockLocation": ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
     "naloxone.Lot": ModelScope(caps.NALOXONE_VIEW, "program__agencies"),
     "naloxone.LedgerEntry": ModelScope(caps.NALOXONE_VIEW, "program__agencies"),

@@ -1,8 +1,9 @@
+from django.http import Http404
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import get_for, require, roles_of, visible_to
+from deflect.access.policy import can, get_for, require, roles_of, visible_to
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
 from . import selectors, services
@@ -57,8 +58,6 @@ def _membership_out(m: Membership) -> MembershipOut:
 
 @router.get("/me", response={200: MeOut, **COMMON_ERRORS}, summary="Who am I")
 def me(request):
-    from deflect.access.policy import can
-
     user = request.auth
     return MeOut(
         id=user.pk,
@@ -108,8 +107,6 @@ def membership_create(request, payload: MembershipIn):
     agency = get_for(request.auth, Agency, payload.agency_id, caps.STAFF_MANAGE)
     user = User.objects.filter(pk=payload.user_id, is_active=True).first()
     if user is None:
-        from django.http import Http404
-
         raise Http404("No such user.")
     membership = services.membership_create(
         actor=request.auth, user=user, agency=agency, role=payload.role

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login/logout/lockout audit receivers)
+        from . import signals  # noqa: F401, PLC0415  (audit receivers; needs the loaded app registry)

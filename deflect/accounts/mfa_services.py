@@ -10,12 +10,22 @@ Every staff user may enrol. Writes take ``actor=`` and audit ``mfa.*`` in their 
 from __future__ import annotations
 
 import secrets
+from base64 import urlsafe_b64encode
 
+import webauthn
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, require
@@ -201,13 +211,6 @@ def mfa_reset(*, actor: User, user: User) -> int:
 
 def passkey_registration_options(*, actor: User, rp_id: str) -> tuple[str, bytes]:
     """The browser's ``navigator.credentials.create`` options (JSON) and their challenge."""
-    import webauthn
-    from webauthn.helpers.structs import (
-        AuthenticatorSelectionCriteria,
-        PublicKeyCredentialDescriptor,
-        ResidentKeyRequirement,
-        UserVerificationRequirement,
-    )
 
     options = webauthn.generate_registration_options(
         rp_id=rp_id,
@@ -235,8 +238,6 @@ def passkey_register(
 ) -> tuple[PasskeyCredential, list[str]]:
     """Verify a registration response against the challenge this session issued and store
     the passkey; returns new recovery codes if the user had none (shown once)."""
-    import webauthn
-    from webauthn.helpers.exceptions import InvalidRegistrationResponse
 
     try:
         verified = webauthn.verify_registration_response(
@@ -268,8 +269,6 @@ def passkey_register(
 
 def passkey_authentication_options(*, actor: User, rp_id: str) -> tuple[str, bytes]:
     """``navigator.credentials.get`` options (JSON) for the user's passkeys, and the challenge."""
-    import webauthn
-    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 
     options = webauthn.generate_authentication_options(
         rp_id=rp_id,
@@ -289,9 +288,6 @@ def passkey_verify(
     """Check a passkey assertion for ``actor``: the credential must be theirs, signed over
     this session's challenge, with a sign count that moved forward (a cloned key does not).
     Success and failure are audited."""
-    import webauthn
-    from django.utils import timezone
-    from webauthn.helpers.exceptions import InvalidAuthenticationResponse
 
     credential_id = str(credential.get("id", ""))[:1024] if isinstance(credential, dict) else ""
     with transaction.atomic():
@@ -347,6 +343,4 @@ def passkey_remove(*, actor: User, passkey: PasskeyCredential) -> None:
 
 
 def _b64url(raw: bytes) -> str:
-    from base64 import urlsafe_b64encode
-
     return urlsafe_b64encode(raw).decode().rstrip("=")

@@ -1,13 +1,16 @@
 """Second-factor pages: enrolment (authenticator app, recovery codes), the verification
 step after the password, and the administrator's reset. Thin: the work is in mfa_services."""
 
+import json
+from base64 import b32encode, b64decode, b64encode
 from collections.abc import Callable
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -97,8 +100,6 @@ def mfa_totp(request):
 
 
 def _b32(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     raw = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
@@ -193,7 +194,6 @@ _AUTH_CHALLENGE = "webauthn_authentication_challenge"
 def _relying_party(request) -> tuple[str, str]:
     """(RP id, expected origin): the host this page was served on (ALLOWED_HOSTS applies),
     or ``DEFLECT_WEBAUTHN_RP_ID`` when set."""
-    from django.conf import settings
 
     host = request.get_host()
     rp_id = settings.DEFLECT_WEBAUTHN_RP_ID or host.rsplit(":", 1)[0].strip("[]")
@@ -201,8 +201,6 @@ def _relying_party(request) -> tuple[str, str]:
 
 
 def _json_body(request) -> dict | None:
-    import json
-
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
@@ -211,28 +209,21 @@ def _json_body(request) -> dict | None:
 
 
 def _challenge(request, key: str) -> bytes | None:
-    from base64 import b64decode
-
     value = request.session.pop(key, None)
     return b64decode(value) if value else None
 
 
 def _remember_challenge(request, key: str, challenge: bytes) -> None:
-    from base64 import b64encode
-
     request.session[key] = b64encode(challenge).decode()
 
 
 def _json_error(message: str, status: int = 400):
-    from django.http import JsonResponse
-
     return JsonResponse({"code": "passkey_failed", "message": message, "fields": {}}, status=status)
 
 
 @login_required
 @require_POST
 def passkey_register_options(request):
-
     rp_id, _ = _relying_party(request)
     options, challenge = mfa.passkey_registration_options(actor=request.user, rp_id=rp_id)
     _remember_challenge(request, _REG_CHALLENGE, challenge)
@@ -242,8 +233,6 @@ def passkey_register_options(request):
 @login_required
 @require_POST
 def passkey_register(request):
-    from django.http import JsonResponse
-
     body = _json_body(request)
     challenge = _challenge(request, _REG_CHALLENGE)
     if body is None or not isinstance(body.get("credential"), dict) or challenge is None:
@@ -269,7 +258,6 @@ def passkey_register(request):
 @login_required
 @require_POST
 def passkey_verify_options(request):
-
     if request.session.get(mfa.PENDING) != mfa.VERIFY:
         return _json_error("There is no sign-in waiting for a second factor.", 409)
     rp_id, _ = _relying_party(request)
@@ -281,8 +269,6 @@ def passkey_verify_options(request):
 @login_required
 @require_POST
 def passkey_verify(request):
-    from django.http import JsonResponse
-
     if request.session.get(mfa.PENDING) != mfa.VERIFY:
         return _json_error("There is no sign-in waiting for a second factor.", 409)
     body = _json_body(request)

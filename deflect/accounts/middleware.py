@@ -8,6 +8,8 @@ from django.urls import reverse
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 
+from .mfa_services import ENROL, PENDING
+
 
 class AbsoluteSessionTimeoutMiddleware:
     """Ends a session 12 hours after sign-in however active it is (CJIS re-authentication);
@@ -61,8 +63,6 @@ class MfaGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .mfa_services import ENROL, PENDING
-
         session = getattr(request, "session", None)
         state = session.get(PENDING) if session is not None else None
         if state and not request.path.startswith(("/api/", settings.STATIC_URL)):

@@ -15,7 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.utils import timezone
+
+from deflect.accounts.models import ApiToken
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,6 @@ def revocations_apply() -> tuple[int, int]:
 
     Returns (tokens revoked again, sessions deleted).
     """
-    from django.contrib.sessions.models import Session
-
-    from deflect.accounts.models import ApiToken
 
     revocations, _ = revocations_read()
     tokens = 0

@@ -8,12 +8,14 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -309,8 +311,6 @@ def api_token_authenticate(secret: str, *, client_ip: str, request: Any = None) 
 
 def _locked_out(user: User, request: Any) -> bool:
     """Whether django-axes holds ``user`` locked after failed sign-ins."""
-    from axes.handlers.proxy import AxesProxyHandler
-    from django.http import HttpRequest
 
     probe = request if request is not None else HttpRequest()
     return AxesProxyHandler.is_locked(probe, {"username": user.get_username()})

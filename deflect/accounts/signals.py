@@ -11,6 +11,8 @@ from deflect.audit.actions import Action, Outcome
 from deflect.audit.services import audit_record
 from deflect.core.logging import clean
 
+from .mfa_services import PENDING, gate_state
+
 log = logging.getLogger("deflect.auth")
 
 
@@ -18,8 +20,6 @@ log = logging.getLogger("deflect.auth")
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session["authenticated_at"] = timezone.now().timestamp()
-        from .mfa_services import PENDING, gate_state
-
         state = gate_state(user)
         if state is not None:
             request.session[PENDING] = state

@@ -25,6 +25,10 @@ class Action(models.TextChoices):
     PROGRAM_CREATE = "program.create", "Program created"
     PROGRAM_UPDATE = "program.update", "Program updated"
     PROGRAM_DELETE = "program.delete", "Program deleted"
+    # Configuration saved in the Django admin site, for models without actions of their own.
+    ADMIN_CREATE = "admin.create", "Configuration added in the admin site"
+    ADMIN_UPDATE = "admin.update", "Configuration changed in the admin site"
+    ADMIN_DELETE = "admin.delete", "Configuration deleted in the admin site"
     TOKEN_CREATE = "token.create", "API token created"
     TOKEN_REVOKE = "token.revoke", "API token revoked"
     TOKEN_AUTH_FAILED = "token.auth_failed", "API token refused"

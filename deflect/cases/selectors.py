@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.db.models import DecimalField, Sum, Value
+from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,7 +28,11 @@ from deflect.accounts.models import Agency, AgencyKind, User
 from deflect.audit.actions import Action
 from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
+from deflect.encounters.models import Encounter
+from deflect.followups.models import TREATMENT_TRIGGERS, FollowUpAttempt
 from deflect.people.models import Person
+from deflect.referrals.models import Referral, ReferralEvent, ReferralStatus
+from deflect.referrals.selectors import CLINICAL_STATUSES
 
 from . import rules
 from .models import (
@@ -121,8 +125,6 @@ def _with_hours(qs):
 
 
 def models_q_service_hours():
-    from django.db.models import Q
-
     return Q(progress__kind=ProgressKind.SERVICE_HOURS)
 
 
@@ -250,7 +252,6 @@ def prosecutor_row_for(*, actor: User, abeyance_id: int) -> AbeyanceRow:
 def case_referrals_for(*, actor: User, case: Case, limit: int = 20) -> Any:
     """The referrals of the case's person that ``actor`` may see (none without the right to
     see referrals of this case)."""
-    from deflect.referrals.models import Referral
 
     if not can(actor, caps.REFERRAL_VIEW, case):
         return []
@@ -307,11 +308,6 @@ def timeline_for(
     changes, notes (clinical ones under consent), abeyance progress. A referral's status past
     "requested/accepted" (a rejection, intake, completion) is the provider's Part 2
     information: shown only through the disclosure gate; reasons never appear here."""
-    from deflect.encounters.models import Encounter
-    from deflect.followups.models import FollowUpAttempt
-    from deflect.followups.selectors import TREATMENT_TRIGGERS
-    from deflect.referrals.models import ReferralEvent, ReferralStatus
-    from deflect.referrals.selectors import CLINICAL_STATUSES
 
     cache = {} if cache is None else cache
     entries: list[TimelineEntry] = []

@@ -26,8 +26,12 @@ from deflect.audit.actions import Action
 from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
+from deflect.encounters.models import Encounter
+from deflect.followups.models import Trigger
+from deflect.followups.services import followups_schedule
 from deflect.people.models import Person
 from deflect.programs.models import ProgramAgency
+from deflect.referrals.models import Referral
 
 from . import pipeline, rules
 from .errors import CaseErrorCode
@@ -86,14 +90,10 @@ def case_open(
     peer = _staff_of_program(peer_specialist_id, person.program, "peer_specialist_id", problems)
     encounter = referral = None
     if encounter_id is not None:
-        from deflect.encounters.models import Encounter
-
         encounter = get_for(actor, Encounter, encounter_id)
         if encounter.person_id != person.pk:
             problems["encounter_id"] = ["That encounter is about someone else."]
     if referral_id is not None:
-        from deflect.referrals.models import Referral
-
         referral = get_for(actor, Referral, referral_id)
         if referral.person_id != person.pk:
             problems["referral_id"] = ["That referral is about someone else."]
@@ -158,9 +158,6 @@ def case_transition(*, actor: User, case: Case, to: str, reason: str = "") -> Ca
         extra={"person_id": case.person_id},
     )
     if to == CaseStatus.COMPLETED:
-        from deflect.followups.models import Trigger
-        from deflect.followups.services import followups_schedule
-
         followups_schedule(
             program=case.program, person=case.person, trigger=Trigger.COMPLETION, anchor=now
         )
@@ -252,8 +249,6 @@ def case_need_set(
         raise ValidationFailed("Choose where it stands.", fields={"status": [f"One of {allowed}."]})
     referral = None
     if referral_id is not None:
-        from deflect.referrals.models import Referral
-
         referral = get_for(actor, Referral, referral_id)
         if referral.person_id != case.person_id:
             raise ValidationFailed(

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
@@ -220,8 +221,6 @@ def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
 
 
 def encrypted_models() -> list[type[models.Model]]:
-    from django.apps import apps
-
     return [m for m in apps.get_models() if not m._meta.proxy and encrypted_fields(m)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from .errors import DomainError
+from .schemas import MAX_ID
 
 
 def add_domain_errors(
@@ -28,7 +29,6 @@ def add_domain_errors(
 def parse_id(value) -> int | None:
     """A record id from a query string or a form (1 .. 2^63-1), or None for anything else, so
     a number past 64 bits never reaches the database."""
-    from .schemas import MAX_ID
 
     try:
         number = int(str(value).strip())
@@ -41,8 +41,6 @@ class IdField(forms.IntegerField):
     """A record id in a form: a whole number from 1 to 2^63-1."""
 
     def __init__(self, **kwargs):
-        from .schemas import MAX_ID
-
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)

@@ -12,6 +12,7 @@ from .context import (
     set_request_meta,
     start_request_memory,
 )
+from .views import bad_input
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -118,7 +119,5 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if request_has_nul(request):
-            from .views import bad_input
-
             return bad_input(request, NUL_MESSAGE)
         return self.get_response(request)

@@ -7,8 +7,11 @@ import uuid
 from django.db.models import Q
 from django.utils import timezone
 
-from deflect.accounts.models import AgencyKind, Membership, Role
-from deflect.followups.services import team_ensure
+from deflect.accounts.models import AgencyKind, Membership, Role, User
+from deflect.cases.models import AbeyanceCase
+from deflect.encounters.models import Encounter
+from deflect.followups.models import FollowUp, Trigger
+from deflect.followups.services import after_encounter_recorded, attempt_record, team_ensure
 from deflect.programs.models import Program
 from deflect.resources.models import Organization, Service
 
@@ -40,11 +43,6 @@ def followups_demo_schedule(*, program_name: str, limit: int = 12) -> int:
     recorded encounter gets, so the queue, the cases and the dashboard have something to show.
     Encounters that already have follow-ups or an abeyance case are left alone (the command
     runs again and again). Returns how many were scheduled."""
-    from deflect.accounts.models import User
-    from deflect.cases.models import AbeyanceCase
-    from deflect.encounters.models import Encounter
-    from deflect.followups.models import FollowUp
-    from deflect.followups.services import after_encounter_recorded
 
     program = Program.objects.get(name=program_name)
     done = FollowUp.objects.filter(encounter__isnull=False).values("encounter_id")
@@ -87,9 +85,6 @@ def followups_demo_work(*, program_name: str, limit: int = 12) -> int:
     overdoses, dated after each overdose (some within the 72-hour window, some late, some not
     yet), so the queue and the dashboard's 72-hour measure have something to show. Idempotent
     per attempt (``client_uuid``); returns how many attempts were recorded."""
-    from deflect.accounts.models import User
-    from deflect.followups.models import FollowUp, Trigger
-    from deflect.followups.services import attempt_record
 
     outreach = User.objects.filter(username="outreach").first()
     if outreach is None:

@@ -17,8 +17,9 @@ from deflect.encounters.models import Encounter
 from deflect.feedback.models import FeedbackResponse
 from deflect.naloxone.models import LedgerEntry, LocationKind, Movement
 from deflect.naloxone.services import location_save, lot_get_or_create, movement_record
-from deflect.programs import planning_services as planning
-from deflect.programs.models import ActivityStatus, ModelAdoption, Program
+from deflect.planning import services as planning
+from deflect.planning.models import ActivityStatus, ModelAdoption
+from deflect.programs.models import Program
 from deflect.training import services as training
 from deflect.training.models import Course
 

@@ -36,6 +36,8 @@ from deflect.people.models import Person
 from deflect.programs.models import Program
 from deflect.screening.models import EligibilityScreening, NeedsScreening
 
+from .county import PROGRAM_NAME
+
 BATCH = 5000
 ENCOUNTERS_PER_PERSON = 3
 
@@ -275,7 +277,6 @@ def _people(
 def demo_people_load(*, people: int, seed: int = 2026) -> tuple[int, int]:
     """Top the demo program up to ``people`` people with about three encounters each.
     Returns (people added, encounters added)."""
-    from .county import PROGRAM_NAME
 
     program = Program.objects.get(name=PROGRAM_NAME)
     existing = Person.objects.filter(program=program).count()

@@ -21,12 +21,17 @@ from django.utils import timezone
 from deflect.access import capabilities as caps
 from deflect.access.policy import can
 from deflect.accounts.models import Membership, Role, User
+from deflect.cases.models import AbeyanceCase, ProgressKind
+from deflect.cases.services import abeyance_progress_record
 from deflect.encounters.choices import Outcome
 from deflect.encounters.models import Encounter
+from deflect.followups.models import FollowUp
 from deflect.people.consent import DEFAULT_REVOCATION_STATEMENT
 from deflect.people.models import ConsentPurpose, InformationCategory
+from deflect.people.services import consent_record
 from deflect.programs.models import Program
 from deflect.referrals.models import Disclosure, Referral, ReferralEvent, ReferralStatus
+from deflect.referrals.services import referral_create, referral_transition
 from deflect.resources.models import Service
 
 # A fixed namespace, so that the same encounter always gives the same submission id.
@@ -93,8 +98,6 @@ def _referrer_for(encounter: Encounter) -> User | None:
 def referrals_demo_load(*, program_name: str, limit: int = 8) -> int:
     """Refer the demo's ``limit`` most recent referred encounters (those not referred yet) to
     the demo provider's first service; returns how many referrals were made."""
-    from deflect.people.services import consent_record
-    from deflect.referrals.services import referral_create, referral_transition
 
     program = Program.objects.get(name=program_name)
     provider = User.objects.filter(username=PROVIDER_USERNAME).first()
@@ -167,7 +170,6 @@ def _answer(referral: Referral, stage: str, provider: User, transition) -> None:
 
 def _move_back(referral: Referral, *, to: dt.datetime) -> None:
     """Shift the referral's timeline so that it was sent at ``to`` (see the module's note)."""
-    from deflect.followups.models import FollowUp
 
     shift = to - referral.sent_at
     if shift >= dt.timedelta(0):
@@ -194,9 +196,6 @@ def abeyance_demo_consents(*, program_name: str) -> int:
     person of the second does not. The prosecutor sees "Conditions met" (with the §2.32 notice)
     on the first and "Consent not on file" on the second. Idempotent; returns how many
     consents it recorded."""
-    from deflect.cases.models import AbeyanceCase, ProgressKind
-    from deflect.cases.services import abeyance_progress_record
-    from deflect.people.services import consent_record
 
     manager = User.objects.filter(username=CASE_MANAGER_USERNAME).first()
     if manager is None:

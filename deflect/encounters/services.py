@@ -32,9 +32,12 @@ from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
 from deflect.core.models import Pathway
 from deflect.core.pathways import pathway_get
+from deflect.followups.services import after_encounter_recorded
 from deflect.people.models import Person
+from deflect.people.services import person_create
 from deflect.programs.models import Program
 from deflect.programs.selectors import prosecutor_offices
+from deflect.screening.services import eligibility_facts_from, needs_answers_from, screening_record
 
 from .inputs import DETAIL_FIELDS, EncounterIn
 from .models import Encounter
@@ -241,12 +244,6 @@ def encounter_create(*, actor: User, data: EncounterIn | dict) -> EncounterResul
 def _encounter_insert(
     *, actor: User, data: EncounterIn, program: Program, agency: Agency, fingerprint: str
 ) -> EncounterResult:
-    from deflect.screening.services import (
-        eligibility_facts_from,
-        needs_answers_from,
-        screening_record,
-    )
-
     person = _person_for(actor=actor, data=data, program=program, agency=agency)
     overdose = data.overdose
     encounter = Encounter.objects.create(
@@ -292,7 +289,6 @@ def _encounter_insert(
             "person_id": person.pk if person else None,
         },
     )
-    from deflect.followups.services import after_encounter_recorded
 
     after_encounter_recorded(actor=actor, encounter=encounter)
     return EncounterResult(
@@ -303,8 +299,6 @@ def _encounter_insert(
 def _person_for(
     *, actor: User, data: EncounterIn, program: Program, agency: Agency
 ) -> Person | None:
-    from deflect.people.services import person_create
-
     if data.person_id is not None:
         person = get_for(actor, Person, data.person_id)
         if person.program_id != program.pk:

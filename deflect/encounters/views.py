@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import require, visible_to
+from deflect.access.policy import can, require, visible_to
 from deflect.core.errors import Conflict, DomainError
 from deflect.core.models import Pathway
+from deflect.people import choices as person_choices
 from deflect.programs.models import Program
 from deflect.programs.selectors import prosecutor_offices
 from deflect.screening import rules
@@ -53,7 +54,6 @@ def _prosecutor_offices(programs) -> list[tuple[int, str]]:
 def _form_context(request, *, values=None, errors=None):
     programs = visible_to(request.user, Program).prefetch_related("pathways")
     enabled = {p.pathway for program in programs for p in program.pathways.all()}
-    from deflect.people import choices as person_choices
 
     return {
         "pathways": [p for p in Pathway if p.value in enabled],
@@ -144,8 +144,6 @@ def encounter_list(request):
 
 
 def _is_field_worker(user) -> bool:
-    from deflect.access.policy import can
-
     return can(user, caps.ENCOUNTER_CREATE)
 
 
@@ -166,6 +164,4 @@ def encounter_detail(request, encounter_id: int):
 
 
 def _can_match(user) -> bool:
-    from deflect.access.policy import can
-
     return can(user, caps.RESOURCE_MATCH)

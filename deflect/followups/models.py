@@ -17,6 +17,13 @@ class Trigger(models.TextChoices):
     COMPLETION = "completion", "Aftercare after completion"
 
 
+# Follow-ups anchored on what a treatment provider reported (an intake, a completion) tell
+# whoever sees them that the person entered or finished treatment: 42 CFR Part 2 information.
+# They reach only roles with clinical access, never a coordinator or anyone at a police, fire
+# or EMS agency or a prosecutor's office (the policy denies those clinical access).
+TREATMENT_TRIGGERS = (Trigger.PLACEMENT, Trigger.COMPLETION)
+
+
 class OutreachTeam(BaseModel):
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="outreach_teams"

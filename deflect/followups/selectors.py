@@ -20,13 +20,14 @@ from deflect.audit.services import audit_record
 
 from . import rules
 from .models import (
+    TREATMENT_TRIGGERS,
     FollowUp,
     FollowUpPolicy,
     FollowUpStatus,
     NoticePreference,
     OutreachTeam,
-    Trigger,
 )
+from .services import policy_for
 
 QUEUE_LIMIT = 50
 
@@ -42,13 +43,6 @@ class Queue:
 
 def teams_for(*, actor: User) -> QuerySet[OutreachTeam]:
     return visible_to(actor, OutreachTeam).order_by("name")
-
-
-# Follow-ups anchored on what a treatment provider reported (an intake, a completion) tell
-# whoever sees them that the person entered or finished treatment: 42 CFR Part 2 information.
-# They reach only roles with clinical access, never a coordinator or anyone at a police, fire
-# or EMS agency or a prosecutor's office (the policy denies those clinical access).
-TREATMENT_TRIGGERS = (Trigger.PLACEMENT, Trigger.COMPLETION)
 
 
 def _visible(actor: User) -> QuerySet[FollowUp]:
@@ -138,8 +132,6 @@ def followup_timeliness(followup: FollowUp, now: dt.datetime | None = None) -> r
 
 def policies_for(*, actor: User, program) -> list[dict]:
     """Every trigger's schedule for the program: the coordinator's, or the defaults."""
-    from .models import Trigger
-    from .services import policy_for
 
     out = []
     for trigger in Trigger:

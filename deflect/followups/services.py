@@ -118,7 +118,7 @@ def after_encounter_recorded(*, actor: User, encounter) -> None:
         return
     detail = getattr(encounter, "officer_intervention", None)
     if detail is not None and detail.charges_held_in_abeyance and encounter.person_id:
-        from deflect.cases.services import abeyance_open_from_encounter
+        from deflect.cases.services import abeyance_open_from_encounter  # noqa: PLC0415  # cycle: cases imports followups
 
         abeyance_open_from_encounter(actor=actor, encounter=encounter, detail=detail)
 

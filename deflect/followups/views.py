@@ -13,6 +13,7 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, owns, program_staff, require
 from deflect.core.errors import Conflict, DomainError
 from deflect.core.forms import parse_id
+from deflect.people.models import Person
 from deflect.programs.models import Program
 
 from . import rules, selectors, services
@@ -32,8 +33,6 @@ def queue(request):
     team_id = parse_id(request.GET.get("team"))
     person_id = parse_id(request.GET.get("person"))
     if person_id is not None:
-        from deflect.people.models import Person
-
         get_for(request.user, Person, person_id)
     q = selectors.followup_queue(actor=request.user, team_id=team_id, person_id=person_id)
     return render(
@@ -151,8 +150,6 @@ def policies(request, program_id: int):
     status, submitted = 200, {}
     if request.method == "POST":
         if not may_edit:
-            from deflect.access.policy import require
-
             require(request.user, caps.FOLLOWUP_CONFIGURE, program)
         trigger = request.POST.get("trigger", "")
         submitted = {"trigger": trigger, "time_zone": request.POST.get("time_zone", "")}

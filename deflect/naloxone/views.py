@@ -17,8 +17,7 @@ from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.encounters.models import Encounter
 from deflect.programs.models import Program
-from deflect.programs.planning_services import program_staff
-from deflect.programs.selectors import program_first_for
+from deflect.programs.selectors import program_first_for, program_staff
 
 from . import selectors, services
 from .forms import DrawForm, LocationForm, MovementForm

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
+from deflect.access.disclosure import consent_records_visible, redact
 from deflect.access.policy import acting_agency, can, deny, get_for, require, visible_to
 from deflect.accounts.models import Agency, User
 from deflect.audit.actions import Action
@@ -17,7 +19,7 @@ from deflect.audit.services import audit_record
 from deflect.core.errors import ValidationFailed
 from deflect.programs.models import Program
 
-from .consent import ConsentDecision, consent_decision
+from .consent import ConsentDecision, consent_decision, consent_status
 from .models import Consent, ConsentPurpose, Person, PersonAlias
 from .search import PersonMatch, person_search, person_search_keys
 
@@ -108,9 +110,6 @@ def consent_views(*, actor: User, person: Person, consents: Iterable[Consent] | 
     information are Part 2 details (``access.disclosure.CLINICAL_FIELDS``), shown only to the
     clinical staff of the agency the consent names or of the agency that recorded it; anyone
     else sees that a consent exists, when it was signed and whether it is in force."""
-    from deflect.access.disclosure import consent_records_visible, redact
-
-    from .consent import consent_status
 
     labels = dict(ConsentPurpose.choices)
     now = timezone.now()
@@ -157,8 +156,6 @@ def consent_get_for(
     ``capability``, 403 (audited) unless the actor may also exercise it on the consent."""
     consent = get_for(actor, Consent, consent_id, capability)
     if consent.person_id != person.pk:
-        from django.http import Http404
-
         deny(actor, caps.PERSON_VIEW, ("people.consent", str(consent_id)), "not this person's")
         raise Http404("No such consent.")
     return consent

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from deflect.audit.actions import Action
-from deflect.audit.admin import AuditedAdminMixin
+from deflect.audit.admin import ConfigurationAdmin
 
 from .models import Program, ProgramAgency, ProgramPathway
 
@@ -17,7 +17,7 @@ class ProgramPathwayInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ProgramAdmin(ConfigurationAdmin):
     audit_actions = (Action.PROGRAM_CREATE, Action.PROGRAM_UPDATE, Action.PROGRAM_DELETE)
     list_display = ("name", "jurisdiction", "is_active")
     inlines = [ProgramAgencyInline, ProgramPathwayInline]

@@ -1,5 +1,6 @@
 from django import forms
 
+from deflect.accounts.models import Role
 from deflect.core.models import Pathway
 
 
@@ -29,8 +30,6 @@ class ProgramMfaForm(forms.Form):
     )
 
     def __init__(self, *args, program, **kwargs):
-        from deflect.accounts.models import Role
-
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = Role.choices
         self.fields["agencies"].queryset = program.agencies.all()

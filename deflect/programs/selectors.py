@@ -1,10 +1,12 @@
 """Reads of programs."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from deflect.access import capabilities as caps
+from deflect.access.policy import program_staff as staff_of_program
 from deflect.access.policy import require, visible_to
-from deflect.accounts.models import Agency, AgencyKind
+from deflect.accounts.models import Agency, AgencyKind, User
 
 from .models import Program
 
@@ -28,3 +30,9 @@ def prosecutor_offices(programs):
         .distinct()
         .order_by("name")
     )
+
+
+def program_staff(program: Program) -> QuerySet[User]:
+    """Users with an active role at one of the program's agencies (who may own an item or be
+    trained), by name."""
+    return staff_of_program(program).order_by("first_name", "last_name", "username")

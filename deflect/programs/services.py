@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, clear_cache, require
-from deflect.accounts.models import Agency, User
+from deflect.accounts.models import Agency, Role, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
@@ -112,7 +112,6 @@ def program_mfa_update(
 ) -> Program:
     """Mark which roles (at any member agency) and which member agencies must sign in with a
     second factor. Takes effect at each person's next sign-in."""
-    from deflect.accounts.models import Role
 
     require(actor, caps.PROGRAM_MANAGE, program)
     chosen_roles = sorted(set(roles))

@@ -6,10 +6,11 @@ from django.views.decorators.http import require_http_methods
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
+from deflect.accounts.models import Role
 from deflect.core.errors import DomainError
 
 from . import services
-from .forms import ProgramEditForm
+from .forms import ProgramEditForm, ProgramMfaForm
 from .models import Program
 
 
@@ -83,9 +84,6 @@ def program_detail(request, program_id: int):
 def program_mfa(request, program_id: int):
     """Who must sign in with a second factor: roles and agencies of this program (CJIS asks it
     of everyone who reaches criminal-justice information). Coordinators and admins edit."""
-    from deflect.accounts.models import Role
-
-    from .forms import ProgramMfaForm
 
     program = get_for(request.user, Program, program_id)
     require(request.user, caps.PROGRAM_MANAGE, program)

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -28,6 +29,7 @@ from deflect.audit.actions import Action
 from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 from deflect.people.models import Person
+from deflect.resources.models import Service, ServiceStatus
 
 from . import pipeline
 from .models import Disclosure, InboundReferral, Referral, ReferralStatus
@@ -116,8 +118,6 @@ def inbound_counts(*, actor: User) -> dict[str, int]:
 def inbound_get_for(*, actor: User, referral_id: Any) -> InboundReferral:
     referral = get_for(actor, InboundReferral, referral_id)
     if referral.status == ReferralStatus.DRAFT:
-        from django.http import Http404
-
         raise Http404("No such referral.")
     audit_record(
         action=Action.REFERRAL_READ,
@@ -228,7 +228,6 @@ def disclosure_accounting(*, actor: User, person_id: int) -> tuple[Person, list[
 
 def referable_services(*, actor: User) -> QuerySet:
     """Active services whose organization takes referrals through deflect."""
-    from deflect.resources.models import Service, ServiceStatus
 
     return (
         Service.objects.filter(status=ServiceStatus.ACTIVE, organization__agency__isnull=False)
@@ -244,8 +243,6 @@ def referable_service_ids(*, service_ids: list[str]) -> set[str]:
 
 
 def referable_services_among(service_ids: list[str]) -> QuerySet:
-    from deflect.resources.models import Service, ServiceStatus
-
     return Service.objects.filter(
         pk__in=service_ids, status=ServiceStatus.ACTIVE, organization__agency__isnull=False
     ).values_list("pk", flat=True)

@@ -33,6 +33,7 @@ from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
 from deflect.core.models import LevelOfCare
 from deflect.encounters.models import Encounter
+from deflect.followups.services import followups_after_placement
 from deflect.people.errors import ConsentErrorCode
 from deflect.people.models import ConsentPurpose, InformationCategory, Person
 from deflect.people.selectors import consent_allows
@@ -172,7 +173,7 @@ def referral_create(
             problems["encounter_id"] = ["That encounter is about someone else."]
     case = None
     if case_id is not None:
-        from deflect.cases.models import Case
+        from deflect.cases.models import Case  # noqa: PLC0415  # cycle: cases imports referrals
 
         case = get_for(actor, Case, case_id)
         if case.person_id != person.pk:
@@ -413,8 +414,6 @@ def referral_transition(
         extra={"person_id": referral.person_id},
     )
     if to == ReferralStatus.IN_PROGRESS:
-        from deflect.followups.services import followups_after_placement
-
         followups_after_placement(referral=referral, actor=actor)
     return referral
 

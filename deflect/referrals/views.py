@@ -17,6 +17,7 @@ from deflect.core.errors import Conflict, DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.encounters.models import Encounter
 from deflect.people.models import Person
+from deflect.programs.models import Program
 
 from . import pipeline, selectors, services
 from .forms import ReferralForm, TransitionForm
@@ -250,7 +251,6 @@ def disclosures(request, person_id: int):
 @require_http_methods(["GET", "POST"])
 def program_settings(request, program_id: int):
     """The coordinator sets how long providers have to answer a referral."""
-    from deflect.programs.models import Program
 
     program = get_for(request.user, Program, program_id, caps.FOLLOWUP_CONFIGURE)
     errors, status = {}, 200

@@ -7,6 +7,8 @@ provider staff answer the organization's referrals and keep its capacity current
 
 import uuid
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 from deflect.core.models import BaseModel
@@ -453,8 +455,6 @@ class ServiceCapacity(BaseModel):
 def mou_storage():
     """Signed MOUs live under ``DEFLECT_DATA_DIR/mous``, never under a public URL: they are
     served only by the coordinators' download view."""
-    from django.conf import settings
-    from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(location=settings.DATA_DIR / "mous", base_url=None)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import granting_agency_ids, require, visible_to
@@ -224,8 +224,6 @@ def rank_needs_brute_force(
 
 
 def _inactive(c: matching.Candidate) -> matching.Candidate:
-    from dataclasses import replace
-
     return replace(c, active=False)
 
 
@@ -363,7 +361,6 @@ assert _DAYS == matching.DAY_ABBREVIATIONS
 def hours_words() -> dict:
     """Day names and the two fixed phrases of ``matching.describe_hours`` in the active
     language (the resource guide is printed in English or Spanish)."""
-    from django.utils.translation import gettext
 
     return {
         "days": tuple(gettext(d) for d in _DAYS),

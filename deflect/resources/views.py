@@ -5,11 +5,13 @@ coordinator's MOUs."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,10 +19,11 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import can, require, visible_to
+from deflect.access.policy import can, get_for, require, visible_to
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.core.models import LevelOfCare
+from deflect.encounters.selectors import encounter_get_for, encounter_screening_view
 from deflect.programs.models import Program
 
 from . import selectors, services
@@ -34,7 +37,7 @@ from .forms import (
     feature_choices,
 )
 from .matching import DEFAULT_MAX_DISTANCE_KM
-from .models import MouStatus, Organization
+from .models import Mou, MouStatus, Organization, SelfReferralSite
 
 GUIDE_LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -75,8 +78,6 @@ def public_url(request, path: str) -> str:
 
 
 def _guide_context(request, lang: str) -> dict:
-    import segno
-
     program = None
     program_id = request.GET.get("program", "")
     if program_id.isdigit():
@@ -114,9 +115,7 @@ def guide(request):
 
 
 def guide_pdf_bytes(html: str, base_url: str) -> bytes:
-    import logging
-
-    import weasyprint
+    import weasyprint  # noqa: PLC0415  # heavy: seconds to import, only the PDF guide needs it
 
     for name in ("weasyprint", "weasyprint.progress", "fontTools"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -154,7 +153,6 @@ def _age_of(person) -> int | None:
 def _prefill_from_encounter(request, encounter_id: str) -> tuple[dict, dict]:
     """Initial needs from an encounter the actor may see (the read is audited). The level of
     care is clinical: it is used only for actors allowed to see it."""
-    from deflect.encounters.selectors import encounter_get_for, encounter_screening_view
 
     encounter = encounter_get_for(actor=request.user, encounter_id=encounter_id)
     screening = encounter_screening_view(encounter, request.user)
@@ -246,7 +244,7 @@ def match(request):
 def _referable(user, encounter_id: str, results) -> set[str]:
     if not encounter_id or not results or not can(user, caps.REFERRAL_CREATE):
         return set()
-    from deflect.referrals.selectors import referable_service_ids
+    from deflect.referrals.selectors import referable_service_ids  # noqa: PLC0415  # cycle: referrals imports resources
 
     return referable_service_ids(service_ids=[r.service_id for r in results])
 
@@ -379,11 +377,6 @@ def mou_transition(request, mou_id: int):
 @require_GET
 def mou_document(request, mou_id: int):
     """The signed MOU, for the program's coordinators only (404 for anyone else's)."""
-    from django.http import FileResponse, Http404
-
-    from deflect.access.policy import get_for
-
-    from .models import Mou
 
     require(request.user, caps.MOU_MANAGE)
     mou = get_for(request.user, Mou, mou_id)
@@ -397,7 +390,6 @@ def mou_document(request, mou_id: int):
 @require_http_methods(["GET", "POST"])
 def sites(request):
     """The program's self-referral sites (Safe Stations): list and add. Coordinators."""
-    from .models import SelfReferralSite
 
     require(request.user, caps.MOU_MANAGE)
     programs = _mou_programs(request.user)

@@ -17,7 +17,7 @@ from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
 from deflect.programs.models import Program
-from deflect.programs.planning_services import program_staff
+from deflect.programs.selectors import program_staff
 
 from .models import Course, Shift, Topic, TrainingPolicy, TrainingRecord
 from .rules import expiry_date

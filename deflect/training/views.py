@@ -14,8 +14,7 @@ from deflect.access.policy import can, get_for, require
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.programs.models import Program
-from deflect.programs.planning_services import program_staff
-from deflect.programs.selectors import program_first_for
+from deflect.programs.selectors import program_first_for, program_staff
 
 from . import selectors, services
 from .forms import CourseForm, PolicyForm, RecordForm, ShiftForm

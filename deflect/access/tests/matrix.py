@@ -6,9 +6,14 @@ for every persona. ``test_authorization_matrix`` fails when a route has no row, 
 route forces a decision about who may use it.
 """
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from deflect.programs.models import ProgramAgency
 
 PERSONAS = [
     "anonymous",
@@ -72,8 +77,6 @@ def staff_at_another_agency(w, role: str, kind: str, *, other_program: bool = Fa
     """A staff member with ``role`` at a new agency of ``kind`` in the program (or the other
     county's program): whatever they record belongs to *another agency* for every persona, for
     the relationship rows of writes (own agency, other agency in the program, other program)."""
-    from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
-    from deflect.programs.models import ProgramAgency
 
     program = w.other_program if other_program else w.program
     agency = AgencyFactory(name=f"{program.name} {kind} {role}", kind=kind)
@@ -222,8 +225,6 @@ API_ROWS: list[Row] = [
 def _app_rows() -> None:
     """Each domain app keeps its own rows in ``deflect/<app>/tests/matrix_rows.py``
     (``WEB_ROWS`` and ``API_ROWS`` lists of ``Row``); every app that has one is found."""
-    import importlib
-    from pathlib import Path
 
     apps = Path(__file__).resolve().parents[2]
     for rows_file in sorted(apps.glob("*/tests/matrix_rows.py")):

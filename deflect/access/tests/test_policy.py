@@ -1,15 +1,17 @@
 """The one policy: deny by default, program scoping, and a declarative role table."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
-from deflect.accounts.models import Agency, Membership, Role, User
+from deflect.accounts.models import Agency, ApiToken, Membership, Role, User
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 from deflect.programs.models import Program
+from deflect.programs.tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +32,6 @@ def test_a_user_with_no_role_can_do_nothing_and_sees_nothing(world):
 
 
 def test_anonymous_users_are_denied(world):
-    from django.contrib.auth.models import AnonymousUser
-
     assert not can(AnonymousUser(), caps.HOME_VIEW)
     assert not visible_to(AnonymousUser(), Program).exists()
 
@@ -91,15 +91,11 @@ def test_get_for_answers_403_when_visible_but_not_permitted(world):
 
 
 def test_visible_to_needs_a_registered_scope(world):
-    from deflect.accounts.models import ApiToken
-
     with pytest.raises(LookupError):
         visible_to(world.admin, ApiToken)
 
 
 def test_listing_programs_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
-    from deflect.programs.tests.factories import ProgramFactory
-
     for n in range(5):
         ProgramFactory(name=f"Extra {n}", agencies=[world.agencies["police"]])
     officer = User.objects.get(pk=world.officer.pk)

@@ -5,7 +5,7 @@ import pytest
 from deflect.access import capabilities as caps
 from deflect.access.policy import MODEL_SCOPES, agencies_of, can, program_agency_ids, visible_to
 from deflect.core.context import end_request_memory, start_request_memory
-from deflect.people.models import Consent
+from deflect.people.models import Consent, PersonAlias
 from deflect.people.tests.factories import ConsentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +30,6 @@ def test_a_program_belongs_to_its_member_agencies(world):
 
 
 def test_a_model_without_a_scope_belongs_to_no_agency_and_cannot_be_listed(world):
-    from deflect.people.models import PersonAlias
-
     assert "people.PersonAlias" not in MODEL_SCOPES
     with pytest.raises(LookupError):
         visible_to(world.officer, PersonAlias)

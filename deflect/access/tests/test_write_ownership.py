@@ -16,7 +16,7 @@ from deflect.cases import services as cases
 from deflect.cases.models import CaseNote
 from deflect.followups import services as followups
 from deflect.followups.models import FollowUp, FollowUpAttempt
-from deflect.people.tests.factories import PersonFactory
+from deflect.people.tests.factories import ConsentFactory, PersonFactory
 from deflect.referrals import services as referrals
 from deflect.referrals.models import ReferralStatus
 from deflect.referrals.tests.factories import encounter_by, send_referral
@@ -120,8 +120,6 @@ def test_a_followup_with_no_team_is_the_programs_queue(world):
 
 
 def test_the_person_page_offers_revoking_only_to_the_recording_agency(client, world):
-    from deflect.people.tests.factories import ConsentFactory
-
     consent = ConsentFactory(
         person=PersonFactory(program=world.program),
         recipient_agency=world.agencies["treatment"],

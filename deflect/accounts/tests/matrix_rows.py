@@ -4,13 +4,15 @@ Every signed-in user manages their own tokens and password (also ``nobody``, who
 their tokens are refused by the API anyway). Another user's token id answers 404.
 """
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from deflect.access.tests.matrix import Row, expect
+from deflect.accounts.models import PasskeyCredential
+from deflect.accounts.services import api_token_create
 from deflect.accounts.system import dangerously_as_system
 
 
 def _officer_token(w) -> dict:
-    from deflect.accounts.services import api_token_create
-
     token, _ = api_token_create(actor=dangerously_as_system("tests"), user=w.officer, name="phone")
     return {"token_id": token.pk}
 
@@ -31,8 +33,6 @@ WEB_ROWS: list[Row] = [
 
 
 def _officer_totp(w) -> dict:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return {
         "device_id": TOTPDevice.objects.create(user=w.officer, name="phone", confirmed=False).pk
     }
@@ -64,8 +64,6 @@ WEB_ROWS += [
 
 
 def _officer_passkey(w) -> dict:
-    from deflect.accounts.models import PasskeyCredential
-
     passkey = PasskeyCredential.objects.create(
         user=w.other_officer, name="key", credential_id="abc", public_key=b"-"
     )

@@ -6,9 +6,13 @@ from datetime import timedelta
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from config.settings import base
+from deflect.accounts.services import api_token_create
 from deflect.accounts.system import dangerously_as_system
 from deflect.accounts.tests.factories import PASSWORD
 from deflect.audit.actions import Action, Outcome
@@ -58,8 +62,6 @@ def test_the_session_is_rotated_at_sign_in(client, world):
 
 
 def test_idle_timeout_is_thirty_minutes_and_renewed_by_activity(client, world):
-    from django.contrib.sessions.models import Session
-
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
     client.force_login(world.officer)
     key = client.session.session_key
@@ -77,7 +79,6 @@ def test_idle_timeout_is_thirty_minutes_and_renewed_by_activity(client, world):
 def test_activity_within_a_minute_does_not_rewrite_the_session(client, world):
     client.force_login(world.officer)
     client.get(reverse("home"))
-    from django.contrib.sessions.models import Session
 
     key = client.session.session_key
     before = Session.objects.get(session_key=key).expire_date
@@ -111,7 +112,6 @@ def test_sign_out_ends_the_session_server_side(client, world):
     client.force_login(world.officer)
     session_key = client.session.session_key
     client.post(reverse("logout"))
-    from django.contrib.sessions.models import Session
 
     assert not Session.objects.filter(session_key=session_key).exists()
     assert AuditEvent.objects.filter(action=Action.AUTH_LOGOUT, actor=world.officer).exists()
@@ -128,8 +128,6 @@ def test_disabling_an_account_ends_its_sessions(client, world):
 
 
 def test_passwords_are_hashed_with_argon2_by_default(settings):
-    from config.settings import base
-
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
     assert make_password("a long enough password").startswith("argon2$")
@@ -142,11 +140,6 @@ def test_log_lines_cannot_be_forged_with_newlines(client, world, caplog):
 
 
 def test_token_api_calls_create_no_sessions(world):
-    from django.contrib.sessions.models import Session
-    from django.test import Client
-
-    from deflect.accounts.services import api_token_create
-
     _, secret = api_token_create(
         actor=dangerously_as_system("tests"), user=world.officer, name="cad"
     )

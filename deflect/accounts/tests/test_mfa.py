@@ -1,6 +1,7 @@
 """Second factors: enrolment with an authenticator app, the second step after the password,
 recovery codes, the program's requirement, and the administrator's reset — all audited."""
 
+from base64 import b32decode
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from deflect.accounts import mfa_services as mfa
 from deflect.accounts.tests.factories import PASSWORD
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.models import AuditEvent
+from deflect.core.errors import ValidationFailed
 from deflect.programs.services import program_mfa_update
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +54,6 @@ def test_the_officer_enrols_an_authenticator_with_a_qr_code_and_gets_recovery_co
     assert page.status_code == 200 and "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=world.officer, confirmed=False)
     secret = page.context["secret"].replace(" ", "")
-    from base64 import b32decode
 
     assert b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
     wrong = client.post(reverse("mfa-totp"), {"code": "123"})
@@ -148,8 +149,6 @@ def test_marking_an_agency_requires_mfa_of_all_its_staff(world):
 
 
 def test_only_member_agencies_and_known_roles_can_be_marked(world):
-    from deflect.core.errors import ValidationFailed
-
     with pytest.raises(ValidationFailed):
         program_mfa_update(
             actor=world.coordinator,

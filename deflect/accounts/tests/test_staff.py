@@ -1,6 +1,7 @@
 """The coordinator manages their program's staff; the policy keeps them inside the program."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from deflect.accounts.models import Membership, Role, User
@@ -75,8 +76,6 @@ def test_the_coordinator_cannot_grant_roles_at_another_county(client, world):
 
 
 def test_only_admins_grant_the_admin_role(world):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         membership_create(
             actor=world.coordinator,

@@ -2,6 +2,7 @@
 scopes (read-only, one program) hold, and users manage their own tokens and password."""
 
 import pytest
+from axes.utils import reset
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +13,10 @@ from deflect.accounts.system import dangerously_as_system
 from deflect.accounts.tests.factories import PASSWORD
 from deflect.audit.actions import Action, Outcome
 from deflect.audit.models import AuditEvent
+from deflect.cli import resolve, usage
+from deflect.core.errors import ValidationFailed
+from deflect.programs.models import ProgramAgency
+from deflect.programs.tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +57,6 @@ def test_a_locked_out_officers_token_stops_working_until_the_lock_ends(world, se
     assert AuditEvent.objects.filter(
         action=Action.TOKEN_AUTH_FAILED, actor=world.officer, extra__reason="account_locked"
     ).exists()
-    from axes.utils import reset
 
     reset(username="officer")
     assert _get(secret).status_code == 200
@@ -106,7 +110,6 @@ def test_a_read_only_token_reads_but_cannot_write(world):
 
 
 def test_a_program_token_sees_only_that_program(world):
-    from deflect.programs.tests.factories import ProgramFactory
 
     # The city police also take part in a second program of the county.
     second = ProgramFactory(name="Marlow Youth Diversion", agencies=[world.agencies["police"]])
@@ -127,8 +130,6 @@ def test_a_program_token_sees_only_that_program(world):
 
 
 def test_a_program_token_narrows_even_the_admin(world):
-    from deflect.programs.models import ProgramAgency
-
     ProgramAgency.objects.create(program=world.program, agency=world.agencies["county_it"])
     _, scoped = api_token_create(
         actor=dangerously_as_system("tests"), user=world.admin, name="one", program=world.program
@@ -138,8 +139,6 @@ def test_a_program_token_narrows_even_the_admin(world):
 
 
 def test_a_token_cannot_be_scoped_to_a_program_its_user_does_not_belong_to(world):
-    from deflect.core.errors import ValidationFailed
-
     with pytest.raises(ValidationFailed):
         api_token_create(
             actor=dangerously_as_system("tests"),
@@ -173,8 +172,6 @@ def test_the_token_commands_create_scoped_tokens_and_revoke_them(world, capsys):
 
 
 def test_the_cli_lists_token_revoke():
-    from deflect.cli import resolve, usage
-
     assert resolve(["token", "revoke", "7"]) == ["token_revoke", "7"]
     assert "token revoke" in usage()
 

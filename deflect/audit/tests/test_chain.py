@@ -1,6 +1,9 @@
 """The audit log is append-only and tamper-evident."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -172,10 +175,6 @@ def test_verify_appends_checkpoints_that_keep_matching(world, settings, capsys):
 
 
 def test_the_development_audit_key_is_not_a_constant_in_the_source():
-    from pathlib import Path
-
-    from django.conf import settings as django_settings
-
     source = (Path(__file__).resolve().parents[3] / "config" / "settings" / "base.py").read_text()
     assert django_settings.AUDIT_HMAC_KEY not in source
     assert "dev-audit-key" not in source

@@ -20,13 +20,14 @@ from deflect.core.errors import InvalidTransition
 from deflect.followups import pipeline as followup_pipeline
 from deflect.followups import services as followup_services
 from deflect.followups.models import FollowUp, FollowUpStatusChange
-from deflect.programs import planning_services
-from deflect.programs.models import ActivityStatus
+from deflect.planning import services as planning_services
+from deflect.planning.models import ActivityStatus
 from deflect.referrals import services as referral_services
 from deflect.referrals.models import ReferralEvent
 from deflect.referrals.tests.factories import encounter_by, organization_for, send_referral
 from deflect.resources import services as resource_services
 from deflect.resources.models import Mou, MouStatus, MouStatusChange
+from deflect.resources.pipeline import MOU, SCHEDULE
 
 DEFLECT = Path(__file__).resolve().parents[2]
 HELPER = DEFLECT / "audit" / "pipeline.py"
@@ -93,8 +94,6 @@ def _counts(history, action):
 
 
 def test_a_party_may_make_only_the_moves_named_for_it():
-    from deflect.resources.pipeline import MOU, SCHEDULE
-
     assert isinstance(MOU, Pipeline)
     assert MOU.problem("active", "expired", SCHEDULE) == ""
     assert "Only the coordinator" in MOU.problem("active", "terminated", SCHEDULE)
@@ -225,7 +224,7 @@ def test_the_expiry_command_goes_through_the_pipeline(world):
 
 
 @pytest.mark.django_db
-def test_a_planning_activity_moves_with_its_code_and_one_audit_event(world):
+def test_a_planning_activity_moves_with_its_code_one_history_row_and_one_audit_event(world):
     adoption = planning_services.model_adopt(
         actor=dangerously_as_system("tests"), program=world.program, code="self_referral"
     )
@@ -240,3 +239,6 @@ def test_a_planning_activity_moves_with_its_code_and_one_audit_event(world):
     assert refused.value.code == "planning_activity_invalid_transition"
     events = AuditEvent.objects.filter(action=Action.PLANNING_ACTIVITY_TRANSITION)
     assert events.count() == 1 and events.get().extra["to"] == "done"
+    change = activity.status_changes.get()
+    assert (change.from_status, change.to_status) == ("not_started", "done")
+    assert change.actor == world.coordinator and change.party == "planning team"

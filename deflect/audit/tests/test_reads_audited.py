@@ -17,6 +17,12 @@ from django.urls import reverse
 from deflect.access.tests.matrix import API_ROWS, WEB_ROWS, Row
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
+from deflect.cases.services import case_open
+from deflect.followups.models import FollowUp
+from deflect.followups.selectors import followup_queue
+from deflect.people.tests.factories import PersonFactory
+from deflect.referrals.selectors import referral_list_for
+from deflect.referrals.tests.factories import encounter_by, send_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -31,35 +37,24 @@ class Shown:
 
 
 def _referred(w) -> Any:
-    from deflect.referrals.tests.factories import send_referral
-
     return send_referral(w)
 
 
 def _abeyance(w) -> Any:
-    from deflect.referrals.tests.factories import encounter_by
-
     return encounter_by(w.officer, "officer_intervention").abeyance
 
 
 def _followup(w) -> Any:
-    from deflect.followups.models import FollowUp
-    from deflect.referrals.tests.factories import encounter_by
-
     encounter = encounter_by(w.officer, "naloxone_plus")
     return FollowUp.objects.filter(encounter=encounter).order_by("step").first()
 
 
 def _case(w) -> Any:
-    from deflect.cases.services import case_open
-
     referral = _referred(w)
     return case_open(actor=w.case_manager, person_id=referral.person_id)
 
 
 def _searched(w) -> Shown:
-    from deflect.people.tests.factories import PersonFactory
-
     person = PersonFactory(program=w.program, first_name="Rowan", last_name="Quillfeather")
     return Shown(person.pk, query={"first_name": "Rowan", "last_name": "Quillfeather"})
 
@@ -217,6 +212,7 @@ def _no_person_data_of_other_apps(row_id: str) -> bool:
     rules, reporting aggregates (small cells suppressed)."""
     prefixes = (
         "programs:",
+        "planning:",
         "training:",
         "naloxone:",
         "community:",
@@ -297,8 +293,6 @@ def test_each_request_that_returns_person_data_writes_one_audit_event_naming_the
 
 def test_a_list_audits_the_ids_it_returned_and_nothing_it_did_not(world):
     """A list of two referrals names both, and a referral the actor cannot see is absent."""
-    from deflect.people.tests.factories import PersonFactory
-    from deflect.referrals.selectors import referral_list_for
 
     first, second = _referred(world), _referred(world)
     PersonFactory(program=world.other_program)
@@ -314,8 +308,6 @@ def test_a_list_audits_the_ids_it_returned_and_nothing_it_did_not(world):
 
 
 def test_persons_ids_are_deduplicated_and_no_names_are_logged(world):
-    from deflect.followups.selectors import followup_queue
-
     followup = _followup(world)
     queue = followup_queue(actor=world.outreach)
     shown = [*queue.overdue, *queue.due_today, *queue.upcoming]

@@ -2,26 +2,22 @@
 abeyance; outreach and coordinators read cases; the prosecutor's office sees only its abeyance
 cases' status (everything else is 403/404 for it)."""
 
-from deflect.access.tests.matrix import Row, expect
+from deflect.access.tests.matrix import Row, expect, staff_at_another_agency
+from deflect.cases.services import case_open
+from deflect.people.tests.factories import PersonFactory
+from deflect.referrals.tests.factories import encounter_by
 
 
 def _case(w) -> dict:
-    from deflect.cases.services import case_open
-    from deflect.referrals.tests.factories import encounter_by
-
     person = encounter_by(w.officer).person
     return {"case_id": case_open(actor=w.case_manager, person_id=person.pk).pk}
 
 
 def _person(w) -> dict:
-    from deflect.referrals.tests.factories import encounter_by
-
     return {"person_id": encounter_by(w.officer).person_id}
 
 
 def _abeyance(w) -> dict:
-    from deflect.referrals.tests.factories import encounter_by
-
     return {"abeyance_id": encounter_by(w.officer, "officer_intervention").abeyance.pk}
 
 
@@ -118,10 +114,6 @@ API_ROWS = [
 # --- writes follow the case's agency: a case of a second behavioral health agency of the program,
 # and one of the other county's program.
 def _case_of_another_agency(w, *, other_program: bool = False) -> dict:
-    from deflect.access.tests.matrix import staff_at_another_agency
-    from deflect.cases.services import case_open
-    from deflect.people.tests.factories import PersonFactory
-
     manager = staff_at_another_agency(
         w, "case_manager", "behavioral_health", other_program=other_program
     )

@@ -10,8 +10,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from deflect.audit.models import AuditEvent
 from deflect.cases import rules, selectors, services
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
+from deflect.followups.models import FollowUp
+from deflect.referrals.models import Disclosure
 from deflect.referrals.tests.factories import consent_to, encounter_by, justice_consent
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +64,6 @@ def test_a_case_is_opened_once_and_moves_through_its_statuses(world):
     with pytest.raises(InvalidTransition):
         services.case_transition(actor=world.case_manager, case=case, to="active")
     assert [c.to_status for c in case.status_changes.all()] == ["active", "completed"]
-    from deflect.followups.models import FollowUp
 
     assert FollowUp.objects.filter(person=person, trigger="completion").count() == 3
 
@@ -189,8 +191,6 @@ def test_the_police_coordinator_sees_the_compliance_status_only_under_a_justice_
     department sees "Consent not on file" until the person consents to the department
     monitoring their progress (§2.35), then the status with a ledger row and the notice, and
     never the treatment progress. The case manager's agency records it and sees all of it."""
-    from deflect.referrals.models import Disclosure
-
     abeyance = encounter_by(world.officer, "officer_intervention").abeyance
     services.abeyance_progress_record(
         actor=world.case_manager,
@@ -234,8 +234,6 @@ def test_a_consent_for_care_does_not_open_the_status_to_the_police(world):
 def test_the_timeline_read_is_audited_with_the_records_shown(world):
     """The timeline's read event names every record it showed, so an audit can say exactly
     what reached whom; abeyance progress passes the compliance gate."""
-    from deflect.audit.models import AuditEvent
-
     encounter = encounter_by(world.officer, "officer_intervention")
     services.abeyance_progress_record(
         actor=world.case_manager, abeyance=encounter.abeyance, kind="treatment_met"
@@ -258,7 +256,6 @@ def test_the_prosecutor_sees_compliance_only_under_a_justice_consent_naming_the_
     """§2.35: "treatment condition met" is set by the Part 2 program's case manager; the
     prosecutor's office sees it only under the person's consent naming the office for
     monitoring, with a ledger row and the notice; otherwise "Consent not on file"."""
-    from deflect.referrals.models import Disclosure
 
     abeyance = encounter_by(world.officer, "officer_intervention").abeyance
     services.abeyance_progress_record(

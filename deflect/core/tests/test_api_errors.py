@@ -1,14 +1,19 @@
 """Bad input gets one clear error shape and a log line, never a 500."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
+from config.api import api
 from deflect.accounts.services import api_token_create, api_token_revoke
 from deflect.accounts.system import dangerously_as_system
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
+from deflect.core.errors import DomainErrorCode, ErrorCode, all_error_codes
+from deflect.referrals.services import referral_create
+from deflect.referrals.tests.factories import referral_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +167,6 @@ def test_a_revoked_or_wrong_token_is_401(world):
 
 
 def test_every_error_status_is_declared_in_the_schema():
-    from config.api import api
-
     schema = api.get_openapi_schema()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
@@ -180,9 +183,6 @@ def test_the_openapi_schema_and_docs_are_served(client):
 
 
 def test_the_schema_lists_every_error_code_once():
-    from config.api import api
-    from deflect.core.errors import DomainErrorCode, ErrorCode
-
     listed = api.get_openapi_schema()["components"]["schemas"]["ErrorOut"]["properties"]["code"]
     domain = [str(code) for enum in DomainErrorCode.__subclasses__() for code in enum]
     assert len(domain) == len(set(domain)) and not set(domain) & set(ErrorCode)
@@ -201,9 +201,6 @@ def test_the_schema_lists_every_error_code_once():
 
 
 def test_a_client_tells_consent_required_from_an_invalid_transition(client, world):
-    from deflect.referrals.services import referral_create
-    from deflect.referrals.tests.factories import referral_ready
-
     encounter, service, consent = referral_ready(world)
     draft = referral_create(
         actor=world.officer,
@@ -229,10 +226,5 @@ def test_a_client_tells_consent_required_from_an_invalid_transition(client, worl
 
 
 def test_docs_api_md_names_every_error_code():
-    from pathlib import Path
-
-    from config.api import api  # noqa: F401  (imports every domain's codes)
-    from deflect.core.errors import all_error_codes
-
     docs = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
     assert [code for code in all_error_codes() if f"`{code}`" not in docs] == []

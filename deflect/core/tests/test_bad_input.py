@@ -2,11 +2,16 @@
 2^63. Each gets a clear 4xx (the API's error shape, or a form error on a web page)."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from deflect.access.tests.matrix import API_ROWS, WEB_ROWS
+from deflect.cases.models import AbeyanceCase
+from deflect.cases.services import abeyance_progress_record
+from deflect.core.errors import DomainError
+from deflect.core.forms import IdField, parse_id
 from deflect.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -114,12 +119,6 @@ def test_service_hours_of_nan_or_infinity_are_a_422(client, world, bad):
 
 
 def test_the_hours_service_refuses_nan_whoever_calls_it(world):
-    from decimal import Decimal
-
-    from deflect.cases.models import AbeyanceCase
-    from deflect.cases.services import abeyance_progress_record
-    from deflect.core.errors import DomainError
-
     abeyance = AbeyanceCase.objects.get(pk=_abeyance(world)["abeyance_id"])
     with pytest.raises(DomainError) as error:
         abeyance_progress_record(
@@ -136,8 +135,6 @@ def test_the_follow_up_queue_page_treats_an_id_past_64_bits_as_no_filter(client,
 
 
 def test_a_form_id_past_64_bits_is_a_form_error():
-    from deflect.core.forms import IdField, parse_id
-
     field = IdField()
     with pytest.raises(Exception, match="less than or equal"):
         field.clean(str(2**63))

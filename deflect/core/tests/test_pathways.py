@@ -23,8 +23,9 @@ from deflect.encounters import sections as encounter_sections
 from deflect.encounters.models import Encounter
 from deflect.encounters.tests import factories as encounter_factories
 from deflect.followups.models import FollowUpPolicy
-from deflect.programs.models import Intercept, ProgramPathway
-from deflect.programs.readiness import pathways_at
+from deflect.planning.models import Intercept
+from deflect.planning.readiness import pathways_at
+from deflect.programs.models import ProgramPathway
 
 
 def _section_problems(row: PathwayDef) -> list[str]:
@@ -70,7 +71,7 @@ def pathway_gaps() -> dict[str, list[str]]:
         if row.intercept not in Intercept.values or pathways_at(row.intercept, [row.code]) != [
             row.code
         ]:
-            problems.append("programs.readiness intercept")
+            problems.append("planning.readiness intercept")
         if inputs.DETAIL_FIELDS.get(row.code) != row.section:
             problems.append("encounters.inputs.DETAIL_FIELDS")
         problems += _section_problems(row)

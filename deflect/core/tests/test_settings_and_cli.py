@@ -1,5 +1,6 @@
 """Operators' surface: production refuses unsafe settings; the deflect command; the demo."""
 
+import io
 import os
 import secrets
 import subprocess
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from deflect.accounts.models import Membership, Role, User
 from deflect.audit.selectors import audit_chain_verify
@@ -112,10 +114,6 @@ def test_the_demo_county_is_complete_idempotent_and_audited(capsys):
 
 @pytest.mark.django_db
 def test_createuser_command_gives_a_clear_error_for_a_weak_password(world, monkeypatch):
-    import io
-
-    from django.core.management.base import CommandError
-
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     with pytest.raises(CommandError, match="not strong enough"):
         call_command(

@@ -3,6 +3,7 @@ abeyance cases, and loading the demo again adds nothing."""
 
 import pytest
 
+from deflect.accounts.models import User
 from deflect.cases.models import AbeyanceCase
 from deflect.demo.county import PROGRAM_NAME
 from deflect.demo.followups import followups_demo_schedule, followups_demo_work
@@ -10,6 +11,7 @@ from deflect.demo.loader import demo_load
 from deflect.demo.people import demo_people_load
 from deflect.encounters.models import Encounter
 from deflect.followups.models import FollowUp, FollowUpAttempt, FollowUpStatus
+from deflect.reporting.selectors import dashboard_for
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +30,6 @@ def test_the_demo_queue_is_filled_once():
 
 
 def test_the_demo_team_has_worked_some_follow_ups_in_time_and_some_late():
-    from deflect.accounts.models import User
-    from deflect.reporting.selectors import dashboard_for
-
     demo_load()
     demo_people_load(people=60)
     followups_demo_schedule(program_name=PROGRAM_NAME)

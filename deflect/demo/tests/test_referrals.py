@@ -6,10 +6,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from deflect.accounts.models import User
+from deflect.cases import rules
+from deflect.cases.selectors import CONSENT_NOT_ON_FILE, prosecutor_list_for
 from deflect.demo.county import PROGRAM_NAME
+from deflect.demo.followups import followups_demo_schedule
 from deflect.demo.loader import demo_load
 from deflect.demo.people import demo_people_load
-from deflect.demo.referrals import SENT_AFTER, referrals_demo_load
+from deflect.demo.referrals import SENT_AFTER, abeyance_demo_consents, referrals_demo_load
 from deflect.people.models import Consent
 from deflect.referrals.models import Disclosure, Referral, ReferralStatus
 from deflect.reporting.selectors import dashboard_for
@@ -18,8 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_refers_recent_encounters_once_and_the_funnel_narrows():
-    from deflect.accounts.models import User
-
     demo_load()
     demo_people_load(people=60)
     loaded_at = timezone.now()
@@ -50,12 +52,6 @@ def test_the_demo_refers_recent_encounters_once_and_the_funnel_narrows():
 
 
 def test_the_prosecutor_sees_one_demo_case_under_consent_and_one_without():
-    from deflect.accounts.models import User
-    from deflect.cases import rules
-    from deflect.cases.selectors import CONSENT_NOT_ON_FILE, prosecutor_list_for
-    from deflect.demo.followups import followups_demo_schedule
-    from deflect.demo.referrals import abeyance_demo_consents
-
     demo_load()
     demo_people_load(people=60)
     followups_demo_schedule(program_name=PROGRAM_NAME)

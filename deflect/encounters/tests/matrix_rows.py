@@ -1,27 +1,21 @@
 """Authorization-matrix rows for encounters (collected by deflect/access/tests/matrix.py)."""
 
 from deflect.access.tests.matrix import Row, expect
+from deflect.encounters.services import encounter_create
+from deflect.encounters.tests.factories import submission
 
 
 def _own_encounter(w) -> dict:
-    from deflect.encounters.services import encounter_create
-    from deflect.encounters.tests.factories import submission
-
     result = encounter_create(actor=w.officer, data=submission("first_responder_referral"))
     return {"encounter_id": result.encounter.pk}
 
 
 def _other_encounter(w) -> dict:
-    from deflect.encounters.services import encounter_create
-    from deflect.encounters.tests.factories import submission
-
     result = encounter_create(actor=w.other_officer, data=submission("first_responder_referral"))
     return {"encounter_id": result.encounter.pk}
 
 
 def _new_submission(w):
-    from deflect.encounters.tests.factories import submission
-
     return submission("first_responder_referral")
 
 

@@ -32,6 +32,7 @@ from deflect.core.tests.browser import (
 )
 from deflect.encounters.models import Encounter
 from deflect.people.models import Person
+from deflect.people.services import person_create
 
 pytestmark = pytest.mark.browser
 
@@ -349,8 +350,6 @@ def test_an_encounter_saved_offline_is_sent_once_when_back_online(world, phone, 
 
 
 def test_a_person_is_found_by_nickname_and_misspelling_and_linked(world, phone, problems):
-    from deflect.people.services import person_create
-
     person = person_create(
         actor=world.officer,
         program=world.program,

@@ -13,6 +13,8 @@ from deflect.audit.models import AuditEvent
 from deflect.core.models import Pathway
 from deflect.encounters.models import Encounter
 from deflect.encounters.services import encounter_create
+from deflect.referrals.models import Disclosure
+from deflect.referrals.tests.factories import consent_to
 
 from .factories import submission
 
@@ -96,8 +98,6 @@ def test_the_case_manager_sees_the_needs_screening_under_a_consent_covering_it(c
     """The needs answers recorded by the police reach Harbor Behavioral Health's case manager
     only through the disclosure gate: a consent naming Harbor that covers screening results,
     a ledger row, and the §2.32 notice with them."""
-    from deflect.referrals.models import Disclosure
-    from deflect.referrals.tests.factories import consent_to
 
     encounter = _with_needs(world)
     client.force_login(world.case_manager)

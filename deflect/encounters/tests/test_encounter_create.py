@@ -6,7 +6,9 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.http import Http404
 from django.utils import timezone
 
 from deflect.audit.actions import Action
@@ -16,6 +18,7 @@ from deflect.core.models import Pathway
 from deflect.encounters.models import Encounter, OverdoseDetail
 from deflect.encounters.services import encounter_create
 from deflect.people.models import Person
+from deflect.people.models import Person as P
 
 from .factories import submission
 
@@ -151,8 +154,6 @@ def test_a_pathway_the_program_does_not_run_is_refused(world):
 
 
 def test_only_field_roles_record_encounters(world):
-    from django.core.exceptions import PermissionDenied
-
     for persona in ("prosecutor", "provider", "analyst", "coordinator", "nobody"):
         with pytest.raises(PermissionDenied):
             encounter_create(actor=world.users[persona], data=submission("self_referral"))
@@ -160,13 +161,10 @@ def test_only_field_roles_record_encounters(world):
 
 
 def test_an_existing_person_from_another_county_cannot_be_linked(world):
-    from deflect.people.models import Person as P
-
     stranger = P.objects.create(program=world.other_program, first_name="Sam", last_name="Lee")
     data = submission("self_referral")
     data.pop("new_person")
     data["person_id"] = stranger.pk
-    from django.http import Http404
 
     with pytest.raises(Http404):
         encounter_create(actor=world.officer, data=data)

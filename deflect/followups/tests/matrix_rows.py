@@ -2,13 +2,19 @@
 coordinators see it and set the schedules; another county's staff get 404 for this program's
 follow-ups."""
 
-from deflect.access.tests.matrix import Row, expect, other_program, own_program
+from deflect.access.tests.matrix import (
+    Row,
+    expect,
+    other_program,
+    own_program,
+    staff_at_another_agency,
+)
+from deflect.followups import services
+from deflect.followups.models import FollowUp
+from deflect.referrals.tests.factories import encounter_by
 
 
 def _followup(w) -> dict:
-    from deflect.followups.models import FollowUp
-    from deflect.referrals.tests.factories import encounter_by
-
     encounter = encounter_by(w.outreach, "naloxone_plus")
     return {"followup_id": FollowUp.objects.filter(encounter=encounter).first().pk}
 
@@ -118,17 +124,11 @@ API_ROWS = [
 # agencies (the peer network here), so the health agency's case manager sees it but may not log
 # attempts on it; one of the other county's program answers 404.
 def _teams_followup(w) -> dict:
-    from deflect.followups import services
-
     services.team_ensure(program=w.program, name="QRT North", members=[w.outreach])
     return _followup(w)
 
 
 def _other_programs_followup(w) -> dict:
-    from deflect.access.tests.matrix import staff_at_another_agency
-    from deflect.followups.models import FollowUp
-    from deflect.referrals.tests.factories import encounter_by
-
     worker = staff_at_another_agency(w, "outreach", "community_organization", other_program=True)
     encounter = encounter_by(worker, "naloxone_plus")
     return {"followup_id": FollowUp.objects.filter(encounter=encounter).first().pk}

@@ -2,12 +2,21 @@
 out exactly once."""
 
 import datetime as dt
+import io
+import uuid
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.http import Http404
 from django.utils import timezone
 
+from deflect.cases.selectors import timeline_for
+from deflect.cli import resolve
 from deflect.core.errors import ValidationFailed
+from deflect.encounters.services import encounter_create
+from deflect.encounters.tests.factories import submission
 from deflect.followups import jobs, selectors, services
 from deflect.followups.models import (
     FollowUp,
@@ -39,8 +48,6 @@ def test_a_non_fatal_overdose_gets_its_followups_in_the_recovery_window(world, o
 def test_a_fatal_overdose_or_another_pathway_schedules_nothing(world):
     fatal = encounter_by(world.officer, "naloxone_plus")
     FollowUp.objects.all().delete()
-    from deflect.encounters.services import encounter_create
-    from deflect.encounters.tests.factories import submission
 
     data = submission("naloxone_plus")
     data["overdose"]["fatal"] = True
@@ -63,7 +70,6 @@ def test_the_queue_sorts_overdue_today_and_upcoming(world, overdose):
 def test_a_contact_closes_the_followup_in_time_and_an_attempt_is_idempotent(world, overdose):
     encounter, _ = overdose
     first = FollowUp.objects.get(encounter=encounter, step=0)
-    import uuid
 
     key = uuid.uuid4()
     a, created = services.attempt_record(
@@ -190,19 +196,12 @@ def test_the_coordinator_makes_a_team_of_program_staff_only(world):
             member_ids=[world.other_officer.pk],
         )
     assert set(err.value.fields) == {"name", "member_ids"}
-    from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         services.team_save(actor=world.outreach, program=world.program, name="Mine", member_ids=[])
 
 
 def test_deflect_jobs_run_is_the_command(world, overdose):
-    import io
-
-    from django.core.management import call_command
-
-    from deflect.cli import resolve
-
     assert resolve(["jobs", "run"]) == ["jobs_run"]
     out = io.StringIO()
     call_command("jobs_run", stdout=out)
@@ -213,10 +212,6 @@ def test_checkins_after_an_intake_reach_only_roles_with_clinical_access(world, o
     """A placement check-in says the person entered treatment (the provider's Part 2
     information): outreach works it; the coordinator (no clinical access, at the police
     department) sees neither it in the queue, nor its page, nor its attempts on the timeline."""
-    from django.http import Http404
-
-    from deflect.cases.selectors import timeline_for
-
     encounter, _team = overdose
     now = timezone.now()
     placement = services.followups_schedule(

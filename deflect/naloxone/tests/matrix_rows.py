@@ -7,6 +7,7 @@ holds none of these. Another county's coordinator gets 404 for this program.
 """
 
 from deflect.access.tests.matrix import Row, expect, other_program, own_program
+from deflect.naloxone.tests.factories import stocked
 
 _USERS = dict(officer=200, outreach=200, coordinator=200)
 _VIEW = expect(403, anonymous=302, nobody=404, other_coordinator=404, **_USERS)
@@ -25,8 +26,6 @@ _MANAGE_POST = expect(403, anonymous=302, nobody=404, other_coordinator=404, coo
 
 
 def _stocked(w) -> dict:
-    from deflect.naloxone.tests.factories import stocked
-
     place, batch = stocked(w.program, kits=5)
     w.naloxone = {"location": place.pk, "lot": batch.pk}
     return {"program_id": w.program.pk}

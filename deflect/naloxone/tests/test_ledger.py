@@ -6,8 +6,10 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet, Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +21,7 @@ from deflect.core.errors import ValidationFailed
 from deflect.encounters.services import encounter_create
 from deflect.encounters.tests.factories import submission
 from deflect.naloxone import selectors
-from deflect.naloxone.models import Balance, LedgerEntry, Movement
+from deflect.naloxone.models import Balance, LedgerEntry, Lot, Movement
 from deflect.naloxone.services import InsufficientStock, kit_draw, movement_record
 from deflect.naloxone.tests.factories import location, lot, stocked
 
@@ -110,8 +112,6 @@ def test_an_administration_needs_the_encounter_and_of_this_program(world):
 
 
 def test_an_officer_may_not_acquire_issue_elsewhere_or_dispose(world):
-    from django.core.exceptions import PermissionDenied
-
     central, batch = stocked(world.program, kits=4)
     station = location(world.program, name="Station 2", kind="station")
     with pytest.raises(PermissionDenied):
@@ -347,7 +347,6 @@ def test_the_coordinator_changes_a_locations_reorder_threshold(world, client):
 def test_stock_by_product(world):
     stocked(world.program, kits=4, name="A", number="N4")
     stocked(world.program, kits=2, name="B", number="N8")
-    from deflect.naloxone.models import Lot
 
     Lot.objects.filter(lot_number="N8").update(product="nasal_8mg")
     assert selectors.stock_by_product(world.program) == [
@@ -357,8 +356,6 @@ def test_stock_by_product(world):
 
 
 def test_the_stock_page_reads_in_constant_queries(world, client):
-    from django.test.utils import CaptureQueriesContext
-
     stocked(world.program, kits=2, name="First")
     client.force_login(world.coordinator)
     url = f"/naloxone/{world.program.pk}/"

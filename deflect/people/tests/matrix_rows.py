@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from deflect.access.tests.matrix import Row, expect
+from deflect.access.tests.matrix import Row, expect, staff_at_another_agency
 from deflect.people.consent import DEFAULT_REVOCATION_STATEMENT
 
 from .factories import ConsentFactory, PersonFactory
@@ -181,8 +181,6 @@ API_ROWS: list[Row] = [
 # --- writes follow the recording agency: revoking a consent another agency of the program
 # recorded (a sheriff's deputy attested it), and one of the other county's program.
 def _sheriffs_consent(w) -> dict:
-    from deflect.access.tests.matrix import staff_at_another_agency
-
     deputy = staff_at_another_agency(w, "responder", "law_enforcement")
     consent = ConsentFactory(
         person=PersonFactory(program=w.program),

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from deflect.people import matching
 from deflect.people.digests import phone_digest_columns
+from deflect.people.models import Person, PersonAlias
 
 # fmt: off
 # (name, relative frequency); nickname-able names are common on purpose.
@@ -244,7 +245,6 @@ def population(size: int, *, seed: int = 2031) -> list[PersonSpec]:
 
 def load(specs: list[PersonSpec], *, program, batch_size: int = 2000) -> list[int]:
     """Insert the people (keys computed as the services compute them); return their ids."""
-    from deflect.people.models import Person, PersonAlias
 
     people = []
     for spec in specs:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deflect.accounts.models import Role
+from deflect.accounts.tests.factories import MembershipFactory, UserFactory
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 from deflect.core.errors import Conflict, ValidationFailed
@@ -180,9 +182,6 @@ def test_another_agency_of_the_program_cannot_revoke_the_police_departments_cons
 
 @pytest.mark.django_db
 def test_a_colleague_at_the_same_agency_may_revoke_it(world, treatment_consent):
-    from deflect.accounts.models import Role
-    from deflect.accounts.tests.factories import MembershipFactory, UserFactory
-
     colleague = UserFactory(username="sergeant")
     MembershipFactory(user=colleague, agency=world.agencies["police"], role=Role.RESPONDER)
     consent_revoke(actor=colleague, consent=treatment_consent, note="Asked at the station")

@@ -12,6 +12,15 @@ from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 from deflect.people.consent import DEFAULT_REVOCATION_STATEMENT
 from deflect.people.models import Consent, Person
+from deflect.people.selectors import (
+    CONTACT,
+    DEMOGRAPHICS,
+    IDENTITY,
+    consent_allows,
+    person_field_groups,
+)
+
+from .factories import PersonAliasFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +104,6 @@ DETAILS_BY_PERSONA = {
 def test_contact_details_and_demographics_show_only_to_the_roles_that_work_with_people(
     client, world, bobby, persona
 ):
-    from deflect.people.selectors import CONTACT, DEMOGRAPHICS, IDENTITY, person_field_groups
-
     groups = person_field_groups(actor=world.users[persona], people=[bobby])[bobby.pk]
     expected = {IDENTITY, CONTACT, DEMOGRAPHICS} if DETAILS_BY_PERSONA[persona] else {IDENTITY}
     assert groups == expected
@@ -114,8 +121,6 @@ def test_contact_details_and_demographics_show_only_to_the_roles_that_work_with_
 def test_the_api_search_takes_a_bounded_number_of_queries(
     client, world, bobby, django_assert_max_num_queries
 ):
-    from .factories import PersonAliasFactory, PersonFactory
-
     for person in PersonFactory.create_batch(12, program=world.program, last_name="Quinlan"):
         PersonAliasFactory(person=person, first_name="Red")
     client.force_login(world.officer)
@@ -268,8 +273,6 @@ def test_an_incomplete_consent_form_comes_back_with_every_problem(client, world,
 
 
 def test_revoking_on_the_web_stops_disclosure_at_once(client, world, bobby, treatment_consent):
-    from deflect.people.selectors import consent_allows
-
     client.force_login(world.officer)
     url = reverse("people:consent-revoke", args=[bobby.pk, treatment_consent.pk])
     response = client.post(url, {"note": "Told me at the shelter"})
@@ -281,8 +284,6 @@ def test_revoking_on_the_web_stops_disclosure_at_once(client, world, bobby, trea
 def test_a_consent_of_another_person_is_not_found_under_this_one(
     client, world, bobby, treatment_consent
 ):
-    from .factories import PersonFactory
-
     other = PersonFactory(program=world.program)
     client.force_login(world.officer)
     url = f"/api/v1/people/{other.pk}/consents/{treatment_consent.pk}/revoke"

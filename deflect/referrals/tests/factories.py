@@ -9,6 +9,7 @@ from deflect.encounters.services import encounter_create
 from deflect.encounters.tests.factories import submission
 from deflect.people.models import ConsentPurpose, InformationCategory
 from deflect.people.tests.factories import ConsentFactory
+from deflect.referrals.services import referral_create
 from deflect.resources.models import Organization, Service
 
 CANARY = "CANARY-7f3a9e-PART2"
@@ -68,8 +69,6 @@ def referral_ready(world, *, pathway: str = "first_responder_referral"):
 
 
 def send_referral(world, *, need="Wants to start buprenorphine today", **kwargs):
-    from deflect.referrals.services import referral_create
-
     encounter, service, consent = referral_ready(world)
     result = referral_create(
         actor=world.officer,

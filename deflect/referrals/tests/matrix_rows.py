@@ -7,24 +7,26 @@ inbound referral does not exist (404)."""
 
 import uuid
 
-from deflect.access.tests.matrix import Row, expect, own_program
+from deflect.access.tests.matrix import Row, expect, own_program, staff_at_another_agency
+from deflect.referrals.services import referral_create
+from deflect.referrals.tests.factories import (
+    consent_to,
+    encounter_by,
+    referral_ready,
+    send_referral,
+    service_for,
+)
 
 
 def _referral(w) -> dict:
-    from deflect.referrals.tests.factories import send_referral
-
     return {"referral_id": send_referral(w).pk}
 
 
 def _person(w) -> dict:
-    from deflect.referrals.tests.factories import encounter_by
-
     return {"person_id": encounter_by(w.officer).person_id}
 
 
 def _form(w) -> dict:
-    from deflect.referrals.tests.factories import referral_ready
-
     encounter, service, _ = referral_ready(w)
     return {
         "person_id": encounter.person_id,
@@ -166,9 +168,6 @@ API_ROWS = [
 # --- writes follow the requesting agency: the same move on a referral of another agency of the
 # program (a sheriff's deputy's) and of the other county's program.
 def _referral_of(w, requester, recipient) -> dict:
-    from deflect.referrals.services import referral_create
-    from deflect.referrals.tests.factories import consent_to, encounter_by, service_for
-
     encounter = encounter_by(requester)
     service = service_for(recipient)
     consent_to(encounter.person, recipient)
@@ -179,15 +178,11 @@ def _referral_of(w, requester, recipient) -> dict:
 
 
 def _sheriffs_referral(w) -> dict:
-    from deflect.access.tests.matrix import staff_at_another_agency
-
     deputy = staff_at_another_agency(w, "responder", "law_enforcement")
     return _referral_of(w, deputy, w.agencies["treatment"])
 
 
 def _other_programs_referral(w) -> dict:
-    from deflect.access.tests.matrix import staff_at_another_agency
-
     provider = staff_at_another_agency(w, "provider", "treatment_provider", other_program=True)
     return _referral_of(w, w.other_officer, provider.memberships.get().agency)
 

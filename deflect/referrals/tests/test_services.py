@@ -12,6 +12,7 @@ from deflect.accounts.tests.factories import AgencyFactory, MembershipFactory, U
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 from deflect.core.errors import InvalidTransition, ValidationFailed
+from deflect.followups.models import FollowUp
 from deflect.people.models import InformationCategory
 from deflect.referrals import selectors, services
 from deflect.referrals.models import Disclosure, ReferralEvent, ReferralStatus
@@ -161,7 +162,6 @@ def test_the_provider_closes_the_loop_and_the_case_manager_sees_intake(world):
     assert officer_view["status"] == "accepted" and officer_view["intake_at"] is None
     assert officer_view["intake_note"] == ""
     # Placement starts the check-ins.
-    from deflect.followups.models import FollowUp
 
     assert FollowUp.objects.filter(referral=referral, trigger="placement").count() == 5
 

@@ -6,13 +6,15 @@ CAPACITY_UPDATE, held by provider staff, and only for their own agency's organiz
 MOU_MANAGE (coordinators), scoped to their program.
 """
 
+from django.core.files.base import ContentFile
+
 from deflect.access.tests.matrix import Row, expect
+from deflect.demo.resources import Entry, directory_add
+from deflect.resources.models import Mou
+from deflect.resources.services import taxonomy_ensure
 
 
 def _northside_service(w):
-    from deflect.demo.resources import Entry, directory_add
-    from deflect.resources.services import taxonomy_ensure
-
     taxonomy_ensure()
     return directory_add(
         Entry(
@@ -39,10 +41,6 @@ def _capacity_args(w) -> dict:
 
 
 def _own_mou(w) -> dict:
-    from django.core.files.base import ContentFile
-
-    from deflect.resources.models import Mou
-
     service = _northside_service(w)
     mou = Mou(program=w.program, organization=service.organization, covers="Warm handoffs.")
     mou.document.save("signed.pdf", ContentFile(b"%PDF-1.4 signed"), save=False)

@@ -5,15 +5,14 @@ import pytest
 from playwright.sync_api import expect
 
 from deflect.core.tests.browser import PHONE, path_of, sign_in
+from deflect.encounters.services import encounter_create
+from deflect.encounters.tests.factories import submission
 from deflect.resources.models import ServiceCapacity
 
 pytestmark = pytest.mark.browser
 
 
 def _encounter(world):
-    from deflect.encounters.services import encounter_create
-    from deflect.encounters.tests.factories import submission
-
     data = submission(
         "first_responder_referral",
         needs={

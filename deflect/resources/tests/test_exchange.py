@@ -7,10 +7,15 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from deflect.audit.models import AuditEvent
-from deflect.resources import exchange, hsds
-from deflect.resources.models import Attribute, MatchEntry, Organization, Service
+from deflect.resources import hsds
+from deflect.resources.exchange.dataset import ImportFailed
+from deflect.resources.exchange.export import export_json, export_rows, export_to
+from deflect.resources.exchange.importing import import_file
+from deflect.resources.exchange.template import template_csv
+from deflect.resources.models import Attribute, MatchEntry, Organization, Schedule, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -199,9 +204,9 @@ def test_import_then_export_gives_back_the_dataset(tmp_path):
     source = other_system_dataset()
     path = tmp_path / "theirs.json"
     path.write_text(json.dumps(source))
-    report = exchange.import_file(path)
+    report = import_file(path)
     assert report.created["service"] == 2 and report.created["organization"] == 1
-    exported = exchange.export_json()
+    exported = export_json()
     assert exported["total_items"] == 2
     theirs = {s["id"]: _known("service", s) for s in source["contents"]}
     ours = {s["id"]: _known("service", s) for s in exported["contents"]}
@@ -209,7 +214,7 @@ def test_import_then_export_gives_back_the_dataset(tmp_path):
 
 
 def test_the_export_has_the_hsds_shapes(directory):
-    exported = exchange.export_json()
+    exported = export_json()
     assert exported["contents"], "the fixture directory is exported"
     problems = [p for s in exported["contents"] for p in hsds.validate_compiled(s, "service")]
     assert problems == []
@@ -225,8 +230,7 @@ def test_times_with_an_offset_are_read_as_local_times(tmp_path):
     schedule["opens_at"], schedule["closes_at"] = "09:00-05:00", "17:00Z"
     path = tmp_path / "offset.json"
     path.write_text(json.dumps(data))
-    exchange.import_file(path)
-    from deflect.resources.models import Schedule
+    import_file(path)
 
     stored = Schedule.objects.get(pk=schedule["id"])
     assert (stored.opens_at.isoformat(), stored.closes_at.isoformat()) == ("09:00:00", "17:00:00")
@@ -251,17 +255,17 @@ def test_the_validator_finds_what_breaks_the_specification():
 
 
 def test_tabular_package_round_trip(directory, tmp_path):
-    exchange.export_to(tmp_path / "pkg.zip", "csv")
+    export_to(tmp_path / "pkg.zip", "csv")
     with zipfile.ZipFile(tmp_path / "pkg.zip") as archive:
         names = set(archive.namelist())
         package = json.loads(archive.read("datapackage.json"))
     assert {"services.csv", "organizations.csv", "locations.csv", "datapackage.json"} <= names
     assert {r["path"] for r in package["resources"]} <= names
-    before = exchange.export_rows()
+    before = export_rows()
     Organization.objects.all().delete()
     assert Service.objects.count() == 0
-    exchange.import_file(tmp_path / "pkg.zip")
-    assert exchange.export_rows() == before
+    import_file(tmp_path / "pkg.zip")
+    assert export_rows() == before
     assert MatchEntry.objects.count() == 3
 
 
@@ -275,8 +279,8 @@ def test_errors_name_file_row_field_and_problem_and_nothing_is_written(tmp_path)
         f"{SERVICE_2},{ORG},,open\n"
         f"{uuid.uuid4()},{uuid.uuid4()},Ghost,active\n"
     )
-    with pytest.raises(exchange.ImportFailed) as failed:
-        exchange.import_file(folder)
+    with pytest.raises(ImportFailed) as failed:
+        import_file(folder)
     errors = failed.value.errors
     assert "services.csv row 3: name: is required" in errors
     assert any(e.startswith("services.csv row 3: status: must be one of active") for e in errors)
@@ -289,13 +293,13 @@ def test_json_errors_point_at_the_object(tmp_path):
     data["contents"][1]["phones"][0]["number"] = ""
     path = tmp_path / "d.json"
     path.write_text(json.dumps(data))
-    with pytest.raises(exchange.ImportFailed) as failed:
-        exchange.import_file(path)
+    with pytest.raises(ImportFailed) as failed:
+        import_file(path)
     assert failed.value.errors == ["d.json contents[1].phones[0]: number: is required"]
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    with pytest.raises(exchange.ImportFailed) as failed:
-        exchange.import_file(bad)
+    with pytest.raises(ImportFailed) as failed:
+        import_file(bad)
     assert failed.value.errors[0].startswith("bad.json: line 1, column 2: not valid JSON")
 
 
@@ -303,7 +307,7 @@ def test_a_dry_run_writes_nothing(tmp_path):
     path = tmp_path / "theirs.json"
     path.write_text(json.dumps(other_system_dataset()))
     audit_before = AuditEvent.objects.count()
-    report = exchange.import_file(path, dry_run=True)
+    report = import_file(path, dry_run=True)
     assert report.dry_run and report.created["service"] == 2
     assert Service.objects.count() == 0 and Attribute.objects.count() == 0
     assert AuditEvent.objects.count() == audit_before
@@ -317,7 +321,7 @@ def test_likely_duplicates_are_reported_not_merged(directory, tmp_path):
         address["address_1"] = "10 East St."
     path = tmp_path / "dupe.json"
     path.write_text(json.dumps(data))
-    report = exchange.import_file(path)
+    report = import_file(path)
     assert len(report.duplicates) == 1
     assert "Likely duplicate organization 'Eastside Clinic'" in report.duplicates[0]
     assert "already in the directory" in report.duplicates[0]
@@ -327,24 +331,24 @@ def test_likely_duplicates_are_reported_not_merged(directory, tmp_path):
 def test_importing_twice_updates_instead_of_duplicating(tmp_path):
     path = tmp_path / "theirs.json"
     path.write_text(json.dumps(other_system_dataset()))
-    exchange.import_file(path)
-    again = exchange.import_file(path)
+    import_file(path)
+    again = import_file(path)
     assert again.created["service"] == 0 and again.updated["service"] == 2
     assert Service.objects.count() == 2
 
 
 def test_the_one_sheet_template_imports(tmp_path):
     path = tmp_path / "sheet.csv"
-    path.write_text(exchange.template_csv())
-    exchange.import_file(path)
+    path.write_text(template_csv())
+    import_file(path)
     service = Service.objects.get(name="Buprenorphine clinic")
     entry = MatchEntry.objects.get(service=service)
     assert entry.hours.startswith("0:0800-1700") and ",es," in entry.languages
     broken = tmp_path / "broken.csv"
-    rows = exchange.template_csv().replace("outpatient; buprenorphine", "outpatient; yoga")
+    rows = template_csv().replace("outpatient; buprenorphine", "outpatient; yoga")
     broken.write_text(rows.replace("MO-FR 08:00-17:00", "weekdays"))
-    with pytest.raises(exchange.ImportFailed) as failed:
-        exchange.import_file(broken)
+    with pytest.raises(ImportFailed) as failed:
+        import_file(broken)
     assert "broken.csv row 2: categories: unknown value 'yoga'" in failed.value.errors
     assert any("broken.csv row 2: hours: 'WEEKDAYS'" in e for e in failed.value.errors)
 
@@ -367,7 +371,6 @@ def test_the_command_line(tmp_path, capsys):
     broken["contents"][0]["status"] = "closed"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(broken))
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="Nothing was imported: 1 problem"):
         call_command("resources_import", str(bad))

@@ -4,7 +4,9 @@ import io
 
 import pypdf
 import pytest
+import segno
 from django.urls import reverse
+from django.utils import translation
 
 from deflect.resources import taxonomy as tx
 
@@ -45,8 +47,6 @@ def test_the_spanish_pdf_has_spanish_headings_and_the_same_entries(client, direc
 
 
 def test_the_html_guide_groups_by_category_and_links_the_directory_by_qr(client, directory):
-    import segno
-
     response = client.get(reverse("resources:guide"))
     html = response.content.decode()
     order = [
@@ -62,8 +62,6 @@ def test_the_html_guide_groups_by_category_and_links_the_directory_by_qr(client,
 def test_with_a_public_address_the_printed_guide_points_the_public_there(
     client, directory, settings
 ):
-    import segno
-
     settings.PUBLIC_URL = "https://help.marlow.example"
     html = client.get(reverse("resources:guide")).content.decode()
     public = "https://help.marlow.example" + reverse("resources:directory")
@@ -72,8 +70,6 @@ def test_with_a_public_address_the_printed_guide_points_the_public_there(
 
 
 def test_every_term_has_a_spanish_name():
-    from django.utils import translation
-
     with translation.override("en"):
         english = {code: str(t.name) for code, t in tx.TERMS.items()}
     with translation.override("es"):

@@ -11,25 +11,29 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from deflect.resources import exchange
+from deflect.resources.exchange.dataset import ImportFailed
+from deflect.resources.exchange.importing import import_file
+from deflect.resources.exchange.template import TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE, template_csv
 from deflect.resources.models import Location, Organization, Service
+
+from .test_exchange import other_system_dataset
 
 pytestmark = pytest.mark.django_db
 
 
 def _sheet(tmp_path, name="sheet.csv", **changes) -> object:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=exchange.TEMPLATE_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=TEMPLATE_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerow({**exchange.TEMPLATE_EXAMPLE, **changes})
+    writer.writerow({**TEMPLATE_EXAMPLE, **changes})
     path = tmp_path / name
     path.write_text(out.getvalue(), encoding="utf-8")
     return path
 
 
 def _refused(path) -> list[str]:
-    with pytest.raises(exchange.ImportFailed) as failed:
-        exchange.import_file(path)
+    with pytest.raises(ImportFailed) as failed:
+        import_file(path)
     assert not Organization.objects.exists() and not Service.objects.exists()
     return failed.value.errors
 
@@ -57,15 +61,11 @@ def test_a_template_row_out_of_range_is_refused_naming_row_and_column(
 
 
 def test_a_plain_web_address_and_a_place_at_the_edge_are_fine(tmp_path):
-    exchange.import_file(
-        _sheet(tmp_path, website="HTTPS://example.org/a", latitude="-90", longitude="180")
-    )
+    import_file(_sheet(tmp_path, website="HTTPS://example.org/a", latitude="-90", longitude="180"))
     assert Location.objects.get().latitude == -90
 
 
 def _compiled(tmp_path, **organization) -> object:
-    from .test_exchange import other_system_dataset
-
     data = other_system_dataset()
     data["contents"][0]["organization"].update(organization)
     path = tmp_path / "theirs.json"
@@ -76,7 +76,7 @@ def _compiled(tmp_path, **organization) -> object:
 def test_an_email_may_carry_mailto_but_no_other_scheme(tmp_path):
     errors = _refused(_compiled(tmp_path, email="javascript:alert@x.io"))
     assert any("organization: email: must be an email address" in e for e in errors), errors
-    exchange.import_file(_compiled(tmp_path, email="mailto:intake@harbor.example"))
+    import_file(_compiled(tmp_path, email="mailto:intake@harbor.example"))
     assert Organization.objects.get().email == "intake@harbor.example"
 
 
@@ -87,7 +87,7 @@ def test_a_json_text_with_a_nul_character_is_refused(tmp_path):
 
 def test_a_latin1_spreadsheet_names_the_line_and_column_of_the_first_bad_byte(tmp_path):
     path = tmp_path / "latin.csv"
-    text = exchange.template_csv().replace("Example Recovery", "Café Recovery")
+    text = template_csv().replace("Example Recovery", "Café Recovery")
     path.write_bytes(text.encode("latin-1"))
     errors = _refused(path)
     assert errors == [
@@ -98,7 +98,7 @@ def test_a_latin1_spreadsheet_names_the_line_and_column_of_the_first_bad_byte(tm
 
 def test_a_nul_byte_in_a_csv_names_its_line_and_column(tmp_path):
     path = tmp_path / "nul.csv"
-    path.write_bytes(exchange.template_csv().replace("1 Main St", "1 Ma\x00in").encode())
+    path.write_bytes(template_csv().replace("1 Main St", "1 Ma\x00in").encode())
     errors = _refused(path)
     assert len(errors) == 1 and errors[0].startswith("nul.csv: line 2, column ")
     assert "NUL" in errors[0]
@@ -147,7 +147,7 @@ def test_the_command_says_what_is_wrong_without_a_traceback(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "directory.zip: not a readable .zip file" in err and "Traceback" not in err
     latin = tmp_path / "sheet.csv"
-    latin.write_bytes(exchange.template_csv().replace("Main", "Mäin").encode("latin-1"))
+    latin.write_bytes(template_csv().replace("Main", "Mäin").encode("latin-1"))
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("resources_import", str(latin))
     assert "sheet.csv: line 2, column" in capsys.readouterr().err

@@ -7,22 +7,29 @@ import re
 from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
+from deflect.cli import resolve
+from deflect.demo.resources import Entry, directory_add
+from deflect.encounters.services import encounter_create
+from deflect.encounters.tests.factories import submission
 from deflect.resources import selectors
 from deflect.resources.matching import Needs
 from deflect.resources.models import MatchEntry, Mou, MouStatus, ServiceCapacity
+from deflect.resources.services import match_index_refresh
 
 pytestmark = pytest.mark.django_db
 
 
 def _encounter(world, **overrides):
-    from deflect.encounters.services import encounter_create
-    from deflect.encounters.tests.factories import submission
-
     data = submission("first_responder_referral", **overrides)
     return encounter_create(actor=world.outreach, data=data).encounter
 
@@ -170,7 +177,6 @@ def test_mous_warn_before_expiry_and_move_through_their_statuses(client, world, 
     client.force_login(world.coordinator)
     page = client.get(reverse("resources:mous")).content.decode()
     assert "expires soon" in page  # the fixture's MOU expires in 30 days
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
         reverse("resources:mous"),
@@ -189,7 +195,6 @@ def test_mous_warn_before_expiry_and_move_through_their_statuses(client, world, 
     download = client.get(reverse("resources:mou-document", args=[mou.pk]))
     assert reverse("resources:mou-document", args=[mou.pk]) in page
     assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
-    from django.conf import settings
 
     assert (settings.DATA_DIR / "mous" / mou.document.name).is_file()
     refused = client.post(
@@ -232,8 +237,6 @@ def test_the_public_directory_needs_no_login_and_shows_no_personal_data(client, 
 
 
 def test_match_index_follows_the_service_status(world, directory):
-    from deflect.resources.services import match_index_refresh
-
     service = directory["harm"]
     service.status = "temporarily closed"
     service.save()
@@ -242,8 +245,6 @@ def test_match_index_follows_the_service_status(world, directory):
 
 
 def test_the_daily_job_expires_overdue_mous(world, directory):
-    from django.core.management import call_command
-
     mou = Mou.objects.get()
     Mou.objects.filter(pk=mou.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
     call_command("resources_mou_expire")
@@ -259,8 +260,6 @@ def test_the_daily_job_expires_overdue_mous(world, directory):
 
 
 def test_the_deflect_command_knows_the_resources_words():
-    from deflect.cli import resolve
-
     assert resolve(["resources", "import", "f.json", "--dry-run"]) == [
         "resources_import",
         "f.json",
@@ -271,11 +270,6 @@ def test_the_deflect_command_knows_the_resources_words():
 
 
 def test_directory_and_match_queries_do_not_grow_with_the_directory(client, world, directory):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from deflect.demo.resources import Entry, directory_add
-
     def counts():
         with CaptureQueriesContext(connection) as page:
             client.get(reverse("resources:directory"))

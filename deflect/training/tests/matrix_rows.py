@@ -1,8 +1,11 @@
 """Authorization-matrix rows for training: the program's coordinators only (TRAINING_VIEW,
 TRAINING_MANAGE); the admin reaches the program but not its staff's training."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from deflect.access.tests.matrix import Row, expect, other_program, own_program
 from deflect.accounts.system import dangerously_as_system
+from deflect.training.services import course_save, training_record
 
 _COORD_GET = expect(403, anonymous=302, nobody=404, other_coordinator=404, coordinator=200)
 _COORD_POST = expect(403, anonymous=302, nobody=404, other_coordinator=404, coordinator=302)
@@ -13,10 +16,6 @@ def _course_args(w) -> dict:
 
 
 def _certificate(w) -> dict:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from deflect.training.services import course_save, training_record
-
     course = course_save(
         actor=dangerously_as_system("tests"),
         program=w.program,

@@ -4,6 +4,8 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,9 +172,6 @@ def test_changing_a_courses_validity_re_dates_its_records(world):
 
 
 def test_the_overview_page_flags_coverage_below_minimum_in_constant_queries(world, client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     services.course_save(
         actor=dangerously_as_system("tests"),
         program=world.program,

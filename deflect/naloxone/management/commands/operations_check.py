@@ -9,7 +9,7 @@ trained staff, and overdue planning activities. Exits 1 when anything needs atte
 from django.core.management.base import BaseCommand, CommandError
 
 from deflect.naloxone import selectors as naloxone
-from deflect.programs import planning_selectors as planning
+from deflect.planning import selectors as planning
 from deflect.programs.models import Program
 from deflect.training import selectors as training
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deflect.resources.exchange import export_to
+from deflect.resources.exchange.export import export_to
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deflect.resources.exchange import ImportFailed, import_dataset, read
+from deflect.resources.exchange.dataset import ImportFailed
+from deflect.resources.exchange.importing import import_dataset, read
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from deflect.resources.exchange import template_csv
+from deflect.resources.exchange.template import template_csv
 
 
 class Command(BaseCommand):

@@ -1,11 +1,29 @@
+"""Forms of the planning pages: an activity, and the intercept map's resources, gaps and
+action items."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 
-from .models import Intercept, InterceptResource
-from .planning_services import EVIDENCE_EXTENSIONS, program_staff
+from deflect.accounts.models import User
+from deflect.programs.models import Program
+from deflect.programs.selectors import program_staff
+from deflect.resources.models import Organization, Service
+
+from .models import Intercept
+from .services import EVIDENCE_EXTENSIONS
+
+
+def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: User) -> str:
         return str(obj)
 
 
@@ -30,9 +48,9 @@ class ActivityForm(forms.Form):
     )
     remove_file = forms.BooleanField(required=False, label="Remove the attached document")
 
-    def __init__(self, *args, program, **kwargs):
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = program_staff(program)
+        _choices(self, "owner").queryset = program_staff(program)
 
 
 class AddActivityForm(forms.Form):
@@ -40,33 +58,28 @@ class AddActivityForm(forms.Form):
 
 
 class _InterceptField(forms.TypedChoiceField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=Intercept.choices, coerce=int, **kwargs)
-
-
-def _directory(field: str):
-    """The directory model an intercept resource links to (a resources app model, reached
-    through the foreign key so that programs does not import the resources app)."""
-    return InterceptResource._meta.get_field(field).related_model._default_manager
 
 
 class InterceptResourceForm(forms.Form):
     intercept = _InterceptField()
     service = forms.ModelChoiceField(
-        queryset=None, required=False, label="From the directory: service"
+        queryset=Service.objects.none(), required=False, label="From the directory: service"
     )
     organization = forms.ModelChoiceField(
-        queryset=None, required=False, label="From the directory: organization"
+        queryset=Organization.objects.none(),
+        required=False,
+        label="From the directory: organization",
     )
     name = forms.CharField(max_length=300, required=False, label="Name (if not in the directory)")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = (
-            _directory("service").select_related("organization").order_by("name")
-        )
-        self.fields["organization"].queryset = _directory("organization").order_by("name")
+        services = Service.objects.select_related("organization").order_by("name")
+        _choices(self, "service").queryset = services
+        _choices(self, "organization").queryset = Organization.objects.order_by("name")
 
 
 class InterceptGapForm(forms.Form):
@@ -80,6 +93,6 @@ class InterceptActionForm(forms.Form):
     owner = StaffChoiceField(queryset=None, required=False, empty_label="— nobody yet —")
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, program, **kwargs):
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = program_staff(program)
+        _choices(self, "owner").queryset = program_staff(program)

@@ -5,9 +5,11 @@ Everyone in a program reads its planning; its coordinators (PLANNING_MANAGE) cha
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,19 +17,28 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
+from deflect.accounts.models import User
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
+from deflect.programs.models import Program
 
-from . import planning_selectors as selectors
-from . import planning_services as services
-from .models import ActivityStatus, InterceptAction, ModelAdoption, PlanningActivity, Program
-from .planning_forms import (
+from . import selectors, services
+from .forms import (
     ActivityForm,
     AddActivityForm,
     InterceptActionForm,
     InterceptGapForm,
     InterceptResourceForm,
 )
+from .models import ActivityStatus, InterceptAction, ModelAdoption, PlanningActivity
+from .pipeline import PIPELINE
+
+
+class SignedInRequest(HttpRequest):
+    """A request to a ``login_required`` page: its user is signed in."""
+
+    user: User
+
 
 # The button that moves an activity from one status to another.
 _STEP_LABELS = {
@@ -42,7 +53,7 @@ _STEP_LABELS = {
 }
 
 
-def _program(request, program_id: int) -> Program:
+def _program(request: SignedInRequest, program_id: int) -> Program:
     return get_for(request.user, Program, program_id)
 
 
@@ -66,7 +77,7 @@ def _activity(program: Program, activity_id: int) -> PlanningActivity:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def planning(request, program_id: int):
+def planning(request: SignedInRequest, program_id: int) -> HttpResponse:
     """The program's adopted models with their readiness; coordinators adopt more here."""
     program = _program(request, program_id)
     may_edit = can(request.user, caps.PLANNING_MANAGE, program)
@@ -83,11 +94,11 @@ def planning(request, program_id: int):
         else:
             messages.success(request, f"{adoption.name} adopted: its checklist is below.")
             return redirect(
-                "programs:planning-model", program_id=program.pk, adoption_id=adoption.pk
+                "planning:planning-model", program_id=program.pk, adoption_id=adoption.pk
             )
     return render(
         request,
-        "programs/planning.html",
+        "planning/planning.html",
         {
             "program": program,
             "views": selectors.adoption_views(program),
@@ -100,7 +111,7 @@ def planning(request, program_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def planning_model(request, program_id: int, adoption_id: int):
+def planning_model(request: SignedInRequest, program_id: int, adoption_id: int) -> HttpResponse:
     """One adopted model's checklist. POST adds the program's own activity."""
     program = _program(request, program_id)
     adoption = _adoption(program, adoption_id)
@@ -119,7 +130,7 @@ def planning_model(request, program_id: int, adoption_id: int):
             else:
                 messages.success(request, "Activity added.")
                 return redirect(
-                    "programs:planning-model", program_id=program.pk, adoption_id=adoption.pk
+                    "planning:planning-model", program_id=program.pk, adoption_id=adoption.pk
                 )
         status = 422
     view = selectors.adoption_view(adoption)
@@ -127,24 +138,24 @@ def planning_model(request, program_id: int, adoption_id: int):
         activity.next_steps = [
             (status, _STEP_LABELS[(activity.status, status)])
             for status in ActivityStatus.values
-            if status in services.PIPELINE[activity.status]
+            if status in PIPELINE[activity.status]
         ]
     return render(
         request,
-        "programs/planning_model.html",
+        "planning/planning_model.html",
         {"program": program, "view": view, "may_edit": may_edit, "form": form},
         status=status,
     )
 
 
 @login_required
-def planning_readiness(request, program_id: int, adoption_id: int):
+def planning_readiness(request: SignedInRequest, program_id: int, adoption_id: int) -> HttpResponse:
     """The printable readiness report of one model, for the steering committee."""
     program = _program(request, program_id)
     adoption = _adoption(program, adoption_id)
     return render(
         request,
-        "programs/planning_readiness.html",
+        "planning/planning_readiness.html",
         {
             "program": program,
             "view": selectors.adoption_view(adoption),
@@ -155,7 +166,7 @@ def planning_readiness(request, program_id: int, adoption_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity_edit(request, program_id: int, activity_id: int):
+def activity_edit(request: SignedInRequest, program_id: int, activity_id: int) -> HttpResponse:
     program = _program(request, program_id)
     require(request.user, caps.PLANNING_MANAGE, program)
     activity = _activity(program, activity_id)
@@ -192,14 +203,14 @@ def activity_edit(request, program_id: int, activity_id: int):
             else:
                 messages.success(request, "Activity saved.")
                 return redirect(
-                    "programs:planning-model",
+                    "planning:planning-model",
                     program_id=program.pk,
                     adoption_id=activity.adoption_id,
                 )
         status = 422
     return render(
         request,
-        "programs/activity_edit.html",
+        "planning/activity_edit.html",
         {
             "program": program,
             "activity": activity,
@@ -218,7 +229,7 @@ def _evidence_suggestions(program: Program) -> list[tuple[str, str]]:
         (reverse("naloxone:stock", args=[pk]), "Naloxone stock"),
         (reverse("screening:eligibility", args=[pk]), "Eligibility rules"),
         (reverse("community:events", args=[pk]), "Community education events"),
-        (reverse("programs:intercepts", args=[pk]), "Sequential Intercept map"),
+        (reverse("planning:intercepts", args=[pk]), "Sequential Intercept map"),
         (reverse("feedback:form-lang", args=[pk, "en"]), "Participant feedback form"),
         (reverse("staff-list"), "Staff and roles"),
     ]
@@ -226,7 +237,7 @@ def _evidence_suggestions(program: Program) -> list[tuple[str, str]]:
 
 @login_required
 @require_POST
-def activity_status(request, program_id: int, activity_id: int):
+def activity_status(request: SignedInRequest, program_id: int, activity_id: int) -> HttpResponse:
     program = _program(request, program_id)
     require(request.user, caps.PLANNING_MANAGE, program)
     activity = _activity(program, activity_id)
@@ -241,12 +252,14 @@ def activity_status(request, program_id: int, activity_id: int):
             request, f"“{activity.title[:60]}” is {activity.get_status_display().lower()}."
         )
     return redirect(
-        "programs:planning-model", program_id=program.pk, adoption_id=activity.adoption_id
+        "planning:planning-model", program_id=program.pk, adoption_id=activity.adoption_id
     )
 
 
 @login_required
-def activity_evidence(request, program_id: int, activity_id: int):
+def activity_evidence(
+    request: SignedInRequest, program_id: int, activity_id: int
+) -> HttpResponseBase:
     """The attached document, to those who may read the program's planning."""
     program = _program(request, program_id)
     activity = _activity(program, activity_id)
@@ -270,7 +283,7 @@ _MAP_FORMS = {
 }
 
 
-def _map_form(kind, program, data=None):
+def _map_form(kind: str, program: Program, data: QueryDict | None = None) -> forms.Form:
     form_class = _MAP_FORMS[kind]
     kwargs = {"program": program} if kind == "action" else {}
     return form_class(data, prefix=kind, **kwargs)
@@ -278,7 +291,7 @@ def _map_form(kind, program, data=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intercept_map(request, program_id: int):
+def intercept_map(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
     may_edit = can(request.user, caps.PLANNING_MANAGE, program)
     forms = {kind: _map_form(kind, program) for kind in _MAP_FORMS} if may_edit else {}
@@ -302,11 +315,11 @@ def intercept_map(request, program_id: int):
                 _add_errors(form, error)
             else:
                 messages.success(request, "Added to the intercept map.")
-                return redirect("programs:intercepts", program_id=program.pk)
+                return redirect("planning:intercepts", program_id=program.pk)
         status = 422
     return render(
         request,
-        "programs/intercept_map.html",
+        "planning/intercept_map.html",
         {
             "program": program,
             "intercepts": selectors.intercept_map(program),
@@ -319,11 +332,11 @@ def intercept_map(request, program_id: int):
 
 
 @login_required
-def intercept_map_print(request, program_id: int):
+def intercept_map_print(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
     return render(
         request,
-        "programs/intercept_map_print.html",
+        "planning/intercept_map_print.html",
         {
             "program": program,
             "intercepts": selectors.intercept_map(program),
@@ -334,7 +347,7 @@ def intercept_map_print(request, program_id: int):
 
 @login_required
 @require_POST
-def intercept_action_done(request, program_id: int, item_id: int):
+def intercept_action_done(request: SignedInRequest, program_id: int, item_id: int) -> HttpResponse:
     program = _program(request, program_id)
     require(request.user, caps.PLANNING_MANAGE, program)
     items = InterceptAction.objects.filter(program=program, pk=item_id).select_related("program")
@@ -344,12 +357,14 @@ def intercept_action_done(request, program_id: int, item_id: int):
     services.intercept_action_complete(
         actor=request.user, item=item, done=request.POST.get("done") == "1"
     )
-    return redirect("programs:intercepts", program_id=program.pk)
+    return redirect("planning:intercepts", program_id=program.pk)
 
 
 @login_required
 @require_POST
-def intercept_item_remove(request, program_id: int, kind: str, item_id: int):
+def intercept_item_remove(
+    request: SignedInRequest, program_id: int, kind: str, item_id: int
+) -> HttpResponse:
     program = _program(request, program_id)
     require(request.user, caps.PLANNING_MANAGE, program)
     try:
@@ -360,4 +375,4 @@ def intercept_item_remove(request, program_id: int, kind: str, item_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, "Removed from the intercept map.")
-    return redirect("programs:intercepts", program_id=program.pk)
+    return redirect("planning:intercepts", program_id=program.pk)

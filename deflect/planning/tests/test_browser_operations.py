@@ -14,7 +14,7 @@ from deflect.core.tests.browser import DESKTOP, PHONE, path_of, sign_in
 from deflect.feedback.models import FeedbackResponse
 from deflect.naloxone import selectors as naloxone
 from deflect.naloxone.tests.factories import stocked
-from deflect.programs.models import ActivityStatus, PlanningActivity
+from deflect.planning.models import ActivityStatus, PlanningActivity
 
 pytestmark = pytest.mark.browser
 

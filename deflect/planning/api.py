@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from deflect.access.policy import get_for
+from deflect.accounts.models import User
 from deflect.core.schemas import WITH_NOT_FOUND, Id
+from deflect.programs.models import Program
 
-from . import planning_selectors as selectors
-from .models import Program
+from . import selectors
 
 router = Router(tags=["planning"])
+
+
+class TokenRequest(HttpRequest):
+    """An API request: ``auth`` is the signed-in user or the token's user."""
+
+    auth: User
 
 
 class ActivityOut(Schema):
@@ -45,7 +53,7 @@ class ReadinessOut(Schema):
     response={200: list[ReadinessOut], **WITH_NOT_FOUND},
     summary="Each adopted planning model with its checklist and readiness",
 )
-def readiness(request, program_id: Id):
+def readiness(request: TokenRequest, program_id: Id) -> list[ReadinessOut]:
     program = get_for(request.auth, Program, program_id)
     return [
         ReadinessOut(

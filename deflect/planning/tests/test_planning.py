@@ -13,9 +13,10 @@ from deflect.accounts.system import dangerously_as_system
 from deflect.audit.actions import Action
 from deflect.audit.models import AuditEvent
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
-from deflect.programs import planning_selectors as selectors
-from deflect.programs import planning_services as services
-from deflect.programs.models import ActivityStatus, PlanningActivity
+from deflect.planning import selectors as selectors
+from deflect.planning import services as services
+from deflect.planning.models import ActivityStatus, InterceptResource, PlanningActivity
+from deflect.resources.models import Organization, Service
 
 FIVE_MODELS = [
     "post_overdose",
@@ -157,7 +158,7 @@ def test_readiness_view_shows_done_overdue_and_missing(world, client):
     assert [a.pk for a in view.overdue] == [second.pk]
     assert third.pk in [a.pk for a in view.missing]
     client.force_login(world.prosecutor)  # everyone in the program reads the report
-    page = client.get(reverse("programs:planning-readiness", args=[world.program.pk, adoption.pk]))
+    page = client.get(reverse("planning:planning-readiness", args=[world.program.pk, adoption.pk]))
     text = page.content.decode()
     assert page.status_code == 200
     assert f"1 of {adoption.activities.count()} activities done" in text
@@ -170,7 +171,7 @@ def test_the_checklist_page_keeps_queries_flat(world, client, django_assert_max_
         services.model_adopt(actor=dangerously_as_system("tests"), program=world.program, code=code)
     client.force_login(world.coordinator)
     with django_assert_max_num_queries(25):
-        assert client.get(reverse("programs:planning", args=[world.program.pk])).status_code == 200
+        assert client.get(reverse("planning:planning", args=[world.program.pk])).status_code == 200
 
 
 def test_the_coordinator_edits_an_activity_through_the_page(world, client):
@@ -179,7 +180,7 @@ def test_the_coordinator_edits_an_activity_through_the_page(world, client):
     )
     activity = adoption.activities.first()
     client.force_login(world.coordinator)
-    url = reverse("programs:activity-edit", args=[world.program.pk, activity.pk])
+    url = reverse("planning:activity-edit", args=[world.program.pk, activity.pk])
     bad = client.post(url, {"title": activity.title, "evidence_url": "ftp://x"})
     assert bad.status_code == 422
     assert "Use a deflect page" in bad.content.decode()
@@ -197,15 +198,13 @@ def test_the_coordinator_edits_an_activity_through_the_page(world, client):
     assert good.status_code == 302
     activity.refresh_from_db()
     download = client.get(
-        reverse("programs:activity-evidence", args=[world.program.pk, activity.pk])
+        reverse("planning:activity-evidence", args=[world.program.pk, activity.pk])
     )
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF"
 
 
 def test_the_intercept_map_holds_resources_gaps_and_actions_per_intercept(world, client):
-    from deflect.resources.models import Organization, Service
-
     org = Organization.objects.create(name="Harbor Light", description="Behavioral health")
     detox = Service.objects.create(organization=org, name="24/7 withdrawal management")
     services.intercept_resource_add(
@@ -235,7 +234,7 @@ def test_the_intercept_map_holds_resources_gaps_and_actions_per_intercept(world,
     assert "Officer Intervention" in intercepts[1].pathways
     assert intercepts[3].actions[0].done_at is not None
     client.force_login(world.officer)
-    page = client.get(reverse("programs:intercepts-print", args=[world.program.pk]))
+    page = client.get(reverse("planning:intercepts-print", args=[world.program.pk]))
     assert page.content.decode().count('class="page"') == 6
 
 
@@ -245,19 +244,16 @@ def test_activities_of_another_program_are_not_found(world, client):
     )
     activity = other.activities.first()
     client.force_login(world.coordinator)
-    url = reverse("programs:activity-edit", args=[world.program.pk, activity.pk])
+    url = reverse("planning:activity-edit", args=[world.program.pk, activity.pk])
     assert client.get(url).status_code == 404
     assert PlanningActivity.objects.filter(pk=activity.pk, owner__isnull=True).exists()
 
 
 def test_an_intercept_resource_is_picked_from_the_directory_on_the_map_page(world, client):
-    from deflect.programs.models import InterceptResource
-    from deflect.resources.models import Organization, Service
-
     org = Organization.objects.create(name="Harbor Light", description="Behavioral health")
     detox = Service.objects.create(organization=org, name="24/7 withdrawal management")
     client.force_login(world.coordinator)
-    url = reverse("programs:intercepts", args=[world.program.pk])
+    url = reverse("planning:intercepts", args=[world.program.pk])
     page = client.get(url).content.decode()
     assert "24/7 withdrawal management" in page and "Harbor Light" in page
     response = client.post(

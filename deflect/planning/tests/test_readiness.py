@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from deflect.programs.readiness import (
+from deflect.core import pathways as registry
+from deflect.planning.readiness import (
     ActivityFacts,
     State,
     activity_state,
@@ -73,8 +74,6 @@ def test_deflection_pathways_sit_at_intercepts_zero_and_one():
 def test_a_pathway_added_to_the_registry_sits_at_its_intercept_without_another_table(
     monkeypatch,
 ):
-    from deflect.core import pathways as registry
-
     added = registry.PathwayDef(
         code="peer_walk_in",
         label="Peer Walk-In",

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from deflect.core.models import Pathway
+from deflect.programs.models import Program
 
 from .models import (
     Intercept,
@@ -17,10 +18,9 @@ from .models import (
     InterceptResource,
     ModelAdoption,
     PlanningActivity,
-    Program,
 )
-from .planning_services import planning_catalogue
 from .readiness import ActivityFacts, Readiness, State, pathways_at, readiness
+from .services import planning_catalogue
 
 
 def facts_of(activity: PlanningActivity) -> ActivityFacts:
@@ -43,19 +43,19 @@ class AdoptionView:
         return [a for a in self.activities if self.readiness.states.get(a.pk) == state]
 
     @property
-    def done(self):
+    def done(self) -> list[PlanningActivity]:
         return self.in_state(State.DONE)
 
     @property
-    def overdue(self):
+    def overdue(self) -> list[PlanningActivity]:
         return self.in_state(State.OVERDUE)
 
     @property
-    def scheduled(self):
+    def scheduled(self) -> list[PlanningActivity]:
         return self.in_state(State.SCHEDULED)
 
     @property
-    def missing(self):
+    def missing(self) -> list[PlanningActivity]:
         return self.in_state(State.MISSING)
 
 

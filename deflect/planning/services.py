@@ -1,6 +1,6 @@
 """Writes for planning: adopting a model, editing its checklist, and the intercept map.
 
-The checklists ship as data (``programs/data/planning_models.json``); adopting a model copies
+The checklists ship as data (``planning/data/planning_models.json``); adopting a model copies
 its activities into the program, where the program's coordinators edit them. Every write takes
 the acting user, checks PLANNING_MANAGE on the program and audits in the same transaction.
 """
@@ -15,16 +15,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, require
-from deflect.access.policy import program_staff as staff_of_program
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
-from deflect.audit.pipeline import Pipeline, transition
+from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
-from deflect.core.errors import Conflict, DomainErrorCode, InvalidTransition, ValidationFailed
+from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
+from deflect.programs.models import Program
+from deflect.programs.selectors import program_staff
+from deflect.resources.models import Organization, Service
 
 from .models import (
     ActivityStatus,
@@ -33,42 +36,12 @@ from .models import (
     InterceptResource,
     ModelAdoption,
     PlanningActivity,
-    Program,
 )
+from .pipeline import ACTIVITY_PIPELINE, PIPELINE, PLANNING_TEAM
 
 CATALOGUE_PATH = Path(__file__).with_name("data") / "planning_models.json"
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".doc", ".docx", ".txt", ".odt"})
-
-# The status pipeline of a planning activity: the program's planning team moves it.
-PLANNING_TEAM = "planning team"
-PIPELINE: dict[str, dict[str, str]] = {
-    ActivityStatus.NOT_STARTED: {
-        ActivityStatus.IN_PROGRESS: PLANNING_TEAM,
-        ActivityStatus.DONE: PLANNING_TEAM,
-        ActivityStatus.NOT_APPLICABLE: PLANNING_TEAM,
-    },
-    ActivityStatus.IN_PROGRESS: {
-        ActivityStatus.NOT_STARTED: PLANNING_TEAM,
-        ActivityStatus.DONE: PLANNING_TEAM,
-        ActivityStatus.NOT_APPLICABLE: PLANNING_TEAM,
-    },
-    ActivityStatus.DONE: {ActivityStatus.IN_PROGRESS: PLANNING_TEAM},
-    ActivityStatus.NOT_APPLICABLE: {ActivityStatus.NOT_STARTED: PLANNING_TEAM},
-}
-
-
-class PlanningErrorCode(DomainErrorCode):
-    ACTIVITY_INVALID_TRANSITION = "planning_activity_invalid_transition"
-
-
-ACTIVITY_PIPELINE = Pipeline(
-    model=PlanningActivity,
-    noun="planning activity",
-    moves=PIPELINE,
-    code=PlanningErrorCode.ACTIVITY_INVALID_TRANSITION,
-    action=Action.PLANNING_ACTIVITY_TRANSITION,
-)
 
 
 @cache
@@ -76,11 +49,6 @@ def planning_catalogue() -> dict[str, dict[str, Any]]:
     """The shipped planning models by code, in file order."""
     data = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
     return {entry["code"]: entry for entry in data["models"]}
-
-
-def program_staff(program: Program):
-    """Users with an active role at one of the program's agencies (who may own an item)."""
-    return staff_of_program(program).order_by("first_name", "last_name", "username")
 
 
 def _check_owner(program: Program, owner: User | None, errors: dict) -> None:
@@ -232,7 +200,9 @@ def activity_update(
         activity.evidence_file = ""
         changed.append("evidence_file")
     if evidence_file is not None:
-        activity.evidence_file.save(Path(evidence_file.name).name, evidence_file, save=False)
+        activity.evidence_file.save(
+            Path(evidence_file.name or "evidence").name, evidence_file, save=False
+        )
         changed.append("evidence_file")
     activity.save()
     audit_record(
@@ -299,8 +269,8 @@ def intercept_resource_add(
     intercept: Any,
     name: str,
     description: str = "",
-    organization=None,
-    service=None,
+    organization: Organization | None = None,
+    service: Service | None = None,
 ) -> InterceptResource:
     require(actor, caps.PLANNING_MANAGE, program)
     number = _intercept(intercept)
@@ -377,15 +347,16 @@ def intercept_action_complete(*, actor: User, item: InterceptAction, done: bool)
 @atomic_service
 def intercept_item_remove(*, actor: User, program: Program, kind: str, item_id: int) -> None:
     require(actor, caps.PLANNING_MANAGE, program)
-    model = {"resource": InterceptResource, "gap": InterceptGap, "action": InterceptAction}.get(
-        kind
-    )
+    models: dict[str, type[InterceptResource | InterceptGap | InterceptAction]] = {
+        "resource": InterceptResource,
+        "gap": InterceptGap,
+        "action": InterceptAction,
+    }
+    model = models.get(kind)
     if model is None:
         raise ValidationFailed("Unknown item.", fields={"kind": ["Unknown."]})
     item = model.objects.filter(program=program, pk=item_id).first()
     if item is None:
-        from django.http import Http404
-
         raise Http404("No such item.")
     _map_audit(actor, program, f"{kind}_remove", item)
     item.delete()
