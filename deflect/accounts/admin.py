@@ -34,7 +34,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     audit_actions = (Action.USER_CREATE, Action.USER_UPDATE, Action.USER_DELETE)
     inlines = [MembershipInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_superuser")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("deflect", {"fields": ("display_name",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("deflect", {"fields": ("display_name",)}))
 
 
 @admin.register(Agency)

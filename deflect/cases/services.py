@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -27,7 +28,7 @@ from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, InvalidTransition, ValidationFailed
 from deflect.people.models import Person
-from deflect.programs.models import ProgramAgency
+from deflect.programs.models import Program, ProgramAgency
 
 from . import pipeline, rules
 from .errors import CaseErrorCode
@@ -54,7 +55,9 @@ CASE_PIPELINE = pipeline.PIPELINE
 REASON_REQUIRED = pipeline.REASON_REQUIRED
 
 
-def _staff_of_program(user_id: int | None, program, field: str, problems: dict) -> User | None:
+def _staff_of_program(
+    user_id: int | None, program: Program, field: str, problems: dict
+) -> User | None:
     if user_id is None:
         return None
     user = program_staff(program).filter(pk=user_id).first()
@@ -273,7 +276,7 @@ def case_need_set(
 # --- charges in abeyance -------------------------------------------------------------------
 
 
-def abeyance_open_from_encounter(*, actor: User, encounter, detail) -> AbeyanceCase:
+def abeyance_open_from_encounter(*, actor: User, encounter: Any, detail: Any) -> AbeyanceCase:
     """Called inside ``encounter_create``'s transaction: the held charges, citation, conditions
     and deadline come from the officer-intervention detail."""
     charges = [
@@ -341,7 +344,7 @@ def abeyance_set_conditions(
     abeyance: AbeyanceCase,
     requires_treatment: bool,
     requires_service_plan: bool,
-    community_service_hours_required,
+    community_service_hours_required: Decimal | int | str,  # a number, or as typed in the form
     deadline: dt.date,
     conditions_text: str = "",
 ) -> AbeyanceCase:
@@ -387,7 +390,7 @@ def abeyance_progress_record(
     actor: User,
     abeyance: AbeyanceCase,
     kind: str,
-    hours=0,
+    hours: Decimal | int | str = 0,  # a number, or as typed in the form
     on: dt.date | None = None,
     note: str = "",
 ) -> AbeyanceProgress:
