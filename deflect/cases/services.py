@@ -102,6 +102,7 @@ def case_open(
             problems["referral_id"] = ["That referral is about someone else."]
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", fields=problems)
+    assert agency is not None  # else ``problems`` named it
     if Case.objects.filter(person=person, status=CaseStatus.ACTIVE).exists():
         raise Conflict(
             "This person already has an active case.",
@@ -184,6 +185,7 @@ def case_note_add(*, actor: User, case: Case, kind: str, text: str) -> CaseNote:
             "Write the note (up to 10,000 characters).", fields={"text": ["Required."]}
         )
     agency = acting_agency(actor, case.program, caps.CASE_MANAGE)
+    assert agency is not None  # whoever may manage the case acts for an agency of its program
     note = CaseNote.objects.create(
         case=case, kind=kind, text=text, author=actor, author_agency=agency
     )

@@ -390,6 +390,7 @@ def mou_create(
         errors["organization"] = ["Choose an organization from the directory."]
     if errors:
         raise ValidationFailed("The MOU could not be saved.", fields=errors)
+    assert organization is not None  # else ``errors`` named it
     mou = Mou(
         program=program,
         organization=organization,
@@ -447,7 +448,7 @@ def mou_expire_overdue(*, actor: User, today: dt.date | None = None) -> int:
                     MouStatus.EXPIRED,
                     actor=actor,
                     party=pipeline.SCHEDULE,
-                    reason=f"expired on {mou.expires_on.isoformat()}",
+                    reason=f"expired on {mou.expires_on}",  # an ISO date (the filter above)
                 )
             except InvalidTransition:
                 continue  # moved by a coordinator since the list was read
