@@ -2,10 +2,11 @@
 shape (with the handlers that turn domain errors into it), and every app's router."""
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -14,13 +15,14 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, deny, record_pending_denial, scope_to_program
+from deflect.accounts.models import User
 from deflect.accounts.services import api_token_authenticate
 from deflect.core.errors import DomainError, ErrorCode, TokenReadOnly, error_body
 
 log = logging.getLogger("deflect.api")
 
 
-def _require_api_use(request, user):
+def _require_api_use(request: HttpRequest, user: User) -> User:
     if not can(user, caps.API_USE):
         raise deny(user, caps.API_USE, reason="no active membership")
     request.user = user
@@ -37,7 +39,7 @@ class TokenAuth(HttpBearer):
     program token narrows the user's memberships to that program for the request (see
     ``access.policy.scope_to_program``)."""
 
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = api_token_authenticate(
             token, client_ip=request.META.get("REMOTE_ADDR", ""), request=request
         )
@@ -57,13 +59,13 @@ class SessionAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def _get_key(self, request):
+    def _get_key(self, request: HttpRequest) -> str | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
         return super()._get_key(request)
 
-    def authenticate(self, request, key):
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
@@ -80,7 +82,7 @@ class ObjectBodyParser(Parser):
     """Every request body is a JSON object. (Without this check, a schema whose fields all have
     defaults would read any other JSON value, e.g. ``[null]``, as an empty object.)"""
 
-    def parse_body(self, request):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise BodyNotAnObject
@@ -101,7 +103,9 @@ api = NinjaAPI(
 )
 
 
-def error_response(request, status: int, code: str, message: str, fields: dict | None = None):
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict | None = None
+) -> HttpResponse:
     return api.create_response(request, error_body(code, message, fields), status=status)
 
 
@@ -115,7 +119,7 @@ def _fields_from_validation(errors: list[dict]) -> dict[str, list[str]]:
 
 
 @api.exception_handler(NinjaValidationError)
-def on_validation_error(request, exc):
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = exc.errors
     if any(e.get("type") == "json_invalid" or "JSON" in str(e.get("msg", "")) for e in errors):
         return error_response(
@@ -131,14 +135,14 @@ def on_validation_error(request, exc):
 
 
 @api.exception_handler(AuthenticationError)
-def on_unauthenticated(request, exc):
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(
         request, 401, ErrorCode.NOT_AUTHENTICATED, "Sign in or send a valid API token."
     )
 
 
 @api.exception_handler(PermissionDenied)
-def on_permission_denied(request, exc):
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     record_pending_denial(exc)
     return error_response(
         request, 403, ErrorCode.PERMISSION_DENIED, "You do not have permission to do that."
@@ -146,12 +150,12 @@ def on_permission_denied(request, exc):
 
 
 @api.exception_handler(Http404)
-def on_not_found(request, exc):
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, ErrorCode.NOT_FOUND, str(exc) or "Not found.")
 
 
 @api.exception_handler(DomainError)
-def on_domain_error(request, exc):
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     response = error_response(request, exc.status, exc.code, exc.message, exc.fields)
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is not None:
@@ -160,7 +164,7 @@ def on_domain_error(request, exc):
 
 
 @api.exception_handler(RequestDataTooBig)
-def on_too_big(request, exc):
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     log.warning("request body too large path=%s", request.path)
     return error_response(
         request, 413, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."
@@ -168,7 +172,7 @@ def on_too_big(request, exc):
 
 
 @api.exception_handler(HttpError)
-def on_http_error(request, exc):
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = exc.status_code
     if isinstance(exc.__cause__, RequestDataTooBig):
         return on_too_big(request, exc.__cause__)
@@ -200,7 +204,7 @@ def on_http_error(request, exc):
 
 
 @api.exception_handler(Exception)
-def on_unexpected(request, exc):
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("unhandled API error path=%s", request.path)
     return error_response(
         request,

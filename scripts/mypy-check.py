@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Type-check deflect with mypy against a baseline that may only shrink.
+"""Type-check deflect with mypy: zero errors, apart from those still listed in the baseline.
 
     scripts/mypy-check.py            fail on any mypy error that is not in mypy-baseline.txt
-    scripts/mypy-check.py --update   rewrite the baseline after errors were fixed (never adds;
-                                     creates the file only when there is none yet)
+    scripts/mypy-check.py --update   shrink the baseline after errors were fixed (never adds;
+                                     deletes the file once it is empty)
+
+The target is no baseline at all: without mypy-baseline.txt every mypy error fails the check. The
+file only lists the errors of modules not yet fixed, and may only shrink.
 
 Each error is normalized to ``path: [code] message`` without line numbers, so that moving code
 does not churn the baseline. The baseline is a sorted multiset: an error that occurs twice in a
@@ -70,6 +73,9 @@ def read_baseline() -> Counter[str]:
 
 def write_baseline(errors: Counter[str]) -> None:
     lines = sorted(errors.elements())
+    if not lines:
+        BASELINE.unlink(missing_ok=True)
+        return
     BASELINE.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
 
 
@@ -78,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--update",
         action="store_true",
-        help="rewrite mypy-baseline.txt to the current errors; refuses to add entries",
+        help="shrink mypy-baseline.txt to the current errors; refuses to add entries",
     )
     args = parser.parse_args(argv)
 
@@ -88,31 +94,36 @@ def main(argv: list[str] | None = None) -> int:
     gone = baseline - current
     total = sum(current.values())
 
-    if args.update and not BASELINE.exists():
-        write_baseline(current)
-        print(f"mypy: {BASELINE.name} created with {total} entries.")
-        return 0
-
     if new:
-        print(f"mypy: {sum(new.values())} error(s) not in {BASELINE.name}:")
+        print(f"mypy: {sum(new.values())} error(s):")
         for line in sorted(new.elements()):
             print(f"  {line}")
-        print("Fix them (or annotate them) rather than adding them to the baseline.")
+        print("Fix them; the baseline never takes new entries.")
         if args.update:
             print("Refusing to --update: the baseline may only shrink.")
         return 1
 
     if args.update:
         write_baseline(current)
-        print(f"mypy: {BASELINE.name} rewritten, {total} entries ({sum(gone.values())} removed).")
+        if total:
+            print(
+                f"mypy: {BASELINE.name} shrunk to {total} entries ({sum(gone.values())} removed)."
+            )
+        else:
+            print(f"mypy: no errors; {BASELINE.name} deleted.")
         return 0
 
     if gone:
+        # A stale entry would let its error come back unnoticed.
         print(
             f"mypy: {sum(gone.values())} baseline entries are fixed; "
             f"run `scripts/mypy-check.py --update` to shrink {BASELINE.name}."
         )
-    print(f"mypy: no new errors ({total} remaining in the baseline).")
+        return 1
+    if total:
+        print(f"mypy: no new errors ({total} left in {BASELINE.name}, to be fixed).")
+    else:
+        print("mypy: no errors.")
     return 0
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.apps import apps
 from django.db import transaction
@@ -54,6 +54,29 @@ ATTENDANCE = str(InformationCategory.ATTENDANCE)
 SCREENING = str(InformationCategory.SCREENING)
 COMPLIANCE = str(InformationCategory.COMPLIANCE)
 CONSENT_RECORDS = "consent_records"
+
+
+class ProgramRecord(Protocol):
+    """A person's record as the gate reads it (a ``people.Person``: access does not import it)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def program_id(self) -> int: ...
+
+
+class ConsentRecord(Protocol):
+    """A consent as the gate reads it (a ``people.Consent``)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def recipient_agency_id(self) -> int | None: ...
+
+    @property
+    def attested_by_id(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -138,7 +161,7 @@ class DisclosureDecision:
 
     granted: frozenset[str]
     reason: str
-    consent: Model | None = None
+    consent: ConsentRecord | None = None
     disclosure: Model | None = None
     notice: str = ""
     withheld: frozenset[str] = field(default_factory=frozenset)
@@ -149,7 +172,7 @@ class DisclosureDecision:
 
 
 def consent_records_visible(
-    actor: User, person: Model, consent: Model | None = None
+    actor: User, person: ProgramRecord, consent: ConsentRecord | None = None
 ) -> frozenset[str]:
     """May ``actor`` see the person's accounting of disclosures (clinical staff of the
     program), or, with ``consent``, that consent's details (clinical staff of the agency it
@@ -170,7 +193,7 @@ def consent_records_visible(
 
 def held_by(
     actor: User,
-    person: Model,
+    person: ProgramRecord,
     source_agency_id: int | None,
     *,
     capability: str = caps.CLINICAL_VIEW,
@@ -192,7 +215,7 @@ def held_by(
 def disclose(
     *,
     actor: User,
-    person: Model,
+    person: ProgramRecord,
     source_agency_id: int | None,
     categories: Iterable[str],
     purposes: Iterable[str] = CARE_PURPOSES,
@@ -231,7 +254,7 @@ def disclose(
 def _decide(
     *,
     actor: User,
-    person: Model,
+    person: ProgramRecord,
     source_agency_id: int | None,
     requested: frozenset[str],
     purposes: tuple[str, ...],
@@ -285,8 +308,8 @@ def _decide(
 def ledger_record(
     *,
     actor: User,
-    person: Model,
-    consent: Model,
+    person: ProgramRecord,
+    consent: ConsentRecord,
     purpose: str,
     categories: list[str],
     referral: Any,
@@ -297,6 +320,8 @@ def ledger_record(
     """The one writer of the disclosure ledger: a row with the §2.32 notice, and its audit
     event. Used by the gate and by the referral that sends its consent packet."""
     if recipient is None:
+        if consent.recipient_agency_id is None:  # what Agency.objects.get(pk=None) would raise
+            raise Agency.DoesNotExist("The consent names no recipient agency.")
         recipient = Agency.objects.get(pk=consent.recipient_agency_id)
     disclosure = apps.get_model(DISCLOSURE_MODEL).objects.create(
         person=person,

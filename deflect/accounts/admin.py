@@ -49,7 +49,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     audit_actions = (Action.USER_CREATE, Action.USER_UPDATE, Action.USER_DELETE)
     inlines = [MembershipInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_superuser")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("deflect", {"fields": ("display_name",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("deflect", {"fields": ("display_name",)}))
     # Admin rights are not handed out here: the superuser flag, groups and permissions are
     # set from the command line (``createsuperuser``) only.
     ALWAYS_READ_ONLY = ("is_superuser", "groups", "user_permissions", "last_login", "date_joined")

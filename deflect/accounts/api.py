@@ -4,6 +4,7 @@ from ninja.responses import Status
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, roles_of, visible_to
+from deflect.accounts.http import ApiRequest
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
 from . import selectors, services
@@ -57,7 +58,7 @@ def _membership_out(m: Membership) -> MembershipOut:
 
 
 @router.get("/me", response={200: MeOut, **COMMON_ERRORS}, summary="Who am I")
-def me(request):
+def me(request: ApiRequest) -> MeOut:
     user = request.auth
     return MeOut(
         id=user.pk,
@@ -74,7 +75,7 @@ def me(request):
 @router.get(
     "/agencies", response={200: list[AgencyOut], **COMMON_ERRORS}, summary="Agencies I may see"
 )
-def agency_list(request):
+def agency_list(request: ApiRequest) -> list[Agency]:
     require(request.auth, caps.AGENCY_VIEW)
     return list(visible_to(request.auth, Agency).order_by("name"))
 
@@ -82,7 +83,7 @@ def agency_list(request):
 @router.get(
     "/agencies/{agency_id}", response={200: AgencyOut, **WITH_NOT_FOUND}, summary="One agency"
 )
-def agency_get(request, agency_id: Id):
+def agency_get(request: ApiRequest, agency_id: Id) -> Agency:
     return get_for(request.auth, Agency, agency_id)
 
 
@@ -91,7 +92,7 @@ def agency_get(request, agency_id: Id):
     response={200: list[MembershipOut], **COMMON_ERRORS},
     summary="Roles held at my programs' agencies",
 )
-def membership_list(request, agency_id: Id | None = None):
+def membership_list(request: ApiRequest, agency_id: Id | None = None) -> list[MembershipOut]:
     require(request.auth, caps.STAFF_VIEW)
     return [
         _membership_out(m)
@@ -102,7 +103,7 @@ def membership_list(request, agency_id: Id | None = None):
 @router.post(
     "/staff/memberships", response={201: MembershipOut, **WITH_CONFLICT}, summary="Grant a role"
 )
-def membership_create(request, payload: MembershipIn):
+def membership_create(request: ApiRequest, payload: MembershipIn) -> Status[MembershipOut]:
     require(request.auth, caps.STAFF_MANAGE)
     agency = get_for(request.auth, Agency, payload.agency_id, caps.STAFF_MANAGE)
     user = User.objects.filter(pk=payload.user_id, is_active=True).first()
@@ -119,6 +120,6 @@ def membership_create(request, payload: MembershipIn):
     response={200: MembershipOut, **WITH_CONFLICT},
     summary="Revoke a role",
 )
-def membership_revoke(request, membership_id: Id):
+def membership_revoke(request: ApiRequest, membership_id: Id) -> MembershipOut:
     membership = get_for(request.auth, Membership, membership_id, caps.STAFF_MANAGE)
     return _membership_out(services.membership_revoke(actor=request.auth, membership=membership))

@@ -1,7 +1,12 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Model
 
-from .models import Role
+from .models import Agency, Role
+
+ROLE_CHOICES = [("", "Choose a role"), *Role.choices]
 
 
 class SignInForm(AuthenticationForm):
@@ -19,8 +24,10 @@ class StaffAddForm(forms.Form):
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(required=False)
-    agency = forms.ModelChoiceField(queryset=None, empty_label="Choose an agency")
-    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
+    agency: "forms.ModelChoiceField[Agency]" = forms.ModelChoiceField(
+        queryset=None, empty_label="Choose an agency"
+    )
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
     password = forms.CharField(
         widget=forms.PasswordInput(render_value=False),
         required=False,
@@ -30,11 +37,10 @@ class StaffAddForm(forms.Form):
 
     def __init__(self, *args, agencies, allow_admin: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
         if not allow_admin:
-            self.fields["role"].choices = [
-                choice for choice in self.fields["role"].choices if choice[0] != Role.ADMIN
-            ]
+            role = cast(forms.ChoiceField, self.fields["role"])
+            role.choices = [choice for choice in ROLE_CHOICES if choice[0] != Role.ADMIN]
 
 
 class ApiTokenCreateForm(forms.Form):
@@ -44,7 +50,7 @@ class ApiTokenCreateForm(forms.Form):
     read_only = forms.BooleanField(
         required=False, label="Read-only", help_text="The token may read but never change data."
     )
-    program = forms.ModelChoiceField(
+    program: "forms.ModelChoiceField[Model]" = forms.ModelChoiceField(
         queryset=None,
         required=False,
         empty_label="All my programs",

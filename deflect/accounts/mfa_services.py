@@ -16,6 +16,7 @@ import webauthn
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -68,7 +69,7 @@ def mfa_required(user: User) -> bool:
     return False
 
 
-def totp_devices(user: User):
+def totp_devices(user: User) -> QuerySet[TOTPDevice]:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
 
 

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import DomainError
 
 from . import mfa_services as mfa
@@ -27,19 +28,19 @@ from .models import PasskeyCredential, User
 _SETUP_DEVICE = "mfa_setup_device"
 
 
-def _finish_second_factor(request) -> None:
+def _finish_second_factor(request: SignedInRequest) -> None:
     """The session has proved both factors: a new session key, and the gate opens."""
     request.session.cycle_key()
     request.session.pop(mfa.PENDING, None)
 
 
-def _no_store(response):
+def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
 
 
 @login_required
-def mfa_setup(request):
+def mfa_setup(request: SignedInRequest) -> HttpResponse:
     """Your sign-in security: authenticators, recovery codes, and whether MFA is required."""
     user = request.user
     return render(
@@ -57,7 +58,7 @@ def mfa_setup(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mfa_totp(request):
+def mfa_totp(request: SignedInRequest) -> HttpResponse:
     """Add an authenticator app: a QR code and the secret, then one code to confirm it."""
     user = request.user
     device = TOTPDevice.objects.filter(
@@ -106,7 +107,7 @@ def _b32(device: TOTPDevice) -> str:
 
 @login_required
 @require_POST
-def mfa_recovery_codes(request):
+def mfa_recovery_codes(request: SignedInRequest) -> HttpResponse:
     try:
         codes = mfa.recovery_codes_generate(actor=request.user)
     except DomainError as problem:
@@ -117,7 +118,7 @@ def mfa_recovery_codes(request):
 
 @login_required
 @require_POST
-def mfa_totp_remove(request, device_id: int):
+def mfa_totp_remove(request: SignedInRequest, device_id: int) -> HttpResponse:
     device = TOTPDevice.objects.filter(pk=device_id, user=request.user).first()
     return _factor_remove(
         request,
@@ -127,7 +128,9 @@ def mfa_totp_remove(request, device_id: int):
     )
 
 
-def _factor_remove(request, factor: Any, noun: str, remove: Callable[[Any], None]) -> HttpResponse:
+def _factor_remove(
+    request: SignedInRequest, factor: Any, noun: str, remove: Callable[[Any], None]
+) -> HttpResponse:
     """Remove one of the signed-in user's own factors (``factor`` is None when the id is not
     theirs) and go back to the sign-in security page with what happened."""
     if factor is None:
@@ -144,7 +147,7 @@ def _factor_remove(request, factor: Any, noun: str, remove: Callable[[Any], None
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mfa_verify(request):
+def mfa_verify(request: SignedInRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator, or a recovery code."""
     if request.session.get(mfa.PENDING) != mfa.VERIFY:
         return redirect("home")
@@ -173,7 +176,7 @@ def mfa_verify(request):
 
 @login_required
 @require_POST
-def mfa_reset(request, user_id: int):
+def mfa_reset(request: SignedInRequest, user_id: int) -> HttpResponse:
     """An administrator removes a user's second factors (a lost or replaced phone)."""
     user = get_for(request.user, User, user_id, caps.MFA_RESET)
     try:
@@ -191,7 +194,7 @@ _REG_CHALLENGE = "webauthn_registration_challenge"
 _AUTH_CHALLENGE = "webauthn_authentication_challenge"
 
 
-def _relying_party(request) -> tuple[str, str]:
+def _relying_party(request: SignedInRequest) -> tuple[str, str]:
     """(RP id, expected origin): the host this page was served on (ALLOWED_HOSTS applies),
     or ``DEFLECT_WEBAUTHN_RP_ID`` when set."""
 
@@ -200,7 +203,7 @@ def _relying_party(request) -> tuple[str, str]:
     return rp_id, f"{request.scheme}://{host}"
 
 
-def _json_body(request) -> dict | None:
+def _json_body(request: SignedInRequest) -> dict | None:
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
@@ -208,22 +211,23 @@ def _json_body(request) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
-def _challenge(request, key: str) -> bytes | None:
+def _challenge(request: SignedInRequest, key: str) -> bytes | None:
     value = request.session.pop(key, None)
     return b64decode(value) if value else None
 
 
-def _remember_challenge(request, key: str, challenge: bytes) -> None:
+def _remember_challenge(request: SignedInRequest, key: str, challenge: bytes) -> None:
     request.session[key] = b64encode(challenge).decode()
 
 
-def _json_error(message: str, status: int = 400):
+def _json_error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"code": "passkey_failed", "message": message, "fields": {}}, status=status)
 
 
 @login_required
 @require_POST
-def passkey_register_options(request):
+def passkey_register_options(request: SignedInRequest) -> HttpResponse:
+
     rp_id, _ = _relying_party(request)
     options, challenge = mfa.passkey_registration_options(actor=request.user, rp_id=rp_id)
     _remember_challenge(request, _REG_CHALLENGE, challenge)
@@ -232,7 +236,7 @@ def passkey_register_options(request):
 
 @login_required
 @require_POST
-def passkey_register(request):
+def passkey_register(request: SignedInRequest) -> HttpResponse:
     body = _json_body(request)
     challenge = _challenge(request, _REG_CHALLENGE)
     if body is None or not isinstance(body.get("credential"), dict) or challenge is None:
@@ -257,7 +261,8 @@ def passkey_register(request):
 
 @login_required
 @require_POST
-def passkey_verify_options(request):
+def passkey_verify_options(request: SignedInRequest) -> HttpResponse:
+
     if request.session.get(mfa.PENDING) != mfa.VERIFY:
         return _json_error("There is no sign-in waiting for a second factor.", 409)
     rp_id, _ = _relying_party(request)
@@ -268,7 +273,7 @@ def passkey_verify_options(request):
 
 @login_required
 @require_POST
-def passkey_verify(request):
+def passkey_verify(request: SignedInRequest) -> HttpResponse:
     if request.session.get(mfa.PENDING) != mfa.VERIFY:
         return _json_error("There is no sign-in waiting for a second factor.", 409)
     body = _json_body(request)
@@ -290,7 +295,7 @@ def passkey_verify(request):
 
 @login_required
 @require_POST
-def passkey_remove(request, passkey_id: int):
+def passkey_remove(request: SignedInRequest, passkey_id: int) -> HttpResponse:
     passkey = PasskeyCredential.objects.filter(pk=passkey_id, user=request.user).first()
     return _factor_remove(
         request,

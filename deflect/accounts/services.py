@@ -14,7 +14,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -172,7 +171,7 @@ def api_token_create(
     user: User,
     name: str,
     read_only: bool = False,
-    program: Model | None = None,
+    program: Any = None,  # a programs.Program or None (accounts sits below programs)
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is shown once and never stored.
     ``read_only`` tokens may only read; a ``program`` token sees only that program, which

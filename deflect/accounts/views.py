@@ -2,13 +2,15 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, programs_visible_to, require
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import DomainError
 
 from . import selectors, services
@@ -28,7 +30,7 @@ class SignOutView(auth_views.LogoutView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_list(request):
+def staff_list(request: SignedInRequest) -> HttpResponse:
     """A coordinator's page for their program's staff: who holds which role where."""
     require(request.user, caps.STAFF_VIEW)
     agencies = selectors.agencies_for_staff_management(actor=request.user)
@@ -97,7 +99,7 @@ def _staff_add(actor: User, data: dict) -> Membership:
 
 @login_required
 @require_POST
-def staff_revoke(request, membership_id: int):
+def staff_revoke(request: SignedInRequest, membership_id: int) -> HttpResponse:
     membership = get_for(request.user, Membership, membership_id, caps.STAFF_MANAGE)
     try:
         services.membership_revoke(actor=request.user, membership=membership)
@@ -112,7 +114,7 @@ def staff_revoke(request, membership_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_token_list(request):
+def api_token_list(request: SignedInRequest) -> HttpResponse:
     """Your API tokens: list, create (the secret is shown once, on this response) and revoke."""
     form = ApiTokenCreateForm(request.POST or None, programs=programs_visible_to(request.user))
     secret = None
@@ -150,7 +152,7 @@ def api_token_list(request):
 
 @login_required
 @require_POST
-def api_token_revoke(request, token_id: int):
+def api_token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     """Revoke one of the signed-in user's own tokens; anyone else's answers 404."""
     token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
     if token is None:
@@ -163,10 +165,11 @@ def api_token_revoke(request, token_id: int):
 class PasswordChangeView(auth_views.PasswordChangeView):
     """The signed-in user changes their own password; the session stays valid (rotated)."""
 
+    request: SignedInRequest  # the parent view is login_required
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         services.user_password_change(
             actor=self.request.user,
             user=self.request.user,

@@ -4,6 +4,7 @@ from ninja import Router, Schema
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import require, visible_to
+from deflect.core.http import ApiRequest
 from deflect.core.schemas import COMMON_ERRORS
 
 from .actions import Action
@@ -42,7 +43,7 @@ class ChainOut(Schema):
     summary="Audit events, newest first (admins)",
 )
 def event_list(
-    request,
+    request: ApiRequest,
     actor: str = "",
     action: str = "",
     target_type: str = "",
@@ -50,7 +51,7 @@ def event_list(
     date_from: date | None = None,
     date_to: date | None = None,
     limit: int = 100,
-):
+) -> list[AuditEvent]:
     require(request.auth, caps.AUDIT_VIEW)
     limit = max(1, min(limit, 1000))
     events = audit_event_list(
@@ -71,7 +72,7 @@ def event_list(
     response={200: ChainOut, **COMMON_ERRORS},
     summary="Verify the audit hash chain (admins)",
 )
-def chain_verify(request):
+def chain_verify(request: ApiRequest) -> ChainOut:
     require(request.auth, caps.AUDIT_VIEW)
     report = audit_chain_verify()
     ok, reason = report.ok, report.reason

@@ -99,7 +99,8 @@ def transition(
             updated.add("updated_at")
         obj.save(update_fields=sorted(updated))
         if pipeline.history is not None:
-            limit = pipeline.history._meta.get_field("reason").max_length
+            reason_field = pipeline.history._meta.get_field("reason")
+            limit = reason_field.max_length if isinstance(reason_field, models.Field) else None
             row = {
                 pipeline.subject: obj,
                 "from_status": current,

@@ -1,9 +1,13 @@
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import require, visible_to
+from deflect.core.http import SignedInRequest
 
 from .actions import Action
 from .forms import AuditFilterForm
@@ -13,16 +17,19 @@ from .services import audit_record
 
 
 @login_required
-def audit_list(request):
+def audit_list(request: SignedInRequest) -> HttpResponse:
     """The admin's audit page. Viewing it is itself audited (CJIS)."""
-    require(request.user, caps.AUDIT_VIEW)
+    user = request.user
+    require(user, caps.AUDIT_VIEW)
+    if not isinstance(user, AbstractBaseUser):  # never: login_required and require stop anyone else
+        raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_event_list(queryset=visible_to(request.user, AuditEvent), **filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     audit_record(
         action=Action.AUDIT_VIEW,
-        actor=request.user,
+        actor=user,
         extra={k: str(v) for k, v in filters.items() if v},
     )
     query = request.GET.copy()

@@ -2,13 +2,16 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
-from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id, bounded_decimal
+from deflect.accounts.http import ApiRequest
+from deflect.accounts.models import User
+from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
 from . import selectors, services
 from .models import AbeyanceCase, Case, ProsecutorAbeyance
@@ -46,7 +49,7 @@ class DispositionIn(Schema):
     response={200: list[ProsecutorAbeyanceOut], **COMMON_ERRORS},
     summary="Prosecutor: this office's abeyance cases, compliance status only",
 )
-def prosecutor_list(request):
+def prosecutor_list(request: ApiRequest) -> list[dict[str, Any]]:
     return [selectors.prosecutor_row(r) for r in selectors.prosecutor_list_for(actor=request.auth)]
 
 
@@ -55,7 +58,9 @@ def prosecutor_list(request):
     response={200: ProsecutorAbeyanceOut, **WITH_CONFLICT},
     summary="Prosecutor: record the disposition",
 )
-def prosecutor_dispose(request, abeyance_id: Id, payload: DispositionIn):
+def prosecutor_dispose(
+    request: ApiRequest, abeyance_id: Id, payload: DispositionIn
+) -> dict[str, Any]:
     abeyance = get_for(request.auth, ProsecutorAbeyance, abeyance_id, caps.ABEYANCE_DISPOSE)
     services.abeyance_dispose(actor=request.auth, abeyance=abeyance, **payload.model_dump())
     return selectors.prosecutor_row(
@@ -98,7 +103,8 @@ class NoteIn(Schema):
     text: str
 
 
-Hours = bounded_decimal(0, 24)
+Hours = Annotated[Decimal, Field(ge=0, le=24, decimal_places=2, allow_inf_nan=False)]
+"""Hours in one day: a finite decimal from 0 to 24 with at most two decimals."""
 
 
 class ProgressIn(Schema):
@@ -119,7 +125,7 @@ class AbeyanceOut(Schema):
     disposition: str
 
 
-def _case_out(case, actor, *, notes: bool = False) -> dict:
+def _case_out(case: Case, actor: User, *, notes: bool = False) -> dict:
     out = {
         "id": case.pk,
         "person_id": case.person_id,
@@ -148,7 +154,9 @@ def _case_out(case, actor, *, notes: bool = False) -> dict:
 
 
 @router.get("", response={200: list[CaseOut], **COMMON_ERRORS}, summary="Cases I may see")
-def case_list(request, status: str = "active", mine: bool = False):
+def case_list(
+    request: ApiRequest, status: str = "active", mine: bool = False
+) -> list[dict[str, Any]]:
     return [
         _case_out(c, request.auth)
         for c in selectors.case_list_for(actor=request.auth, status=status, mine=mine)
@@ -156,13 +164,13 @@ def case_list(request, status: str = "active", mine: bool = False):
 
 
 @router.post("", response={201: CaseOut, **WITH_CONFLICT}, summary="Enroll a person (open a case)")
-def case_open(request, payload: CaseIn):
+def case_open(request: ApiRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     case = services.case_open(actor=request.auth, **payload.model_dump())
     return Status(201, _case_out(case, request.auth))
 
 
 @router.get("/{case_id}", response={200: CaseOut, **WITH_NOT_FOUND}, summary="One case, with notes")
-def case_get(request, case_id: Id):
+def case_get(request: ApiRequest, case_id: Id) -> dict[str, Any]:
     case = selectors.case_get_for(actor=request.auth, case_id=case_id)
     return _case_out(case, request.auth, notes=True)
 
@@ -172,7 +180,7 @@ def case_get(request, case_id: Id):
     response={201: NoteOut, **WITH_CONFLICT},
     summary="Add a note (clinical notes need clinical access)",
 )
-def case_note_add(request, case_id: Id, payload: NoteIn):
+def case_note_add(request: ApiRequest, case_id: Id, payload: NoteIn) -> Status[dict[str, Any]]:
     case = get_for(request.auth, Case, case_id, caps.CASE_MANAGE)
     note = services.case_note_add(actor=request.auth, case=case, **payload.model_dump())
     return Status(
@@ -192,7 +200,7 @@ def case_note_add(request, case_id: Id, payload: NoteIn):
     response={200: AbeyanceOut, **WITH_CONFLICT},
     summary="Case manager: log service hours, a condition met or not met, a note",
 )
-def abeyance_progress(request, abeyance_id: Id, payload: ProgressIn):
+def abeyance_progress(request: ApiRequest, abeyance_id: Id, payload: ProgressIn) -> dict[str, Any]:
     abeyance = get_for(request.auth, AbeyanceCase, abeyance_id, caps.ABEYANCE_MANAGE)
     services.abeyance_progress_record(actor=request.auth, abeyance=abeyance, **payload.model_dump())
     row = selectors.abeyance_get_for(actor=request.auth, abeyance_id=abeyance.pk)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,6 +46,9 @@ from .models import (
     ProsecutorAbeyance,
 )
 from .services import conditions_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 @audited_list(Action.CASE_LIST, target_type="cases.case")
@@ -114,7 +118,11 @@ CONSENT_NOT_ON_FILE = "consent_not_on_file"
 CONSENT_NOT_ON_FILE_LABEL = "Consent not on file"
 
 
-def _with_hours(qs):
+class HoursLogged(TypedDict):
+    hours_logged: Decimal
+
+
+def _with_hours(qs: QuerySet[AbeyanceCase]) -> QuerySet[WithAnnotations[AbeyanceCase, HoursLogged]]:
     return qs.annotate(
         hours_logged=Coalesce(
             Sum("progress__hours", filter=models_q_service_hours()),
@@ -124,11 +132,11 @@ def _with_hours(qs):
     )
 
 
-def models_q_service_hours():
+def models_q_service_hours() -> Q:
     return Q(progress__kind=ProgressKind.SERVICE_HOURS)
 
 
-def _rows(qs) -> list[AbeyanceRow]:
+def _rows(qs: QuerySet[AbeyanceCase]) -> list[AbeyanceRow]:
     today = timezone.localdate()
     out = []
     for a in _with_hours(qs):
@@ -301,7 +309,7 @@ class TimelineEntry:
 
 
 def timeline_for(
-    *, actor: User, person, case: Case | None = None, cache: dict | None = None
+    *, actor: User, person: Person, case: Case | None = None, cache: dict | None = None
 ) -> list[TimelineEntry]:
     """The person's (or case's) history from the event records, each entry only if the actor
     may see its kind: encounters, referral status changes, follow-up attempts, case status

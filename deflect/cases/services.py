@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -30,7 +31,7 @@ from deflect.encounters.models import Encounter
 from deflect.followups.models import Trigger
 from deflect.followups.services import followups_schedule
 from deflect.people.models import Person
-from deflect.programs.models import ProgramAgency
+from deflect.programs.models import Program, ProgramAgency
 from deflect.referrals.models import Referral
 
 from . import pipeline, rules
@@ -58,7 +59,9 @@ CASE_PIPELINE = pipeline.PIPELINE
 REASON_REQUIRED = pipeline.REASON_REQUIRED
 
 
-def _staff_of_program(user_id: int | None, program, field: str, problems: dict) -> User | None:
+def _staff_of_program(
+    user_id: int | None, program: Program, field: str, problems: dict
+) -> User | None:
     if user_id is None:
         return None
     user = program_staff(program).filter(pk=user_id).first()
@@ -99,6 +102,7 @@ def case_open(
             problems["referral_id"] = ["That referral is about someone else."]
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", fields=problems)
+    assert agency is not None  # else ``problems`` named it
     if Case.objects.filter(person=person, status=CaseStatus.ACTIVE).exists():
         raise Conflict(
             "This person already has an active case.",
@@ -178,6 +182,7 @@ def case_note_add(*, actor: User, case: Case, kind: str, text: str) -> CaseNote:
             "Write the note (up to 10,000 characters).", fields={"text": ["Required."]}
         )
     agency = acting_agency(actor, case.program, caps.CASE_MANAGE)
+    assert agency is not None  # whoever may manage the case acts for an agency of its program
     note = CaseNote.objects.create(
         case=case, kind=kind, text=text, author=actor, author_agency=agency
     )
@@ -268,7 +273,7 @@ def case_need_set(
 # --- charges in abeyance -------------------------------------------------------------------
 
 
-def abeyance_open_from_encounter(*, actor: User, encounter, detail) -> AbeyanceCase:
+def abeyance_open_from_encounter(*, actor: User, encounter: Any, detail: Any) -> AbeyanceCase:
     """Called inside ``encounter_create``'s transaction: the held charges, citation, conditions
     and deadline come from the officer-intervention detail."""
     charges = [
@@ -336,7 +341,7 @@ def abeyance_set_conditions(
     abeyance: AbeyanceCase,
     requires_treatment: bool,
     requires_service_plan: bool,
-    community_service_hours_required,
+    community_service_hours_required: Decimal | int | str,  # a number, or as typed in the form
     deadline: dt.date,
     conditions_text: str = "",
 ) -> AbeyanceCase:
@@ -382,7 +387,7 @@ def abeyance_progress_record(
     actor: User,
     abeyance: AbeyanceCase,
     kind: str,
-    hours=0,
+    hours: Decimal | int | str = 0,  # a number, or as typed in the form
     on: dt.date | None = None,
     note: str = "",
 ) -> AbeyanceProgress:

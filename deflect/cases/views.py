@@ -3,6 +3,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -11,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deflect.access import capabilities as caps
 from deflect.access.disclosure import notice_of
 from deflect.access.policy import can, get_for, owns, program_staff, require
+from deflect.accounts.http import SignedInRequest
+from deflect.accounts.models import User
 from deflect.core.errors import DomainError
 from deflect.core.forms import parse_id
 from deflect.people.models import Person
@@ -33,7 +37,7 @@ from .models import (
 
 @login_required
 @require_GET
-def case_list(request):
+def case_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "active")
     mine = request.GET.get("mine") == "1"
     cases = selectors.case_list_for(actor=request.user, status=status, mine=mine)
@@ -50,13 +54,13 @@ def case_list(request):
     )
 
 
-def _program_staff(person):
+def _program_staff(person: Person) -> QuerySet[User]:
     return program_staff(person.program).order_by("username")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request):
+def case_new(request: SignedInRequest) -> HttpResponse:
     require(request.user, caps.CASE_MANAGE)
     source = request.POST if request.method == "POST" else request.GET
     person = get_for(request.user, Person, source.get("person"), caps.CASE_MANAGE)
@@ -92,7 +96,7 @@ def case_new(request):
 
 @login_required
 @require_GET
-def case_detail(request, case_id: int):
+def case_detail(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = selectors.case_get_for(actor=request.user, case_id=case_id)
     cache: dict = {}
     notes, withheld, _ = selectors.case_notes_for(actor=request.user, case=case, cache=cache)
@@ -125,7 +129,7 @@ def case_detail(request, case_id: int):
 
 @login_required
 @require_POST
-def case_update(request, case_id: int):
+def case_update(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = get_for(request.user, Case, case_id, caps.CASE_MANAGE)
     action = request.POST.get("action", "")
     post = request.POST
@@ -183,7 +187,7 @@ def case_update(request, case_id: int):
 
 @login_required
 @require_GET
-def person_timeline(request, person_id: int):
+def person_timeline(request: SignedInRequest, person_id: int) -> HttpResponse:
     cache: dict = {}
     person, timeline = selectors.person_timeline_get_for(
         actor=request.user, person_id=person_id, cache=cache
@@ -197,7 +201,7 @@ def person_timeline(request, person_id: int):
 
 @login_required
 @require_GET
-def abeyance_list(request):
+def abeyance_list(request: SignedInRequest) -> HttpResponse:
     rows = selectors.abeyance_list_for(actor=request.user)
     return render(
         request,
@@ -208,7 +212,7 @@ def abeyance_list(request):
 
 @login_required
 @require_GET
-def abeyance_detail(request, abeyance_id: int):
+def abeyance_detail(request: SignedInRequest, abeyance_id: int) -> HttpResponse:
     row = selectors.abeyance_get_for(actor=request.user, abeyance_id=abeyance_id)
     return render(
         request,
@@ -230,7 +234,7 @@ def abeyance_detail(request, abeyance_id: int):
 
 @login_required
 @require_POST
-def abeyance_progress(request, abeyance_id: int):
+def abeyance_progress(request: SignedInRequest, abeyance_id: int) -> HttpResponse:
     abeyance = get_for(request.user, AbeyanceCase, abeyance_id, caps.ABEYANCE_MANAGE)
     post = request.POST
     try:
@@ -265,7 +269,7 @@ def abeyance_progress(request, abeyance_id: int):
 
 @login_required
 @require_GET
-def prosecutor_list(request):
+def prosecutor_list(request: SignedInRequest) -> HttpResponse:
     rows = [selectors.prosecutor_row(r) for r in selectors.prosecutor_list_for(actor=request.user)]
     return render(
         request,
@@ -281,7 +285,7 @@ def prosecutor_list(request):
 
 @login_required
 @require_POST
-def prosecutor_dispose(request, abeyance_id: int):
+def prosecutor_dispose(request: SignedInRequest, abeyance_id: int) -> HttpResponse:
     abeyance = get_for(request.user, ProsecutorAbeyance, abeyance_id, caps.ABEYANCE_DISPOSE)
     try:
         services.abeyance_dispose(

@@ -1,5 +1,7 @@
 from django import forms
 
+from deflect.naloxone.models import Lot, StockLocation
+
 from .models import EventKind
 
 
@@ -24,13 +26,15 @@ class EventForm(forms.Form):
     kits = forms.IntegerField(
         min_value=0, max_value=100_000, initial=0, label="Naloxone kits handed out"
     )
-    kit_location = forms.ModelChoiceField(
+    kit_location: "forms.ModelChoiceField[StockLocation]" = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label="Kits taken from",
         help_text="Needed when kits were handed out.",
     )
-    kit_lot = forms.ModelChoiceField(queryset=None, required=False, label="Lot")
+    kit_lot: "forms.ModelChoiceField[Lot]" = forms.ModelChoiceField(
+        queryset=None, required=False, label="Lot"
+    )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, locations, lots, **kwargs):

@@ -71,6 +71,7 @@ def event_record(
             errors["kit_lot"] = ["Choose the lot."]
     if errors:
         raise ValidationFailed("The event was not recorded.", fields=errors)
+    assert starts_at is not None  # else ``errors`` named it
     event = Event.objects.create(
         program=program,
         kind=kind,
@@ -84,6 +85,7 @@ def event_record(
         recorded_by=actor,
     )
     if kits:
+        assert kit_location is not None and kit_lot is not None  # else ``errors`` named them
         try:
             movement_record(
                 actor=actor,

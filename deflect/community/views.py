@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.naloxone.models import Lot, StockLocation
@@ -22,12 +29,17 @@ from .models import Event
 
 
 @login_required
-def home(request):
+def home(request: SignedInRequest) -> HttpResponse:
     program = program_first_for(actor=request.user, capability=caps.PROGRAM_VIEW)
     return redirect("community:events", program_id=program.pk)
 
 
-def _events(program):
+class EventKits(TypedDict):
+    kits: int | None
+
+
+def _events(program: Program) -> QuerySet[WithAnnotations[Event, EventKits]]:
+    """The program's events, each with ``kits``: the kits distributed at it (negative)."""
     return (
         Event.objects.filter(program=program)
         .annotate(
@@ -39,7 +51,7 @@ def _events(program):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def events(request, program_id: int):
+def events(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = get_for(request.user, Program, program_id)
     may_record = can(request.user, caps.COMMUNITY_MANAGE, program)
     form = None

@@ -26,6 +26,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -186,6 +187,10 @@ class EncryptedCharField(EncryptedTextField):
 
 class EncryptedJSONField(EncryptedTextField):
     """A JSON value (lists and objects of answers) stored encrypted as JSON text."""
+
+    # What django-stubs takes as the field's Python type: any JSON value, not a str.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def get_prep_value(self, value):
         if value is None:

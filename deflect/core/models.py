@@ -15,7 +15,8 @@ class BaseModel(models.Model):
 
 # The six PTACC "Pathways to Community", built from the registry in ``core.pathways`` (same
 # member names, values and labels as ever, so no migration changes).
-Pathway = models.TextChoices("Pathway", choice_members(), module=__name__)
+# django-stubs types the functional API without (value, label) pairs, which Django accepts.
+Pathway = models.TextChoices("Pathway", choice_members(), module=__name__)  # type: ignore[call-overload]
 
 
 class LevelOfCare(models.TextChoices):

@@ -4,7 +4,6 @@ at the boundary instead of an error from the database."""
 
 import datetime as dt
 import re
-from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
@@ -37,18 +36,8 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 """A non-negative count that fits a PositiveIntegerField."""
 
 
-def bounded_int(low: int, high: int):
-    """An integer between ``low`` and ``high`` inclusive."""
-    return Annotated[int, Field(ge=low, le=high)]
-
-
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 """A float that is a number: NaN and ±Infinity are refused."""
-
-
-def bounded_decimal(low: int, high: int, *, places: int = 2):
-    """A finite decimal between ``low`` and ``high`` with at most ``places`` decimals."""
-    return Annotated[Decimal, Field(ge=low, le=high, decimal_places=places, allow_inf_nan=False)]
 
 
 def _list_codes(schema: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from .errors import ErrorCode, error_body
@@ -11,7 +11,7 @@ from .logging import clean
 log = logging.getLogger("deflect.web")
 
 
-def _error_page(request, status: int, title: str, message: str):
+def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         code = {
             400: ErrorCode.BAD_REQUEST,
@@ -23,7 +23,7 @@ def _error_page(request, status: int, title: str, message: str):
     return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     log.warning("bad request path=%s reason=%s", clean(request.path), type(exception).__name__)
     return _error_page(
         request,
@@ -34,13 +34,13 @@ def bad_request(request, exception=None):
     )
 
 
-def bad_input(request, message: str):
+def bad_input(request: HttpRequest, message: str) -> HttpResponse:
     """400 for input refused at the door (e.g. a NUL byte), with a message naming the problem."""
     log.warning("bad input path=%s", clean(request.path))
     return _error_page(request, 400, "Bad request", message)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The 403 page (``deflect.access.views.permission_denied`` audits the denial first)."""
     return _error_page(
         request,
@@ -50,11 +50,11 @@ def permission_denied(request, exception=None):
     )
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error_page(request, 404, "Not found", "There is nothing here, or you may not see it.")
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     return _error_page(
         request,
         500,
@@ -63,7 +63,7 @@ def server_error(request):
     )
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     log.warning("csrf failure path=%s", request.path)
     if request.path.startswith("/api/"):
         return JsonResponse(
@@ -85,6 +85,6 @@ def csrf_failure(request, reason=""):
     )
 
 
-def api_not_found(request):
+def api_not_found(request: HttpRequest) -> HttpResponse:
     log.info("unknown API route method=%s path=%s", request.method, clean(request.path))
     return JsonResponse(error_body(ErrorCode.NOT_FOUND, "No such API route."), status=404)

@@ -5,6 +5,7 @@ anonymous participant feedback. Synthetic; idempotent (each part runs once)."""
 from __future__ import annotations
 
 from datetime import time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -112,7 +113,7 @@ def _training(program: Program, today) -> None:
             program=program,
             name=name,
             topic=topic,
-            hours=hours,
+            hours=Decimal(hours),
             validity_months=months,
         )
         for name, topic, hours, months in COURSES

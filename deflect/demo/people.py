@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from deflect.accounts.models import Agency, User
@@ -348,7 +349,7 @@ def _encounters_for(rng, program, people, recorders, agencies) -> int:
 class _DemoRows:
     """What the detail makers collect for bulk creation."""
 
-    rows: dict[type, list] = field(default_factory=dict)
+    rows: dict[type[Model], list[Model]] = field(default_factory=dict)
     offenses_for: list[tuple[OfficerInterventionDetail, str]] = field(default_factory=list)
     screenings: list[EligibilityScreening] = field(default_factory=list)
 
@@ -470,7 +471,7 @@ def _details(rng, items) -> None:
     followups = [e for e, p in items if p == Pathway.NALOXONE_PLUS]
     Encounter.objects.bulk_update(followups, ["needs_post_overdose_followup"], batch_size=BATCH)
     for model, objects in out.rows.items():
-        model.objects.bulk_create(objects, batch_size=BATCH)
+        model._default_manager.bulk_create(objects, batch_size=BATCH)
     Offense.objects.bulk_create(
         [
             Offense(detail=d, statute="CR 5-601", level=ec.OffenseLevel.MISDEMEANOR, category=c)

@@ -101,6 +101,8 @@ def referrals_demo_load(*, program_name: str, limit: int = 8) -> int:
 
     program = Program.objects.get(name=program_name)
     provider = User.objects.filter(username=PROVIDER_USERNAME).first()
+    if provider is None:
+        return 0
     membership = (
         Membership.objects.filter(user=provider, role=Role.PROVIDER, is_active=True)
         .select_related("agency")
@@ -171,6 +173,7 @@ def _answer(referral: Referral, stage: str, provider: User, transition) -> None:
 def _move_back(referral: Referral, *, to: dt.datetime) -> None:
     """Shift the referral's timeline so that it was sent at ``to`` (see the module's note)."""
 
+    assert referral.sent_at is not None  # the referral was sent when it was made
     shift = to - referral.sent_at
     if shift >= dt.timedelta(0):
         return

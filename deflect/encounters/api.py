@@ -9,6 +9,8 @@ from ninja.responses import Status
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can
+from deflect.accounts.http import ApiRequest
+from deflect.accounts.models import User
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
@@ -68,7 +70,7 @@ def _summary(e: Encounter) -> dict:
     }
 
 
-def _full(e: Encounter, actor) -> dict:
+def _full(e: Encounter, actor: User) -> dict:
     return _answer(e, selectors.encounter_details(e), selectors.encounter_screening_view(e, actor))
 
 
@@ -85,7 +87,7 @@ def _answer(e: Encounter, details: dict, screening: dict) -> dict:
     }
 
 
-def _as_recorded(result: services.EncounterResult, actor) -> dict:
+def _as_recorded(result: services.EncounterResult, actor: User) -> dict:
     """The answer to a new submission, from the rows just written: the creation's audit event
     records what the responder sent, so this is not a second, audited read."""
     e = result.encounter
@@ -106,11 +108,11 @@ def _as_recorded(result: services.EncounterResult, actor) -> dict:
     summary="Record an encounter (idempotent per client_uuid / Idempotency-Key)",
 )
 def encounter_create(
-    request,
+    request: ApiRequest,
     response: HttpResponse,
     payload: EncounterSubmit,
     idempotency_key: UUID | None = Header(default=None, alias="Idempotency-Key"),
-):
+) -> Status[dict[str, Any]]:
     key = payload.client_uuid or idempotency_key
     if key is None:
         raise ValidationFailed(
@@ -137,7 +139,9 @@ def encounter_create(
     response={200: list[EncounterSummary], **COMMON_ERRORS},
     summary="Encounters I may see, newest first",
 )
-def encounter_list(request, mine: bool = False, pathway: str = "", limit: int = 50):
+def encounter_list(
+    request: ApiRequest, mine: bool = False, pathway: str = "", limit: int = 50
+) -> list[dict[str, Any]]:
     return [
         _summary(e)
         for e in selectors.encounter_list_for(
@@ -151,6 +155,6 @@ def encounter_list(request, mine: bool = False, pathway: str = "", limit: int = 
     response={200: EncounterOut, **WITH_NOT_FOUND},
     summary="One encounter; clinical answers only for roles allowed to see them",
 )
-def encounter_get(request, encounter_id: Id):
+def encounter_get(request: ApiRequest, encounter_id: Id) -> dict[str, Any]:
     encounter = selectors.encounter_get_for(actor=request.auth, encounter_id=encounter_id)
     return _full(encounter, request.auth)

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Model
+
 from deflect.core.models import Pathway
 from deflect.core.pathways import pathway_get
 
@@ -44,7 +46,7 @@ class Section:
     with the submitted fields is not enough (child rows)."""
 
     pathway: str
-    model: type
+    model: type[Model]
     schema: type
     create_with: Callable[[Encounter, Any], Any] | None = None
 
@@ -59,7 +61,7 @@ class Section:
     def create(self, encounter: Encounter, payload: Any) -> Any:
         if self.create_with is not None:
             return self.create_with(encounter, payload)
-        return self.model.objects.create(encounter=encounter, **payload.model_dump())
+        return self.model._default_manager.create(encounter=encounter, **payload.model_dump())
 
 
 # In the order the form shows them.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from deflect.access import capabilities as caps
 from deflect.access.disclosure import categories_of, disclose, redact
@@ -72,7 +73,7 @@ def encounter_get_for(*, actor: User, encounter_id: Any) -> Encounter:
     return encounter
 
 
-def _related(encounter: Encounter, name: str):
+def _related(encounter: Encounter, name: str) -> Model | None:
     try:
         return getattr(encounter, name)
     except Exception:  # RelatedObjectDoesNotExist of any one-to-one  # noqa: BLE001
@@ -114,7 +115,8 @@ def encounter_screening_view(encounter: Encounter, actor: User) -> dict[str, Any
     another agency's only through the disclosure gate (then with the §2.32 notice)."""
     needs = _related(encounter, "needs")
     decision = None
-    if needs is not None:
+    # No person, nothing to disclose under (the gate keys its ledger and cache on the person).
+    if needs is not None and encounter.person is not None:
         decision = disclose(
             actor=actor,
             person=encounter.person,

@@ -37,6 +37,7 @@ from deflect.people.models import Person
 from deflect.people.services import person_create
 from deflect.programs.models import Program
 from deflect.programs.selectors import prosecutor_offices
+from deflect.screening.models import EligibilityScreening, NeedsScreening
 from deflect.screening.services import eligibility_facts_from, needs_answers_from, screening_record
 
 from .inputs import DETAIL_FIELDS, EncounterIn
@@ -268,7 +269,7 @@ def _encounter_insert(
     eligibility = eligibility_facts_from(data.eligibility) if data.eligibility else None
     needs = needs_answers_from(data.needs) if data.needs else None
     override = data.eligibility_override
-    screenings = (None, None)
+    screenings: tuple[EligibilityScreening | None, NeedsScreening | None] = (None, None)
     if eligibility is not None or needs is not None:
         screenings = screening_record(
             actor=actor,

@@ -1,7 +1,10 @@
 import uuid
+from enum import Enum
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -10,6 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, require, visible_to
+from deflect.accounts.http import SignedInRequest
+from deflect.accounts.models import User
 from deflect.core.errors import Conflict, DomainError
 from deflect.core.models import Pathway
 from deflect.people import choices as person_choices
@@ -23,7 +28,7 @@ from .inputs import DETAIL_FIELDS
 from .sections import SECTIONS
 
 
-def _labelled(enum) -> list[tuple[str, str]]:
+def _labelled(enum: type[Enum]) -> list[tuple[str, str]]:
     return [(item.value, item.value.replace("_", " ").capitalize()) for item in enum]
 
 
@@ -45,13 +50,18 @@ def _person_search_url() -> str:
         return ""
 
 
-def _prosecutor_offices(programs) -> list[tuple[int, str]]:
+def _prosecutor_offices(programs: QuerySet[Program]) -> list[tuple[int, str]]:
     """The prosecutor's offices of the user's programs; the form asks which one holds charges
     in abeyance only when there is more than one."""
     return list(prosecutor_offices(programs).values_list("pk", "name"))
 
 
-def _form_context(request, *, values=None, errors=None):
+def _form_context(
+    request: SignedInRequest,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
     programs = visible_to(request.user, Program).prefetch_related("pathways")
     enabled = {p.pathway for program in programs for p in program.pathways.all()}
 
@@ -73,7 +83,7 @@ def _form_context(request, *, values=None, errors=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def encounter_new(request):
+def encounter_new(request: SignedInRequest) -> HttpResponse:
     """The phone form. POSTs are idempotent: a retried submission lands on the same record."""
     require(request.user, caps.ENCOUNTER_CREATE)
     if request.method == "GET":
@@ -125,7 +135,7 @@ def encounter_new(request):
 
 
 @login_required
-def encounter_list(request):
+def encounter_list(request: SignedInRequest) -> HttpResponse:
     mine = request.GET.get("mine", "1" if _is_field_worker(request.user) else "") == "1"
     pathway = request.GET.get("pathway", "")
     encounters = selectors.encounter_list_for(
@@ -143,12 +153,12 @@ def encounter_list(request):
     )
 
 
-def _is_field_worker(user) -> bool:
+def _is_field_worker(user: User) -> bool:
     return can(user, caps.ENCOUNTER_CREATE)
 
 
 @login_required
-def encounter_detail(request, encounter_id: int):
+def encounter_detail(request: SignedInRequest, encounter_id: int) -> HttpResponse:
     encounter = selectors.encounter_get_for(actor=request.user, encounter_id=encounter_id)
     return render(
         request,
@@ -163,5 +173,5 @@ def encounter_detail(request, encounter_id: int):
     )
 
 
-def _can_match(user) -> bool:
+def _can_match(user: User) -> bool:
     return can(user, caps.RESOURCE_MATCH)

@@ -6,6 +6,7 @@ from .services import MAX_TEXT
 
 
 class FeedbackForm(forms.Form):
+    expired = False  # set when a stale form was refused, so the page asks to answer again
     treated = forms.TypedChoiceField(
         choices=Treatment.choices,
         coerce=int,

@@ -30,5 +30,5 @@ def feedback_summary(program: Program) -> dict:
     return figures
 
 
-def feedback_list(program: Program, limit: int = 200):
+def feedback_list(program: Program, limit: int = 200) -> list[FeedbackResponse]:
     return list(FeedbackResponse.objects.filter(program=program)[:limit])

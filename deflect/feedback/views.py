@@ -8,7 +8,7 @@ import io
 import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require
+from deflect.accounts.http import SignedInRequest
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import ValidationFailed
@@ -28,7 +29,7 @@ from . import selectors, services
 from .forms import FeedbackForm
 
 
-def _client(request) -> str:
+def _client(request: HttpRequest) -> str:
     """The address the rate limit counts by. Behind the TLS proxy (``BEHIND_TLS_PROXY``) every
     request comes from the proxy, so the address the proxy saw is taken from the last entry of
     X-Forwarded-For; elsewhere that header could be forged and is ignored."""
@@ -46,7 +47,7 @@ def _public_program(program_id: int) -> Program:
     return program
 
 
-def _language(request, lang: str | None) -> str:
+def _language(request: HttpRequest, lang: str | None) -> str:
     if lang in services.LANGUAGES:
         return lang
     if lang is not None:
@@ -57,7 +58,7 @@ def _language(request, lang: str | None) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def feedback_form(request, program_id: int, lang: str | None = None):
+def feedback_form(request: HttpRequest, program_id: int, lang: str | None = None) -> HttpResponse:
     """The form a person opens from the resource guide, a QR code or a text message."""
     program = _public_program(program_id)
     language = _language(request, lang)
@@ -90,8 +91,9 @@ def feedback_form(request, program_id: int, lang: str | None = None):
                     return redirect("feedback:thanks", program_id=program.pk, lang=language)
             else:
                 status = 422
-                form.data = form.data.copy()
-                form.data["token"] = services.form_token(program)
+                data = request.POST.copy()
+                data["token"] = services.form_token(program)
+                form.data = data
         response = render(
             request,
             "feedback/form.html",
@@ -107,14 +109,14 @@ def feedback_form(request, program_id: int, lang: str | None = None):
     return response
 
 
-def feedback_thanks(request, program_id: int, lang: str):
+def feedback_thanks(request: HttpRequest, program_id: int, lang: str) -> HttpResponse:
     program = _public_program(program_id)
     language = _language(request, lang)
     with translation.override(language):
         return render(request, "feedback/thanks.html", {"program": program, "language": language})
 
 
-def feedback_qr(request, program_id: int, lang: str):
+def feedback_qr(request: HttpRequest, program_id: int, lang: str) -> HttpResponse:
     """A QR code (SVG) of the form's address, for the resource guide and flyers."""
     program = _public_program(program_id)
     language = _language(request, lang)
@@ -129,13 +131,13 @@ def feedback_qr(request, program_id: int, lang: str):
 
 
 @login_required
-def home(request):
+def home(request: SignedInRequest) -> HttpResponse:
     program = program_first_for(actor=request.user, capability=caps.FEEDBACK_VIEW)
     return redirect("feedback:responses", program_id=program.pk)
 
 
 @login_required
-def responses(request, program_id: int):
+def responses(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = get_for(request.user, Program, program_id)
     require(request.user, caps.FEEDBACK_VIEW, program)
     audit_record(action=Action.FEEDBACK_VIEW, actor=request.user, target=program)

@@ -1,6 +1,7 @@
 """Follow-up API: a team's queue and logging attempts."""
 
 import datetime as dt
+from typing import Any
 from uuid import UUID
 
 from ninja import Router, Schema
@@ -8,6 +9,7 @@ from ninja.responses import Status
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
+from deflect.accounts.http import ApiRequest
 from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND, Id
 from deflect.programs.models import Program
 
@@ -75,7 +77,9 @@ def _out(f: FollowUp) -> dict:
     response={200: QueueOut, **WITH_NOT_FOUND},
     summary="A team's or person's follow-up queue",
 )
-def queue(request, team_id: Id | None = None, person_id: Id | None = None):
+def queue(
+    request: ApiRequest, team_id: Id | None = None, person_id: Id | None = None
+) -> dict[str, Any]:
     q = selectors.followup_queue(actor=request.auth, team_id=team_id, person_id=person_id)
     return {
         "counts": q.counts,
@@ -90,7 +94,7 @@ def queue(request, team_id: Id | None = None, person_id: Id | None = None):
     response={200: AttemptOut, 201: AttemptOut, **WITH_CONFLICT},
     summary="Log a contact attempt (idempotent per client_uuid)",
 )
-def attempt_add(request, followup_id: Id, payload: AttemptIn):
+def attempt_add(request: ApiRequest, followup_id: Id, payload: AttemptIn) -> Status[dict[str, Any]]:
     followup = get_for(request.auth, FollowUp, followup_id, caps.FOLLOWUP_WORK)
     attempt, created = services.attempt_record(
         actor=request.auth, followup=followup, **payload.model_dump()
@@ -133,7 +137,7 @@ class PolicyOut(Schema):
     steps: list[StepSchema]
 
 
-def _policy_out(program, trigger: str, pathway: str = "") -> dict:
+def _policy_out(program: Program, trigger: str, pathway: str = "") -> dict:
     policy, steps, tz_name = services.policy_for(program, trigger, pathway)
     return {
         "trigger": trigger,
@@ -150,7 +154,7 @@ def _policy_out(program, trigger: str, pathway: str = "") -> dict:
     response={200: list[PolicyOut], **WITH_NOT_FOUND},
     summary="A program's follow-up schedules (the coordinator's, or the defaults)",
 )
-def policies(request, program_id: Id):
+def policies(request: ApiRequest, program_id: Id) -> list[dict[str, Any]]:
     program = get_for(request.auth, Program, program_id, caps.FOLLOWUP_VIEW)
     return [_policy_out(program, trigger) for trigger in Trigger.values]
 
@@ -160,7 +164,9 @@ def policies(request, program_id: Id):
     response={200: PolicyOut, **WITH_NOT_FOUND},
     summary="Coordinator: set the follow-up schedule for a trigger (and pathway)",
 )
-def policy_put(request, program_id: Id, trigger: str, payload: PolicyIn):
+def policy_put(
+    request: ApiRequest, program_id: Id, trigger: str, payload: PolicyIn
+) -> dict[str, Any]:
     program = get_for(request.auth, Program, program_id, caps.FOLLOWUP_VIEW)
     services.policy_update(
         actor=request.auth, program=program, trigger=trigger, **payload.model_dump()

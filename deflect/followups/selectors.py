@@ -17,6 +17,7 @@ from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
+from deflect.programs.models import Program
 
 from . import rules
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     FollowUpStatus,
     NoticePreference,
     OutreachTeam,
+    Trigger,
 )
 from .services import policy_for
 
@@ -130,7 +132,7 @@ def followup_timeliness(followup: FollowUp, now: dt.datetime | None = None) -> r
     )
 
 
-def policies_for(*, actor: User, program) -> list[dict]:
+def policies_for(*, actor: User, program: Program) -> list[dict]:
     """Every trigger's schedule for the program: the coordinator's, or the defaults."""
 
     out = []

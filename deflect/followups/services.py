@@ -20,6 +20,7 @@ from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
 from deflect.core.models import Pathway
+from deflect.people.models import Person
 from deflect.programs.models import Program
 
 from . import pipeline, rules
@@ -38,7 +39,7 @@ from .models import (
 
 PIPELINE = pipeline.PIPELINE
 # What an attempt's result does to the follow-up it was made for.
-RESULT_STATUS = {
+RESULT_STATUS: dict[str, str] = {
     AttemptResult.CONTACTED: FollowUpStatus.CONTACTED,
     AttemptResult.DECLINED: FollowUpStatus.CONTACTED,
     AttemptResult.MOVED: FollowUpStatus.CLOSED,
@@ -63,12 +64,12 @@ def policy_for(
 def followups_schedule(
     *,
     program: Program,
-    person,
+    person: Person,
     trigger: str,
     anchor: dt.datetime,
     pathway: str = "",
-    encounter=None,
-    referral=None,
+    encounter: Any = None,
+    referral: Any = None,
 ) -> list[FollowUp]:
     """Create the follow-ups a trigger calls for (inside the caller's transaction)."""
     policy, steps, tz_name = policy_for(program, trigger, pathway)
@@ -100,7 +101,7 @@ def followups_schedule(
     return created
 
 
-def after_encounter_recorded(*, actor: User, encounter) -> None:
+def after_encounter_recorded(*, actor: User, encounter: Any) -> None:
     """Called by ``encounter_create`` inside its transaction: a non-fatal overdose gets its
     follow-up queue entries; charges held in abeyance open an abeyance case."""
     if encounter.needs_post_overdose_followup and encounter.person_id:
@@ -123,7 +124,7 @@ def after_encounter_recorded(*, actor: User, encounter) -> None:
         abeyance_open_from_encounter(actor=actor, encounter=encounter, detail=detail)
 
 
-def followups_after_placement(*, referral, actor: User) -> list[FollowUp]:
+def followups_after_placement(*, referral: Any, actor: User) -> list[FollowUp]:
     """Intake done (referral in progress): the placement check-ins."""
     return followups_schedule(
         program=referral.program,
@@ -238,7 +239,17 @@ def _replay(
 
 
 @atomic_service
-def _attempt_insert(*, actor, followup, client_uuid, attempted_at, method, result, roles, note):
+def _attempt_insert(
+    *,
+    actor: User,
+    followup: FollowUp,
+    client_uuid: uuid.UUID,
+    attempted_at: dt.datetime,
+    method: str,
+    result: str,
+    roles: list[str],
+    note: str,
+) -> FollowUpAttempt:
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     attempt = FollowUpAttempt.objects.create(
         client_uuid=client_uuid,

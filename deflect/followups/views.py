@@ -1,9 +1,11 @@
 """Follow-up pages: the team's queue, one follow-up with its attempt log, the program's policies."""
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, owns, program_staff, require
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import Conflict, DomainError
 from deflect.core.forms import parse_id
 from deflect.people.models import Person
@@ -20,7 +23,9 @@ from . import rules, selectors, services
 from .models import AttemptMethod, AttemptResult, FollowUp, TeamRole, Trigger
 
 
-def _int(value):
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -29,7 +34,7 @@ def _int(value):
 
 @login_required
 @require_GET
-def queue(request):
+def queue(request: SignedInRequest) -> HttpResponse:
     team_id = parse_id(request.GET.get("team"))
     person_id = parse_id(request.GET.get("person"))
     if person_id is not None:
@@ -47,7 +52,14 @@ def queue(request):
     )
 
 
-def _detail(request, followup, *, errors=None, values=None, status=200):
+def _detail(
+    request: SignedInRequest,
+    followup: FollowUp,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "followups/followup_detail.html",
@@ -69,14 +81,14 @@ def _detail(request, followup, *, errors=None, values=None, status=200):
 
 @login_required
 @require_GET
-def followup_detail(request, followup_id: int):
+def followup_detail(request: SignedInRequest, followup_id: int) -> HttpResponse:
     followup = selectors.followup_get_for(actor=request.user, followup_id=followup_id)
     return _detail(request, followup)
 
 
 @login_required
 @require_POST
-def attempt_add(request, followup_id: int):
+def attempt_add(request: SignedInRequest, followup_id: int) -> HttpResponse:
     followup = get_for(request.user, FollowUp, followup_id, caps.FOLLOWUP_WORK)
     attempted_at = None
     raw = request.POST.get("attempted_at", "").strip()
@@ -112,7 +124,7 @@ def attempt_add(request, followup_id: int):
 EDITOR_ROWS = 8
 
 
-def _steps_from_post(post) -> tuple[list[dict], dict[str, list[str]]]:
+def _steps_from_post(post: QueryDict) -> tuple[list[dict], dict[str, list[str]]]:
     """The editor's rows (``steps-N-label`` …) as step dicts; blank rows are skipped."""
     steps: list[dict] = []
     errors: dict[str, list[str]] = {}
@@ -134,7 +146,7 @@ def _steps_from_post(post) -> tuple[list[dict], dict[str, list[str]]]:
     return steps, errors
 
 
-def _uuid(value):
+def _uuid(value: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
@@ -143,7 +155,7 @@ def _uuid(value):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def policies(request, program_id: int):
+def policies(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = get_for(request.user, Program, program_id, caps.FOLLOWUP_VIEW)
     may_edit = can(request.user, caps.FOLLOWUP_CONFIGURE, program)
     errors: dict[str, list[str]] = {}
@@ -194,7 +206,7 @@ def policies(request, program_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def teams(request, program_id: int):
+def teams(request: SignedInRequest, program_id: int) -> HttpResponse:
     """The coordinator's outreach teams: names and members."""
     program = get_for(request.user, Program, program_id, caps.FOLLOWUP_VIEW)
     may_edit = can(request.user, caps.FOLLOWUP_CONFIGURE, program)
@@ -231,19 +243,19 @@ def teams(request, program_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reminders(request):
+def reminders(request: SignedInRequest) -> HttpResponse:
     """How this staff member's reminders reach them: email and/or text messages."""
     require(request.user, caps.HOME_VIEW)
     preference = selectors.notice_preference_of(request.user)
     errors: dict = {}
-    values = {"email": preference.email, "sms_number": preference.sms_number}
+    email, sms_number = preference.email, preference.sms_number
     if request.method == "POST":
-        values = {
-            "email": request.POST.get("email") == "on",
-            "sms_number": request.POST.get("sms_number", ""),
-        }
+        email = request.POST.get("email") == "on"
+        sms_number = request.POST.get("sms_number", "")
+    values = {"email": email, "sms_number": sms_number}
+    if request.method == "POST":
         try:
-            services.notice_preference_set(actor=request.user, **values)
+            services.notice_preference_set(actor=request.user, email=email, sms_number=sms_number)
         except DomainError as error:
             errors = error.fields or {"__all__": [error.message]}
         else:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, TypeVar, overload
 
+from django.db.models import Model, QuerySet
 from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require, visible_to
+from deflect.accounts.http import ApiRequest
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND, Id
 from deflect.encounters.models import Encounter
@@ -68,10 +70,13 @@ class MovementOut(Schema):
     on_hand: int = Field(description="Kits of this lot left at the location afterwards.")
 
 
-def _program(request, program_id: Id, capability: str) -> Program:
+def _program(request: ApiRequest, program_id: Id, capability: str) -> Program:
     program = get_for(request.auth, Program, program_id)
     require(request.auth, capability, program)
     return program
+
+
+M = TypeVar("M", bound=Model)
 
 
 @router.get(
@@ -79,7 +84,7 @@ def _program(request, program_id: Id, capability: str) -> Program:
     response={200: list[LocationStockOut], **WITH_NOT_FOUND},
     summary="Stock on hand by location and lot, with expiry and reorder warnings",
 )
-def stock(request, program_id: Id):
+def stock(request: ApiRequest, program_id: Id) -> list[LocationStockOut]:
     program = _program(request, program_id, caps.NALOXONE_VIEW)
     return [
         LocationStockOut(
@@ -106,7 +111,13 @@ def stock(request, program_id: Id):
     ]
 
 
-def _one(queryset, pk, field: str):
+@overload
+def _one(queryset: QuerySet[M], pk: int, field: str) -> M: ...
+@overload
+def _one(queryset: QuerySet[M], pk: int | None, field: str) -> M | None: ...
+def _one(queryset: QuerySet[M], pk: int | None, field: str) -> M | None:
+    """The row ``pk`` of ``queryset`` (None when no ``pk`` was given); a 422 naming ``field``
+    when the row is not there."""
     if pk is None:
         return None
     item = queryset.filter(pk=pk).first()
@@ -120,7 +131,9 @@ def _one(queryset, pk, field: str):
     response={201: MovementOut, **WITH_CONFLICT},
     summary="Record a movement of kits (409 when the stock would go below zero)",
 )
-def movement_create(request, program_id: Id, payload: MovementIn):
+def movement_create(
+    request: ApiRequest, program_id: Id, payload: MovementIn
+) -> Status[MovementOut]:
     kind = Movement(payload.kind)
     program = _program(request, program_id, caps.NALOXONE_VIEW)
     locations = StockLocation.objects.filter(program=program)

@@ -1,8 +1,18 @@
 from django import forms
 
-from deflect.accounts.models import User
+from deflect.accounts.models import Agency, User
+from deflect.encounters.models import Encounter
 
-from .models import Channel, DisposalReason, LocationKind, Movement, Product, Source
+from .models import (
+    Channel,
+    DisposalReason,
+    LocationKind,
+    Lot,
+    Movement,
+    Product,
+    Source,
+    StockLocation,
+)
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -17,19 +27,23 @@ FIELDS_BY_KIND = {
 
 
 class MovementForm(forms.Form):
-    location = forms.ModelChoiceField(queryset=None, label="Location")
-    lot = forms.ModelChoiceField(queryset=None, label="Lot")
+    location: "forms.ModelChoiceField[StockLocation]" = forms.ModelChoiceField(
+        queryset=None, label="Location"
+    )
+    lot: "forms.ModelChoiceField[Lot]" = forms.ModelChoiceField(queryset=None, label="Lot")
     product = forms.ChoiceField(choices=Product.choices)
     lot_number = forms.CharField(max_length=60, label="Lot number")
     expires_on = forms.DateField(
         widget=_DATE, required=False, label="Expiry date", help_text="Needed for a new lot."
     )
     quantity = forms.IntegerField(min_value=1, max_value=100_000, label="Kits", initial=1)
-    to_location = forms.ModelChoiceField(queryset=None, label="To")
+    to_location: "forms.ModelChoiceField[StockLocation]" = forms.ModelChoiceField(
+        queryset=None, label="To"
+    )
     source = forms.ChoiceField(choices=Source.choices, label="Source")
     channel = forms.ChoiceField(choices=Channel.choices, label="Given out as")
     disposal_reason = forms.ChoiceField(choices=DisposalReason.choices, label="Reason")
-    encounter = forms.ModelChoiceField(
+    encounter: "forms.ModelChoiceField[Encounter]" = forms.ModelChoiceField(
         queryset=None,
         label="Encounter that recorded the dose",
         help_text="Overdose encounters of the last 30 days you may see.",
@@ -59,8 +73,10 @@ class MovementForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    location = forms.ModelChoiceField(queryset=None, label="From")
-    lot = forms.ModelChoiceField(queryset=None)
+    location: "forms.ModelChoiceField[StockLocation]" = forms.ModelChoiceField(
+        queryset=None, label="From"
+    )
+    lot: "forms.ModelChoiceField[Lot]" = forms.ModelChoiceField(queryset=None)
     quantity = forms.IntegerField(min_value=1, max_value=20, initial=1, label="Kits")
 
     def __init__(self, *args, locations, lots, **kwargs):
@@ -72,7 +88,7 @@ class DrawForm(forms.Form):
 class LocationForm(forms.Form):
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=LocationKind.choices)
-    agency = forms.ModelChoiceField(queryset=None, required=False)
+    agency: "forms.ModelChoiceField[Agency]" = forms.ModelChoiceField(queryset=None, required=False)
     holder = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, label="Officer (for an officer's kit)"
     )

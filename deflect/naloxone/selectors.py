@@ -165,7 +165,9 @@ def administrations_report(program: Program, since: datetime | None = None) -> d
     return figures
 
 
-def ledger_page(program: Program, location: StockLocation | None = None, limit: int = 200):
+def ledger_page(
+    program: Program, location: StockLocation | None = None, limit: int = 200
+) -> list[LedgerEntry]:
     entries = LedgerEntry.objects.filter(program=program).select_related(
         "location", "lot", "counterpart", "recorded_by", "event"
     )

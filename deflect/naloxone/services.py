@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -213,7 +214,7 @@ def movement_record(
     channel: str = "",
     disposal_reason: str = "",
     encounter: Encounter | None = None,
-    event=None,
+    event: Any = None,  # a community.Event or None (community imports naloxone, not back)
     occurred_at: datetime | None = None,
     note: str = "",
 ) -> MovementResult:
@@ -278,6 +279,7 @@ def movement_record(
             LedgerEntry(location=location, kind=kind, quantity=quantity, source=source, **common)
         )
     elif kind == Movement.ISSUED:
+        assert to_location is not None  # checked above: an issue names where the kits go
         transfer = uuid.uuid4()
         # Lock in a fixed order (by id) so two opposite transfers cannot deadlock.
         for loc, delta in sorted(

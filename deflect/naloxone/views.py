@@ -6,13 +6,15 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.encounters.models import Encounter
@@ -24,29 +26,31 @@ from .forms import DrawForm, LocationForm, MovementForm
 from .models import Channel, LocationKind, Lot, Movement, StockLocation
 
 
-def _program(request, program_id: int, capability: str = caps.NALOXONE_VIEW) -> Program:
+def _program(
+    request: SignedInRequest, program_id: int, capability: str = caps.NALOXONE_VIEW
+) -> Program:
     program = get_for(request.user, Program, program_id)
     require(request.user, capability, program)
     return program
 
 
 @login_required
-def home(request):
+def home(request: SignedInRequest) -> HttpResponse:
     """The first program whose naloxone the user may see."""
     program = program_first_for(actor=request.user, capability=caps.NALOXONE_VIEW)
     return redirect("naloxone:stock", program_id=program.pk)
 
 
-def _locations(program):
+def _locations(program: Program) -> QuerySet[StockLocation]:
     return StockLocation.objects.filter(program=program, is_active=True).order_by("kind", "name")
 
 
-def _lots(program):
+def _lots(program: Program) -> QuerySet[Lot]:
     return Lot.objects.filter(program=program).order_by("expires_on", "lot_number")
 
 
 @login_required
-def stock(request, program_id: int):
+def stock(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
     since = timezone.now() - timedelta(days=365)
     report = selectors.stock_report(program)
@@ -74,7 +78,7 @@ def stock(request, program_id: int):
 
 
 @login_required
-def ledger(request, program_id: int):
+def ledger(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
     location = None
     if request.GET.get("location"):
@@ -92,7 +96,7 @@ def ledger(request, program_id: int):
     )
 
 
-def _encounters(request, program):
+def _encounters(request: SignedInRequest, program: Program) -> QuerySet[Encounter]:
     since = timezone.now() - timedelta(days=30)
     if not can(request.user, caps.ENCOUNTER_VIEW, program):
         return visible_to(request.user, Encounter).none()
@@ -105,7 +109,7 @@ def _encounters(request, program):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def movement(request, program_id: int, kind: str):
+def movement(request: SignedInRequest, program_id: int, kind: str) -> HttpResponse:
     if kind not in services.MOVEMENT_CAPABILITY:
         raise Http404("No such kind of movement.")
     program = _program(request, program_id, services.MOVEMENT_CAPABILITY[kind])
@@ -165,7 +169,7 @@ def movement(request, program_id: int, kind: str):
 
 @login_required
 @require_POST
-def draw(request, program_id: int):
+def draw(request: SignedInRequest, program_id: int) -> HttpResponse:
     """A responder takes kits into their own kit."""
     program = _program(request, program_id, caps.NALOXONE_USE)
     form = DrawForm(request.POST, locations=_locations(program), lots=_lots(program))
@@ -183,7 +187,7 @@ def draw(request, program_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def locations(request, program_id: int):
+def locations(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id, caps.NALOXONE_MANAGE)
     form = LocationForm(
         request.POST or None, agencies=program.agencies.all(), staff=program_staff(program)
@@ -216,10 +220,9 @@ def locations(request, program_id: int):
     )
 
 
-def _threshold_update(request, program):
+def _threshold_update(request: SignedInRequest, program: Program) -> HttpResponse:
     """Change one location's reorder threshold (the inline form of the locations table)."""
-    location = StockLocation.objects.filter(program=program, pk=request.POST["location_id"])
-    location = location.first()
+    location = StockLocation.objects.filter(program=program, pk=request.POST["location_id"]).first()
     if location is None:
         raise Http404("No such location.")
     try:

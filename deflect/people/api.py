@@ -3,24 +3,27 @@ services; a role sees only the parts of a record it may (``selectors.FIELD_GROUP
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Annotated, Any
 
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
 from deflect.access import capabilities as caps
+from deflect.accounts.http import ApiRequest
+from deflect.accounts.models import User
 from deflect.core.schemas import (
     COMMON_ERRORS,
     WITH_CONFLICT,
     WITH_NOT_FOUND,
     Id,
     IsoDate,
-    bounded_int,
 )
 
 from . import selectors, services
-from .models import Consent, Person
+from .models import Consent, Person, PersonAlias
 
 router = Router(tags=["people"])
 
@@ -109,7 +112,7 @@ class PersonIn(Schema):
     middle_name: str = ""
     last_name: str = ""
     date_of_birth: date | None = None
-    age_estimate: bounded_int(0, 120) | None = None
+    age_estimate: Annotated[int, Field(ge=0, le=120)] | None = None
     is_unidentified: StrictBool = False
     description: str = ""
     race: str = "unknown"
@@ -150,7 +153,9 @@ class RevokeIn(Schema):
     note: str = ""
 
 
-def _person_out(person: Person, groups: frozenset[str], aliases=None) -> dict:
+def _person_out(
+    person: Person, groups: frozenset[str], aliases: Iterable[PersonAlias] | None = None
+) -> dict:
     out = {
         "id": person.pk,
         "program_id": person.program_id,
@@ -169,11 +174,11 @@ def _person_out(person: Person, groups: frozenset[str], aliases=None) -> dict:
     return out
 
 
-def _consent_out(actor, consent: Consent) -> dict:
+def _consent_out(actor: User, consent: Consent) -> dict:
     return selectors.consent_views(actor=actor, person=consent.person, consents=[consent])[0]
 
 
-def _detail_out(actor, person: Person) -> dict:
+def _detail_out(actor: User, person: Person) -> dict:
     groups = selectors.person_field_groups(actor=actor, people=[person])[person.pk]
     return {
         **_person_out(person, groups, aliases=selectors.person_aliases(person=person)),
@@ -192,13 +197,13 @@ def _detail_out(actor, person: Person) -> dict:
     ),
 )
 def person_search(
-    request,
+    request: ApiRequest,
     first_name: str = "",
     last_name: str = "",
     date_of_birth: IsoDate | None = None,
     phone: str = "",
     limit: int = 10,
-):
+) -> list[dict[str, Any]]:
     matches = selectors.person_search(
         actor=request.auth,
         first_name=first_name,
@@ -220,7 +225,7 @@ def person_search(
 
 
 @router.post("", response={201: PersonDetailOut, **WITH_NOT_FOUND}, summary="Record a person")
-def person_create(request, payload: PersonIn):
+def person_create(request: ApiRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     actor = request.auth
     program = selectors.program_for_person_create(actor=actor, program_id=payload.program_id)
     fields = payload.model_dump(exclude={"program_id", "agency_id"})
@@ -233,7 +238,7 @@ def person_create(request, payload: PersonIn):
 
 
 @router.get("/{person_id}", response={200: PersonDetailOut, **WITH_NOT_FOUND}, summary="A person")
-def person_get(request, person_id: Id):
+def person_get(request: ApiRequest, person_id: Id) -> dict[str, Any]:
     person = selectors.person_get_for(actor=request.auth, person_id=person_id)
     return _detail_out(request.auth, person)
 
@@ -243,7 +248,9 @@ def person_get(request, person_id: Id):
     response={201: ConsentOut, **WITH_NOT_FOUND},
     summary="Record a signed 42 CFR §2.31 consent",
 )
-def consent_create(request, person_id: Id, payload: ConsentIn):
+def consent_create(
+    request: ApiRequest, person_id: Id, payload: ConsentIn
+) -> Status[dict[str, Any]]:
     actor = request.auth
     person = selectors.person_for_change(
         actor=actor, person_id=person_id, capability=caps.CONSENT_RECORD
@@ -263,7 +270,9 @@ def consent_create(request, person_id: Id, payload: ConsentIn):
     response={200: ConsentOut, **WITH_CONFLICT},
     summary="Revoke a consent, from now on",
 )
-def consent_revoke(request, person_id: Id, consent_id: Id, payload: RevokeIn):
+def consent_revoke(
+    request: ApiRequest, person_id: Id, consent_id: Id, payload: RevokeIn
+) -> dict[str, Any]:
     actor = request.auth
     person = selectors.person_for_change(
         actor=actor, person_id=person_id, capability=caps.CONSENT_RECORD

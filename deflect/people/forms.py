@@ -2,6 +2,9 @@
 
 from django import forms
 
+from deflect.accounts.models import Agency
+from deflect.programs.models import Program
+
 from .choices import ContactMethod, Ethnicity, Gender, Insurance, Race
 from .consent import DEFAULT_REVOCATION_STATEMENT
 from .models import ConsentPurpose, InformationCategory
@@ -37,7 +40,9 @@ class PersonSearchForm(forms.Form):
 
 
 class PersonCreateForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=None, empty_label=None)
+    program: "forms.ModelChoiceField[Program]" = forms.ModelChoiceField(
+        queryset=None, empty_label=None
+    )
     first_name = forms.CharField(max_length=100, required=False)
     middle_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
@@ -93,7 +98,7 @@ class ConsentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="More detail (optional)",
     )
-    recipient_agency = forms.ModelChoiceField(
+    recipient_agency: "forms.ModelChoiceField[Agency]" = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="Another recipient (name it below)"
     )
     recipient_name = forms.CharField(

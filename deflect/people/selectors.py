@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -105,7 +106,9 @@ def consent_list_for_person(*, person: Person) -> QuerySet[Consent]:
     )
 
 
-def consent_views(*, actor: User, person: Person, consents: Iterable[Consent] | None = None):
+def consent_views(
+    *, actor: User, person: Person, consents: Iterable[Consent] | None = None
+) -> list[dict[str, Any]]:
     """The person's consents as ``actor`` may see them: to whom, for what and which
     information are Part 2 details (``access.disclosure.CLINICAL_FIELDS``), shown only to the
     clinical staff of the agency the consent names or of the agency that recorded it; anyone

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import TextChoices
+from django.db.models import Field, Model, TextChoices
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -64,8 +64,10 @@ PERSON_FIELDS = frozenset(
 NAME_FIELDS = frozenset({"first_name", "last_name"})
 
 
-def _max_length(model: type, name: str) -> int:
-    return model._meta.get_field(name).max_length
+def _max_length(model: type[Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.max_length is not None  # a CharField
+    return field.max_length
 
 
 def _clean_text(value: Any, name: str, model: type, errors: dict) -> str:
@@ -353,7 +355,7 @@ def consent_record(
         expiry_event=elements.expiry_event,
         revocation_statement=elements.revocation_statement,
         signature_name=elements.signature_name,
-        signed_at=elements.signed_at,
+        signed_at=elements.signed_at or now,  # set above: as given, else now
         attested_by=actor,
     )
     audit_record(

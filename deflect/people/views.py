@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, owns, require
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 
 from . import selectors, services
 from .forms import AliasForm, ConsentForm, PersonCreateForm, PersonSearchForm, RevokeForm
+from .models import Person
 from .search import LIKELY_SCORE
 
 
-def _search_context(request) -> dict:
+def _search_context(request: SignedInRequest) -> dict:
     form = PersonSearchForm(request.GET or None)
     matches = None
     if form.is_bound and form.is_valid():
@@ -43,7 +46,7 @@ def _search_context(request) -> dict:
 
 @login_required
 @require_GET
-def person_search_page(request):
+def person_search_page(request: SignedInRequest) -> HttpResponse:
     """Find a person; without JavaScript the form submits here and the page shows results."""
     require(request.user, caps.PERSON_VIEW)
     return render(request, "people/person_search.html", _search_context(request))
@@ -51,7 +54,7 @@ def person_search_page(request):
 
 @login_required
 @require_GET
-def person_search_results(request):
+def person_search_results(request: SignedInRequest) -> HttpResponse:
     """The results partial the search page (and the encounter form) load as you type."""
     require(request.user, caps.PERSON_VIEW)
     return render(request, "people/_search_results.html", _search_context(request))
@@ -59,7 +62,7 @@ def person_search_results(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_create(request):
+def person_create(request: SignedInRequest) -> HttpResponse:
     require(request.user, caps.PERSON_CREATE)
     programs = selectors.programs_for_person_create(actor=request.user)
     form = PersonCreateForm(request.POST or None, programs=programs)
@@ -82,7 +85,14 @@ def person_create(request):
     return render(request, "people/person_create.html", {"form": form})
 
 
-def _detail(request, person, *, consent_form=None, alias_form=None, status=200):
+def _detail(
+    request: SignedInRequest,
+    person: Person,
+    *,
+    consent_form: ConsentForm | None = None,
+    alias_form: AliasForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     groups = selectors.person_field_groups(actor=request.user, people=[person])[person.pk]
     may_consent = can(request.user, caps.CONSENT_RECORD, person)
     recipients = selectors.consent_recipient_choices(actor=request.user)
@@ -123,7 +133,7 @@ def _detail(request, person, *, consent_form=None, alias_form=None, status=200):
 
 @login_required
 @require_GET
-def person_detail(request, person_id: int):
+def person_detail(request: SignedInRequest, person_id: int) -> HttpResponse:
     """A person's record. Every view of it is an audited read."""
     person = selectors.person_get_for(actor=request.user, person_id=person_id)
     return _detail(request, person)
@@ -131,7 +141,7 @@ def person_detail(request, person_id: int):
 
 @login_required
 @require_POST
-def consent_create(request, person_id: int):
+def consent_create(request: SignedInRequest, person_id: int) -> HttpResponse:
     person = selectors.person_for_change(
         actor=request.user, person_id=person_id, capability=caps.CONSENT_RECORD
     )
@@ -156,7 +166,7 @@ def consent_create(request, person_id: int):
 
 @login_required
 @require_POST
-def consent_revoke(request, person_id: int, consent_id: int):
+def consent_revoke(request: SignedInRequest, person_id: int, consent_id: int) -> HttpResponse:
     person = selectors.person_for_change(
         actor=request.user, person_id=person_id, capability=caps.CONSENT_RECORD
     )
@@ -176,7 +186,7 @@ def consent_revoke(request, person_id: int, consent_id: int):
 
 @login_required
 @require_POST
-def alias_add(request, person_id: int):
+def alias_add(request: SignedInRequest, person_id: int) -> HttpResponse:
     person = selectors.person_for_change(
         actor=request.user, person_id=person_id, capability=caps.PERSON_CREATE
     )

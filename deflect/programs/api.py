@@ -2,6 +2,7 @@ from ninja import Router, Schema
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require, visible_to
+from deflect.accounts.http import ApiRequest
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
 from . import services
@@ -37,14 +38,14 @@ def _out(program: Program) -> ProgramOut:
 
 
 @router.get("", response={200: list[ProgramOut], **COMMON_ERRORS}, summary="Programs I may see")
-def program_list(request):
+def program_list(request: ApiRequest) -> list[ProgramOut]:
     require(request.auth, caps.PROGRAM_VIEW)
     programs = visible_to(request.auth, Program).prefetch_related("agencies", "pathways")
     return [_out(p) for p in programs]
 
 
 @router.get("/{program_id}", response={200: ProgramOut, **WITH_NOT_FOUND}, summary="One program")
-def program_get(request, program_id: Id):
+def program_get(request: ApiRequest, program_id: Id) -> ProgramOut:
     return _out(get_for(request.auth, Program, program_id))
 
 
@@ -53,7 +54,7 @@ def program_get(request, program_id: Id):
     response={200: ProgramOut, **WITH_CONFLICT},
     summary="Change enabled pathways and description",
 )
-def program_patch(request, program_id: Id, payload: ProgramPatch):
+def program_patch(request: ApiRequest, program_id: Id, payload: ProgramPatch) -> ProgramOut:
     program = get_for(request.auth, Program, program_id, caps.PROGRAM_MANAGE)
     services.program_update(
         actor=request.auth,

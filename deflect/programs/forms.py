@@ -1,6 +1,6 @@
 from django import forms
 
-from deflect.accounts.models import Role
+from deflect.accounts.models import Agency, Role
 from deflect.core.models import Pathway
 
 
@@ -22,7 +22,7 @@ class ProgramMfaForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Staff holding one of these roles at any member agency.",
     )
-    agencies = forms.ModelMultipleChoiceField(
+    agencies: "forms.ModelMultipleChoiceField[Agency]" = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -10,7 +10,9 @@ class Program(BaseModel):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     jurisdiction = models.CharField(max_length=200, blank=True)
-    agencies = models.ManyToManyField(Agency, through="ProgramAgency", related_name="programs")
+    agencies: "models.ManyToManyField[Agency, ProgramAgency]" = models.ManyToManyField(
+        Agency, through="ProgramAgency", related_name="programs"
+    )
     is_active = models.BooleanField(default=True)
     # Who must sign in with a second factor (CJIS): staff holding one of these roles at a
     # member agency, and every staff member of these agencies.

@@ -1,5 +1,7 @@
 """Reads of programs."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -11,7 +13,7 @@ from deflect.accounts.models import Agency, AgencyKind, User
 from .models import Program
 
 
-def program_first_for(*, actor, capability: str = caps.PROGRAM_VIEW) -> Program:
+def program_first_for(*, actor: User, capability: str = caps.PROGRAM_VIEW) -> Program:
     """The first program (by name) where ``actor`` may exercise ``capability``: where an app's
     landing page sends a user who did not name a program. 403 without the capability at all,
     404 when it reaches no program."""
@@ -22,7 +24,7 @@ def program_first_for(*, actor, capability: str = caps.PROGRAM_VIEW) -> Program:
     return program
 
 
-def prosecutor_offices(programs):
+def prosecutor_offices(programs: Iterable[Program]) -> QuerySet[Agency]:
     """The active prosecutor's offices among the member agencies of ``programs`` (a queryset
     or list of programs), by name."""
     return (

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
-from deflect.accounts.models import Role
+from deflect.accounts.http import SignedInRequest
+from deflect.accounts.models import Role, User
 from deflect.core.errors import DomainError
 
 from . import services
@@ -14,7 +16,7 @@ from .forms import ProgramEditForm, ProgramMfaForm
 from .models import Program
 
 
-def _operations_links(user, program) -> list[dict]:
+def _operations_links(user: User, program: Program) -> list[dict]:
     """Links to the parts of running the program this user may open."""
     links = [
         ("Naloxone stock", "naloxone:stock", caps.NALOXONE_VIEW),
@@ -29,7 +31,7 @@ def _operations_links(user, program) -> list[dict]:
 
 
 @login_required
-def program_list(request):
+def program_list(request: SignedInRequest) -> HttpResponse:
     require(request.user, caps.PROGRAM_VIEW)
     programs = visible_to(request.user, Program).prefetch_related("pathways", "agencies")
     return render(request, "programs/program_list.html", {"programs": programs})
@@ -37,7 +39,7 @@ def program_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def program_detail(request, program_id: int):
+def program_detail(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = get_for(request.user, Program, program_id)
     may_edit = can(request.user, caps.PROGRAM_MANAGE, program)
     initial = {
@@ -81,7 +83,7 @@ def program_detail(request, program_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def program_mfa(request, program_id: int):
+def program_mfa(request: SignedInRequest, program_id: int) -> HttpResponse:
     """Who must sign in with a second factor: roles and agencies of this program (CJIS asks it
     of everyone who reaches criminal-justice information). Coordinators and admins edit."""
 

@@ -10,6 +10,8 @@ from ninja import Field, Header, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
+from deflect.accounts.http import ApiRequest
+from deflect.accounts.models import User
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
 
@@ -107,7 +109,7 @@ class DisclosureOut(Schema):
     referral_id: int | None
 
 
-def _out(r: Referral, actor, *, with_notes: bool = True, cache: dict | None = None) -> dict:
+def _out(r: Referral, actor: User, *, with_notes: bool = True, cache: dict | None = None) -> dict:
     view = selectors.referral_view(r, actor, with_notes=with_notes, cache=cache)
     return {
         "id": r.pk,
@@ -141,7 +143,7 @@ def _out(r: Referral, actor, *, with_notes: bool = True, cache: dict | None = No
     }
 
 
-def _inbound(r) -> dict:
+def _inbound(r: Referral) -> dict:
     return {
         "id": r.pk,
         "status": r.status,
@@ -155,7 +157,9 @@ def _inbound(r) -> dict:
 
 
 @router.get("", response={200: list[ReferralOut], **COMMON_ERRORS}, summary="Referrals I may see")
-def referral_list(request, status: str = "", flagged: bool = False, limit: int = 100):
+def referral_list(
+    request: ApiRequest, status: str = "", flagged: bool = False, limit: int = 100
+) -> list[dict[str, Any]]:
     cache: dict = {}
     referrals = selectors.referral_list_for(
         actor=request.auth, status=status, flagged=flagged, limit=limit, with_events=True
@@ -169,11 +173,11 @@ def referral_list(request, status: str = "", flagged: bool = False, limit: int =
     summary="Refer a person to a service and send it (consent required; idempotent)",
 )
 def referral_create(
-    request,
+    request: ApiRequest,
     response: HttpResponse,
     payload: ReferralIn,
     idempotency_key: UUID | None = Header(default=None, alias="Idempotency-Key"),
-):
+) -> Status[dict[str, Any]]:
     key = payload.client_uuid or idempotency_key
     if payload.client_uuid and idempotency_key and payload.client_uuid != idempotency_key:
         raise ValidationFailed(
@@ -193,7 +197,7 @@ def referral_create(
     response={200: InboundListOut, **COMMON_ERRORS},
     summary="Provider: referrals sent to my organization, with counts not yet answered",
 )
-def inbound_list(request, status: str = "open", limit: int = 100):
+def inbound_list(request: ApiRequest, status: str = "open", limit: int = 100) -> dict[str, Any]:
     return {
         "counts": selectors.inbound_counts(actor=request.auth),
         "referrals": [
@@ -208,7 +212,7 @@ def inbound_list(request, status: str = "open", limit: int = 100):
     response={200: InboundOut, **WITH_NOT_FOUND},
     summary="Provider: one referral as it was disclosed to us",
 )
-def inbound_get(request, referral_id: Id):
+def inbound_get(request: ApiRequest, referral_id: Id) -> dict[str, Any]:
     return _inbound(selectors.inbound_get_for(actor=request.auth, referral_id=referral_id))
 
 
@@ -217,11 +221,13 @@ def inbound_get(request, referral_id: Id):
     response={200: InboundOut, **WITH_CONFLICT},
     summary="Provider: accept, reject, record intake, put on hold, complete or fail",
 )
-def inbound_transition(request, referral_id: Id, payload: TransitionIn):
-    referral = selectors.inbound_get_for(actor=request.auth, referral_id=referral_id)
+def inbound_transition(
+    request: ApiRequest, referral_id: Id, payload: TransitionIn
+) -> dict[str, Any]:
+    inbound = selectors.inbound_get_for(actor=request.auth, referral_id=referral_id)
     referral = services.referral_transition(
         actor=request.auth,
-        referral=referral,
+        referral=inbound,
         to=payload.status,
         reason=payload.reason,
         note=payload.note,
@@ -231,7 +237,7 @@ def inbound_transition(request, referral_id: Id, payload: TransitionIn):
 
 
 @router.get("/{referral_id}", response={200: ReferralOut, **WITH_NOT_FOUND}, summary="One referral")
-def referral_get(request, referral_id: Id):
+def referral_get(request: ApiRequest, referral_id: Id) -> dict[str, Any]:
     return _out(
         selectors.referral_get_for(actor=request.auth, referral_id=referral_id), request.auth
     )
@@ -242,7 +248,9 @@ def referral_get(request, referral_id: Id):
     response={200: ReferralOut, **WITH_CONFLICT},
     summary="Requester: send a draft or cancel",
 )
-def referral_transition(request, referral_id: Id, payload: TransitionIn):
+def referral_transition(
+    request: ApiRequest, referral_id: Id, payload: TransitionIn
+) -> dict[str, Any]:
     referral = selectors.referral_get_for(actor=request.auth, referral_id=referral_id)
     services.referral_transition(
         actor=request.auth, referral=referral, to=payload.status, reason=payload.reason
@@ -257,7 +265,7 @@ def referral_transition(request, referral_id: Id, payload: TransitionIn):
     response={200: list[DisclosureOut], **WITH_NOT_FOUND},
     summary="A person's accounting of disclosures",
 )
-def disclosures(request, person_id: Id):
+def disclosures(request: ApiRequest, person_id: Id) -> list[dict[str, Any]]:
     _, rows = selectors.disclosure_accounting(actor=request.auth, person_id=person_id)
     return [
         {

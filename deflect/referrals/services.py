@@ -26,7 +26,7 @@ from deflect.access.policy import (
     require_owner,
     visible_to,
 )
-from deflect.accounts.models import User
+from deflect.accounts.models import Agency, User
 from deflect.audit.actions import Action
 from deflect.audit.pipeline import transition
 from deflect.audit.services import audit_record
@@ -156,8 +156,12 @@ def referral_create(
         problems["response_due_minutes"] = ["Between 5 minutes and 14 days."]
     now = timezone.now()
     problems |= _clean_times(departed_at, arrived_at, now)
-    matches = Service.objects.select_related("organization").filter(pk=_uuid_or_none(service_id))
-    service = matches.first()
+    service_uuid = _uuid_or_none(service_id)
+    service = (
+        None
+        if service_uuid is None
+        else Service.objects.select_related("organization").filter(pk=service_uuid).first()
+    )
     if service is None:
         problems["service_id"] = ["Choose a service from the directory."]
     elif service.status != ServiceStatus.ACTIVE:
@@ -183,6 +187,7 @@ def referral_create(
         problems["person_id"] = ["You cannot refer people of this program."]
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", fields=problems)
+    assert service is not None and agency is not None  # else ``problems`` named them
     try:
         referral = _referral_insert(
             actor=actor,
@@ -249,7 +254,9 @@ def response_minutes_for(program: Program) -> int:
 
 
 @atomic_service
-def referral_settings_update(*, actor: User, program: Program, response_minutes: Any):
+def referral_settings_update(
+    *, actor: User, program: Program, response_minutes: Any
+) -> ReferralSettings:
     require(actor, caps.FOLLOWUP_CONFIGURE, program)
     try:
         minutes = int(response_minutes)
@@ -282,22 +289,24 @@ def _uuid_or_none(value: Any) -> uuid.UUID | None:
 @atomic_service
 def _referral_insert(
     *,
-    actor,
-    client_uuid,
-    person,
-    service,
-    agency,
-    encounter,
-    case,
-    need,
-    level_of_care,
-    handoff,
-    transport,
-    departed_at,
-    arrived_at,
-    minutes,
-    now,
-):
+    actor: User,
+    client_uuid: uuid.UUID,
+    person: Person,
+    service: Service,
+    agency: Agency,
+    encounter: Encounter | None,
+    case: Any,  # a cases.Case or None (cases reads referrals; the import would close a cycle)
+    need: str,
+    level_of_care: str,
+    handoff: str,
+    transport: str,
+    departed_at: dt.datetime | None,
+    arrived_at: dt.datetime | None,
+    minutes: int,
+    now: dt.datetime,
+) -> Referral:
+    recipient_agency_id = service.organization.agency_id
+    assert recipient_agency_id is not None  # referral_create refuses a service without one
     referral = Referral.objects.create(
         client_uuid=client_uuid,
         program=person.program,
@@ -305,7 +314,7 @@ def _referral_insert(
         encounter=encounter,
         case=case,
         service=service,
-        recipient_agency_id=service.organization.agency_id,
+        recipient_agency_id=recipient_agency_id,
         requesting_agency=agency,
         requested_by=actor,
         status=ReferralStatus.DRAFT,

@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deflect.access import capabilities as caps
 from deflect.access.disclosure import consent_records_visible
 from deflect.access.policy import can, get_for, owns, require
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import Conflict, DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.encounters.models import Encounter
@@ -21,7 +22,7 @@ from deflect.programs.models import Program
 
 from . import pipeline, selectors, services
 from .forms import ReferralForm, TransitionForm
-from .models import ReferralStatus
+from .models import Referral, ReferralStatus
 
 # The resource directory's capacity page (built with the directory); the provider portal links
 # to it once it exists.
@@ -30,7 +31,7 @@ CAPACITY_URL_NAME = "resources:capacity"
 
 @login_required
 @require_GET
-def referral_list(request):
+def referral_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     flagged = request.GET.get("flagged") == "1"
     referrals = list(
@@ -57,7 +58,7 @@ def referral_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request):
+def referral_new(request: SignedInRequest) -> HttpResponse:
     require(request.user, caps.REFERRAL_CREATE)
     source = request.POST if request.method == "POST" else request.GET
     person_id = source.get("person_id") or source.get("person")
@@ -109,8 +110,9 @@ def referral_new(request):
             except Conflict as error:
                 # This form's id already belongs to a different referral: nothing was saved.
                 # Give the form a new id so pressing Send again records these answers.
-                form.data = form.data.copy()
-                form.data["client_uuid"] = str(uuid.uuid4())
+                data = request.POST.copy()
+                data["client_uuid"] = str(uuid.uuid4())
+                form.data = data
                 form.add_error(
                     None,
                     f"{error.message} These answers were not saved: check them and press Send "
@@ -132,7 +134,7 @@ def referral_new(request):
 
 @login_required
 @require_GET
-def referral_detail(request, referral_id: int):
+def referral_detail(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_get_for(actor=request.user, referral_id=referral_id)
     view = selectors.referral_view(referral, request.user)
     may_request = owns(request.user, caps.REFERRAL_CREATE, referral)
@@ -150,7 +152,7 @@ def referral_detail(request, referral_id: int):
     )
 
 
-def _transition(request, referral, redirect_to):
+def _transition(request: SignedInRequest, referral: Referral, redirect_to: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Some fields are invalid: " + form.errors.as_text())
@@ -176,14 +178,14 @@ def _transition(request, referral, redirect_to):
 
 @login_required
 @require_POST
-def referral_status(request, referral_id: int):
+def referral_status(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = get_for(request.user, selectors.Referral, referral_id, caps.REFERRAL_CREATE)
     return _transition(request, referral, "referrals:detail")
 
 
 @login_required
 @require_GET
-def inbound_list(request):
+def inbound_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     referrals = selectors.inbound_list_for(actor=request.user, status=status)
     return render(
@@ -199,7 +201,7 @@ def inbound_list(request):
 
 @login_required
 @require_GET
-def inbound_detail(request, referral_id: int):
+def inbound_detail(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = selectors.inbound_get_for(actor=request.user, referral_id=referral_id)
     return render(
         request,
@@ -215,14 +217,14 @@ def inbound_detail(request, referral_id: int):
 
 @login_required
 @require_POST
-def inbound_status(request, referral_id: int):
+def inbound_status(request: SignedInRequest, referral_id: int) -> HttpResponse:
     referral = get_for(request.user, selectors.InboundReferral, referral_id)
     return _transition(request, referral, "referrals:inbound-detail")
 
 
 @login_required
 @require_GET
-def inbound_capacity(request):
+def inbound_capacity(request: SignedInRequest) -> HttpResponse:
     """Where the provider updates capacity: the resource directory owns capacity."""
     require(request.user, caps.REFERRAL_RECEIVE)
     try:
@@ -234,7 +236,7 @@ def inbound_capacity(request):
 
 @login_required
 @require_GET
-def disclosures(request, person_id: int):
+def disclosures(request: SignedInRequest, person_id: int) -> HttpResponse:
     person, rows = selectors.disclosure_accounting(actor=request.user, person_id=person_id)
     return render(
         request,
@@ -249,7 +251,7 @@ def disclosures(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def program_settings(request, program_id: int):
+def program_settings(request: SignedInRequest, program_id: int) -> HttpResponse:
     """The coordinator sets how long providers have to answer a referral."""
 
     program = get_for(request.user, Program, program_id, caps.FOLLOWUP_CONFIGURE)

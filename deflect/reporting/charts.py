@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -10,9 +11,9 @@ PALETTE = ["#1f5fa8", "#c2571a", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457"]
 
 
 def bar_chart(
-    items: list[tuple[str, float]], *, title: str, width: int = 560, unit: str = ""
+    items: Sequence[tuple[str, float | None]], *, title: str, width: int = 560, unit: str = ""
 ) -> SafeString:
-    """Horizontal bars, one per (label, value)."""
+    """Horizontal bars, one per (label, value); a None value is a suppressed count ("<11")."""
     bar_h, gap, label_w = 26, 8, 170
     height = max(1, len(items)) * (bar_h + gap) + 10
     peak = max([v for _, v in items if v is not None] + [1])

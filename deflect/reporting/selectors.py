@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from django.db.models import Count, F, FloatField, Func, Q
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -30,16 +33,17 @@ ACCEPTED_OR_LATER = [
 class Dashboard:
     since: dt.datetime
     weeks: list[dt.date] = field(default_factory=list)
-    by_pathway: dict[str, dict[dt.date, int]] = field(default_factory=dict)
-    funnel: list[tuple[str, int]] = field(default_factory=list)
+    # Counts are None where suppress_small_cells hid them (SUPPRESSED).
+    by_pathway: dict[str, dict[dt.date, int | None]] = field(default_factory=dict)
+    funnel: list[tuple[str, int | None]] = field(default_factory=list)
     hours_to_intake: dict[str, float | None] = field(default_factory=dict)
     overdose_72h: dict[str, int | float | None] = field(default_factory=dict)
-    overdue_followups: int = 0
-    abeyance: list[tuple[str, int]] = field(default_factory=list)
+    overdue_followups: int | None = 0
+    abeyance: list[tuple[str, int | None]] = field(default_factory=list)
     suppressed: bool = False
 
 
-def _percentile_hours(qs, fraction: float, count: int) -> float | None:
+def _percentile_hours(qs: QuerySet[Any], fraction: float, count: int) -> float | None:
     """The ``fraction`` percentile (nearest rank) of the ordered durations, picked in SQL."""
     if not count:
         return None
@@ -70,7 +74,9 @@ class HoursBetween(Func):
     output_field = FloatField()
     arity = 2
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any] | tuple[Any, ...]]:
         return self.as_sql(
             compiler,
             connection,
@@ -79,7 +85,9 @@ class HoursBetween(Func):
             **extra,
         )
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any] | tuple[Any, ...]]:
         return self.as_sql(
             compiler,
             connection,
@@ -169,10 +177,11 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
 
 
 SMALL_CELL = 11
+CellT = TypeVar("CellT", int, float)
 SUPPRESSED = None  # a count from 1 to 10 for roles without DASHBOARD_SMALL_CELLS
 
 
-def _cell(n):
+def _cell(n: CellT | None) -> CellT | None:
     return SUPPRESSED if n is not None and 0 < n < SMALL_CELL else n
 
 
@@ -199,7 +208,7 @@ def suppress_small_cells(board: Dashboard) -> Dashboard:
     return board
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "<11" if value is SUPPRESSED else str(value)
 
 

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from deflect.accounts.http import SignedInRequest
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.models import Pathway
@@ -16,7 +17,7 @@ from . import charts, selectors
 
 @login_required
 @require_GET
-def dashboard(request):
+def dashboard(request: SignedInRequest) -> HttpResponse:
     board = selectors.dashboard_for(actor=request.user)
     labels = dict(Pathway.choices)
     series = {str(labels.get(k, k)): v for k, v in board.by_pathway.items()}
@@ -36,7 +37,7 @@ def dashboard(request):
 
 @login_required
 @require_GET
-def dashboard_csv(request):
+def dashboard_csv(request: SignedInRequest) -> HttpResponse:
     board = selectors.dashboard_for(actor=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dashboard.csv"'

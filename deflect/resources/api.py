@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from uuid import UUID
 
 from ninja import Router, Schema
 from pydantic import Field, StrictBool, StrictFloat, StrictInt
 
+from deflect.accounts.http import ApiRequest
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import COMMON_ERRORS, WITH_NOT_FOUND, Count
 
@@ -86,7 +88,7 @@ class DirectoryEntryOut(Schema):
     response={200: list[ServiceMatchOut], **COMMON_ERRORS},
     summary="Ranked services for a person's needs, each with the reasons for its rank",
 )
-def match(request, payload: NeedsIn):
+def match(request: ApiRequest, payload: NeedsIn) -> list[dict[str, Any]]:
     if (payload.latitude is None) != (payload.longitude is None):
         raise ValidationFailed(
             "Give both latitude and longitude, or neither.",
@@ -104,7 +106,7 @@ def match(request, payload: NeedsIn):
     response={200: CapacityOut, **WITH_NOT_FOUND},
     summary="Set a service's open beds or slots (provider staff of its organization)",
 )
-def capacity_put(request, service_id: str, payload: CapacityIn):
+def capacity_put(request: ApiRequest, service_id: str, payload: CapacityIn) -> dict[str, Any]:
     capacity = services.capacity_update(
         actor=request.auth,
         service_id=service_id,
@@ -129,7 +131,9 @@ def capacity_put(request, service_id: str, payload: CapacityIn):
     response={200: list[DirectoryEntryOut], **COMMON_ERRORS},
     summary="Search the directory (the same data as the public directory page)",
 )
-def directory(request, q: str = "", category: str = "", feature: str = "", limit: int = 50):
+def directory(
+    request: ApiRequest, q: str = "", category: str = "", feature: str = "", limit: int = 50
+) -> list[dict[str, Any]]:
     entries = selectors.directory_search(
         text=q[:100], category=category, feature=feature, limit=max(1, min(limit, 200))
     )

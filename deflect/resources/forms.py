@@ -35,6 +35,10 @@ def feature_choices() -> list[tuple[str, str]]:
     ]
 
 
+# The genders the matching rules know, and "not known".
+GENDER_CHOICES = [("", "Not known")] + [c for c in Gender.choices if c[0] in tx.GENDER_TERMS]
+
+
 class NeedsForm(forms.Form):
     level_of_care = forms.ChoiceField(
         choices=[("", "Any / not screened")] + list(LevelOfCare.choices), required=False
@@ -49,10 +53,7 @@ class NeedsForm(forms.Form):
     )
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
     age = forms.IntegerField(min_value=0, max_value=120, required=False)
-    gender = forms.ChoiceField(
-        choices=[("", "Not known")] + [c for c in Gender.choices if c[0] in tx.GENDER_TERMS],
-        required=False,
-    )
+    gender = forms.ChoiceField(choices=GENDER_CHOICES, required=False)
     latitude = forms.FloatField(min_value=-90, max_value=90, required=False)
     longitude = forms.FloatField(min_value=-180, max_value=180, required=False)
     max_distance_km = forms.FloatField(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +27,7 @@ from . import matching
 from . import taxonomy as tx
 from .models import (
     Address,
+    Location,
     MatchEntry,
     Mou,
     MouStatus,
@@ -208,7 +210,7 @@ def rank_needs(
 
 
 def rank_needs_brute_force(
-    needs: matching.Needs, *, program_ids: set[int], now: dt.datetime | None = None, limit=10
+    needs: matching.Needs, *, program_ids: set[int], now: dt.datetime | None = None, limit: int = 10
 ) -> list[matching.Match]:
     """The floor to beat (benchmarks): every entry through the pure rules, no SQL filter."""
     now = timezone.localtime(now)
@@ -282,7 +284,7 @@ def _presented(matches: list[matching.Match]) -> list[ServiceMatch]:
     return out
 
 
-def _address_text(location) -> str:
+def _address_text(location: Location) -> str:
     addresses = list(location.addresses.all())
     if not addresses:
         return ""
@@ -291,7 +293,7 @@ def _address_text(location) -> str:
     return f"{street}, {a.city}, {a.state_province} {a.postal_code}"
 
 
-def _phone_of(sal) -> str:
+def _phone_of(sal: ServiceAtLocation) -> str:
     for phones in (sal.phones.all(), sal.service.phones.all(), sal.location.phones.all()):
         for p in phones:
             return p.number + (f" ext. {p.extension}" if p.extension else "")
@@ -319,7 +321,7 @@ class DirectoryEntry:
     website: str
 
 
-def _entries_from(sals, tags: dict[Any, int]) -> list[DirectoryEntry]:
+def _entries_from(sals: Iterable[ServiceAtLocation], tags: dict[Any, int]) -> list[DirectoryEntry]:
     out = []
     for sal in sals:
         mask = tags.get(sal.pk, 0)
@@ -393,9 +395,9 @@ def directory_search(
     sals = sals.prefetch_related(
         "location__addresses", "location__phones", "service__phones", "phones"
     ).order_by("service__organization__name", "service__name")[:limit]
-    sals = list(sals)
-    tags = {sal.pk: sal.match_entry.tags for sal in sals}
-    return _entries_from(sals, tags)
+    rows = list(sals)
+    tags = {sal.pk: sal.match_entry.tags for sal in rows}
+    return _entries_from(rows, tags)
 
 
 def self_referral_sites(program: Program | None = None) -> list[dict]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.http import Http404
@@ -245,7 +245,13 @@ def match_index_refresh(service_ids: Iterable[Any] | None = None) -> int:
     return len(entries)
 
 
-def _in_chunks(values, query, size: int = 900):
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _in_chunks(
+    values: Iterable[T], query: Callable[[list[T]], Iterable[R]], size: int = 900
+) -> Iterator[R]:
     values = list(values)
     for start in range(0, len(values), size):
         yield from query(values[start : start + size])
@@ -332,7 +338,14 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 DOCUMENT_TYPES = (".pdf", ".doc", ".docx", ".odt", ".png", ".jpg", ".jpeg")
 
 
-def _mou_errors(*, status, signed_on, expires_on, covers, document) -> dict[str, list[str]]:
+def _mou_errors(
+    *,
+    status: str,
+    signed_on: dt.date | None,
+    expires_on: dt.date | None,
+    covers: str,
+    document: Any,
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (covers or "").strip():
         errors["covers"] = ["Say what the agreement covers."]
@@ -377,6 +390,7 @@ def mou_create(
         errors["organization"] = ["Choose an organization from the directory."]
     if errors:
         raise ValidationFailed("The MOU could not be saved.", fields=errors)
+    assert organization is not None  # else ``errors`` named it
     mou = Mou(
         program=program,
         organization=organization,
@@ -434,7 +448,7 @@ def mou_expire_overdue(*, actor: User, today: dt.date | None = None) -> int:
                     MouStatus.EXPIRED,
                     actor=actor,
                     party=pipeline.SCHEDULE,
-                    reason=f"expired on {mou.expires_on.isoformat()}",
+                    reason=f"expired on {mou.expires_on}",  # an ISO date (the filter above)
                 )
             except InvalidTransition:
                 continue  # moved by a coordinator since the list was read

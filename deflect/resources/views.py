@@ -11,7 +11,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,15 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
+from deflect.accounts.http import SignedInRequest
+from deflect.accounts.models import User
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.core.models import LevelOfCare
 from deflect.encounters.selectors import encounter_get_for, encounter_screening_view
+from deflect.people.models import Person
 from deflect.programs.models import Program
 
 from . import selectors, services
 from . import taxonomy as tx
 from .forms import (
+    GENDER_CHOICES,
     CapacityForm,
     MouForm,
     NeedsForm,
@@ -48,7 +52,7 @@ GUIDE_LANGUAGES = {"en": "English", "es": "Español"}
 
 
 @require_GET
-def directory(request):
+def directory(request: HttpRequest) -> HttpResponse:
     """Search and filter resources and self-referral locations. Public: no sign-in, and only
     directory data (never a person's)."""
     text = request.GET.get("q", "").strip()[:100]
@@ -70,14 +74,14 @@ def directory(request):
     )
 
 
-def public_url(request, path: str) -> str:
+def public_url(request: HttpRequest, path: str) -> str:
     """``path`` at the public address (``DEFLECT_PUBLIC_URL``), or where the page was opened."""
     if settings.PUBLIC_URL:
         return settings.PUBLIC_URL + path
     return request.build_absolute_uri(path)
 
 
-def _guide_context(request, lang: str) -> dict:
+def _guide_context(request: HttpRequest, lang: str) -> dict:
     program = None
     program_id = request.GET.get("program", "")
     if program_id.isdigit():
@@ -99,13 +103,13 @@ def _guide_context(request, lang: str) -> dict:
     }
 
 
-def _guide_lang(request) -> str:
+def _guide_lang(request: HttpRequest) -> str:
     lang = request.GET.get("lang", "en")
     return lang if lang in GUIDE_LANGUAGES else "en"
 
 
 @require_GET
-def guide(request):
+def guide(request: HttpRequest) -> HttpResponse:
     """The printable community resource guide, in English or Spanish (``?lang=es``)."""
     lang = _guide_lang(request)
     with translation.override(lang):
@@ -124,7 +128,7 @@ def guide_pdf_bytes(html: str, base_url: str) -> bytes:
 
 
 @require_GET
-def guide_pdf(request):
+def guide_pdf(request: HttpRequest) -> HttpResponse:
     lang = _guide_lang(request)
     with translation.override(lang):
         context = _guide_context(request, lang) | {"pdf": True}
@@ -140,7 +144,7 @@ def guide_pdf(request):
 # ---------------------------------------------------------------------------------------------
 
 
-def _age_of(person) -> int | None:
+def _age_of(person: Person | None) -> int | None:
     if person is None:
         return None
     if person.date_of_birth:
@@ -150,7 +154,7 @@ def _age_of(person) -> int | None:
     return person.age_estimate
 
 
-def _prefill_from_encounter(request, encounter_id: str) -> tuple[dict, dict]:
+def _prefill_from_encounter(request: SignedInRequest, encounter_id: str) -> tuple[dict, dict]:
     """Initial needs from an encounter the actor may see (the read is audited). The level of
     care is clinical: it is used only for actors allowed to see it."""
 
@@ -164,7 +168,7 @@ def _prefill_from_encounter(request, encounter_id: str) -> tuple[dict, dict]:
         age = _age_of(person)
         if age is not None:
             initial["age"] = age
-        if person.gender in dict(NeedsForm.base_fields["gender"].choices):
+        if person.gender in dict(GENDER_CHOICES):
             initial["gender"] = person.gender
         if person.insurance in tx.INSURANCE_TERMS:
             initial["insurance"] = person.insurance
@@ -198,7 +202,7 @@ def _prefill_from_encounter(request, encounter_id: str) -> tuple[dict, dict]:
 
 @login_required
 @require_GET
-def match(request):
+def match(request: SignedInRequest) -> HttpResponse:
     """Needs in, ranked services out, each with the reasons for its place."""
     require(request.user, caps.RESOURCE_MATCH)
     info: dict = {}
@@ -241,7 +245,9 @@ def match(request):
     )
 
 
-def _referable(user, encounter_id: str, results) -> set[str]:
+def _referable(
+    user: User, encounter_id: str, results: list[selectors.ServiceMatch] | None
+) -> set[str]:
     if not encounter_id or not results or not can(user, caps.REFERRAL_CREATE):
         return set()
     from deflect.referrals.selectors import referable_service_ids  # noqa: PLC0415  # cycle: referrals imports resources
@@ -256,7 +262,7 @@ def _referable(user, encounter_id: str, results) -> set[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def capacity(request):
+def capacity(request: SignedInRequest) -> HttpResponse:
     require(request.user, caps.CAPACITY_UPDATE)
     errors: dict = {}
     status = 200
@@ -298,13 +304,13 @@ def capacity(request):
 # ---------------------------------------------------------------------------------------------
 
 
-def _mou_programs(user) -> list[Program]:
+def _mou_programs(user: User) -> list[Program]:
     return [p for p in visible_to(user, Program) if can(user, caps.MOU_MANAGE, p)]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mous(request):
+def mous(request: SignedInRequest) -> HttpResponse:
     require(request.user, caps.MOU_MANAGE)
     programs = _mou_programs(request.user)
     status = 200
@@ -356,7 +362,7 @@ def mous(request):
 
 @login_required
 @require_POST
-def mou_transition(request, mou_id: int):
+def mou_transition(request: SignedInRequest, mou_id: int) -> HttpResponse:
     require(request.user, caps.MOU_MANAGE)
     signed = request.POST.get("signed_on") or None
     try:
@@ -375,7 +381,7 @@ def mou_transition(request, mou_id: int):
 
 @login_required
 @require_GET
-def mou_document(request, mou_id: int):
+def mou_document(request: SignedInRequest, mou_id: int) -> FileResponse:
     """The signed MOU, for the program's coordinators only (404 for anyone else's)."""
 
     require(request.user, caps.MOU_MANAGE)
@@ -388,7 +394,7 @@ def mou_document(request, mou_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sites(request):
+def sites(request: SignedInRequest) -> HttpResponse:
     """The program's self-referral sites (Safe Stations): list and add. Coordinators."""
 
     require(request.user, caps.MOU_MANAGE)
@@ -401,8 +407,8 @@ def sites(request):
         agency = None
         if program is None:
             form.add_error(None, "Choose one of your programs.")
-        elif request.POST.get("agency"):
-            agency = program.agencies.filter(pk=request.POST.get("agency")).first()
+        elif agency_id := request.POST.get("agency"):
+            agency = program.agencies.filter(pk=agency_id).first()
             if agency is None:
                 form.add_error(None, "Choose an agency of this program.")
         if form.is_valid() and program is not None:

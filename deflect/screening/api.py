@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from enum import Enum
+from typing import Annotated, Any, Literal
 
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
+from deflect.accounts.http import ApiRequest
+from deflect.accounts.models import User
 from deflect.core.models import LevelOfCare
 from deflect.core.schemas import COMMON_ERRORS, WITH_NOT_FOUND, Id
 from deflect.programs.models import Program
@@ -30,7 +33,7 @@ from .rules import (
 router = Router(tags=["screening"])
 
 
-def _codes(enum) -> type:
+def _codes(enum: type[Enum]) -> type:
     return Literal[tuple(item.value for item in enum)]  # type: ignore[return-value]
 
 
@@ -129,7 +132,7 @@ def _rules_out(program: Program, rules: EligibilityRules, configured: bool) -> d
     return {"program_id": program.pk, "configured": configured, **rules_as_dict(rules)}
 
 
-def _require_screening(actor, program: Program | None = None) -> None:
+def _require_screening(actor: User, program: Program | None = None) -> None:
     """Responders and outreach (ENCOUNTER_CREATE) screen at the scene; coordinators try
     their rules (SCREENING_CONFIGURE)."""
     if not can(actor, caps.SCREENING_CONFIGURE, program):
@@ -141,7 +144,7 @@ def _require_screening(actor, program: Program | None = None) -> None:
     response={200: EligibilityRulesOut, **WITH_NOT_FOUND},
     summary="A program's eligibility rules",
 )
-def eligibility_rules_get(request, program_id: Id):
+def eligibility_rules_get(request: ApiRequest, program_id: Id) -> dict[str, Any]:
     program = get_for(request.auth, Program, program_id)
     rule_set = selectors.eligibility_rule_set_get(program)
     if rule_set is None:
@@ -154,7 +157,9 @@ def eligibility_rules_get(request, program_id: Id):
     response={200: EligibilityRulesOut, **WITH_NOT_FOUND},
     summary="Replace a program's eligibility rules (its coordinators)",
 )
-def eligibility_rules_put(request, program_id: Id, payload: EligibilityRulesIn):
+def eligibility_rules_put(
+    request: ApiRequest, program_id: Id, payload: EligibilityRulesIn
+) -> dict[str, Any]:
     program = get_for(request.auth, Program, program_id, caps.SCREENING_CONFIGURE)
     rule_set = services.eligibility_rules_update(
         actor=request.auth, program=program, **payload.model_dump()
@@ -167,7 +172,7 @@ def eligibility_rules_put(request, program_id: Id, payload: EligibilityRulesIn):
     response={200: EligibilityDecisionOut, **WITH_NOT_FOUND},
     summary="Decide eligibility under a program's rules; nothing is stored",
 )
-def eligibility_evaluate(request, payload: EligibilityEvaluateIn):
+def eligibility_evaluate(request: ApiRequest, payload: EligibilityEvaluateIn) -> dict[str, Any]:
     program = get_for(request.auth, Program, payload.program_id)
     _require_screening(request.auth, program)
     facts = services.eligibility_facts_from(payload.facts.model_dump())
@@ -180,7 +185,7 @@ def eligibility_evaluate(request, payload: EligibilityEvaluateIn):
     response={200: LevelOfCareOut, **COMMON_ERRORS},
     summary="Recommend a level of care and harm-reduction offers; nothing is stored",
 )
-def needs_evaluate(request, payload: NeedsAnswersIn):
+def needs_evaluate(request: ApiRequest, payload: NeedsAnswersIn) -> dict[str, Any]:
     _require_screening(request.auth)
     answers = services.needs_answers_from(payload.model_dump())
     result = recommend_level_of_care(answers)

@@ -11,8 +11,6 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Model
-
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, require
 from deflect.accounts.models import User
@@ -342,7 +340,7 @@ def eligibility_rules_update(*, actor: User, program: Program, **fields: Any) ->
 def screening_record(
     *,
     actor: User,
-    encounter: Model,  # an encounters.Encounter (named, not imported: encounters calls in here)
+    encounter: Any,  # an encounters.Encounter (named, not imported: encounters calls in here)
     eligibility: EligibilityFacts | None,
     override_reason: str = "",
     override_eligible: bool | None = None,

@@ -1,12 +1,16 @@
 """The coordinator's eligibility-rules page, with a live "try the rules" preview."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import DomainError, ValidationFailed
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.programs.models import Program
@@ -27,7 +31,15 @@ def _summary(rules: EligibilityRules) -> dict:
     }
 
 
-def _page(request, program, *, form=None, try_form=None, preview=None, status=200):
+def _page(
+    request: SignedInRequest,
+    program: Program,
+    *,
+    form: EligibilityRulesForm | None = None,
+    try_form: SampleFactsForm | None = None,
+    preview: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     rule_set = selectors.eligibility_rule_set_get(program)
     rules = selectors.rules_from_rule_set(rule_set) if rule_set else EligibilityRules()
     may_edit = can(request.user, caps.SCREENING_CONFIGURE, program)
@@ -51,7 +63,7 @@ def _page(request, program, *, form=None, try_form=None, preview=None, status=20
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def eligibility_rules(request, program_id: int):
+def eligibility_rules(request: SignedInRequest, program_id: int) -> HttpResponse:
     """Everyone in the program reads the rules; its coordinators change them."""
     program = get_for(request.user, Program, program_id)
     if request.method == "GET":
@@ -71,7 +83,7 @@ def eligibility_rules(request, program_id: int):
     return _page(request, program, form=form, status=422)
 
 
-def _preview(request, program) -> dict:
+def _preview(request: SignedInRequest, program: Program) -> dict:
     """Evaluate the sample facts with the pure rule function. A coordinator's unsaved rules
     (the edit form, sent along with ``draft``) are tried when present; else the saved ones."""
     result: dict = {"draft": False, "decision": None, "rule_errors": [], "fact_errors": False}
@@ -104,7 +116,7 @@ def _preview(request, program) -> dict:
 
 @login_required
 @require_POST
-def eligibility_preview(request, program_id: int):
+def eligibility_preview(request: SignedInRequest, program_id: int) -> HttpResponse:
     """Try the rules on made-up facts. Stores nothing and names no one. With HTMX the partial
     is swapped in (always 200, so the messages show); without, the whole page comes back."""
     program = get_for(request.user, Program, program_id)

@@ -6,6 +6,7 @@ from ninja import Router, Schema
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require
+from deflect.accounts.http import ApiRequest
 from deflect.core.schemas import WITH_NOT_FOUND, Id
 from deflect.programs.models import Program
 
@@ -43,7 +44,7 @@ class TrainingCoverageOut(Schema):
     response={200: TrainingCoverageOut, **WITH_NOT_FOUND},
     summary="Share of sworn officers and dispatchers trained, and CIT coverage per shift",
 )
-def coverage(request, program_id: Id):
+def coverage(request: ApiRequest, program_id: Id) -> TrainingCoverageOut:
     program = get_for(request.auth, Program, program_id)
     require(request.auth, caps.TRAINING_VIEW, program)
     return TrainingCoverageOut(

@@ -1,6 +1,8 @@
 from django import forms
 
-from .models import Topic
+from deflect.accounts.models import Agency, User
+
+from .models import Course, Topic
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -24,7 +26,7 @@ class CourseForm(forms.Form):
 
 
 class RecordForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=None)
+    course: "forms.ModelChoiceField[Course]" = forms.ModelChoiceField(queryset=None)
     user = StaffField(queryset=None, label="Staff member")
     completed_on = forms.DateField(widget=_DATE, label="Completed on")
     certificate_number = forms.CharField(max_length=100, required=False)
@@ -50,11 +52,13 @@ class PolicyForm(forms.Form):
 
 
 class ShiftForm(forms.Form):
-    agency = forms.ModelChoiceField(queryset=None)
+    agency: "forms.ModelChoiceField[Agency]" = forms.ModelChoiceField(queryset=None)
     name = forms.CharField(max_length=100, label="Shift name")
     starts_at = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Starts")
     ends_at = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Ends")
-    members = forms.ModelMultipleChoiceField(queryset=None, required=False, label="On this shift")
+    members: "forms.ModelMultipleChoiceField[User]" = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="On this shift"
+    )
 
     def __init__(self, *args, agencies, staff, **kwargs):
         super().__init__(*args, **kwargs)

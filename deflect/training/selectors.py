@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from deflect.access.policy import program_memberships
-from deflect.accounts.models import AgencyKind, Role
+from deflect.accounts.models import AgencyKind, Membership, Role
 from deflect.programs.models import Program
 
 from .models import Course, Shift, Topic, TrainingPolicy, TrainingRecord
@@ -34,7 +34,7 @@ def _current(today: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
 
 
-def _groups(program: Program):
+def _groups(program: Program) -> tuple[QuerySet[Membership], Q, Q]:
     """Sworn officers (responders at law-enforcement agencies) and dispatchers, as membership
     rows of the program's agencies, each row tagged with its group."""
     base = program_memberships(program)
@@ -104,7 +104,8 @@ def shift_report(program: Program, today: date | None = None) -> list[ShiftCover
         .values("shift_id")
         .annotate(n=Count("user_id", distinct=True))
         .order_by()
-        .values_list("shift_id", "n")
+        # django-stubs does not see the annotation "n" made after .values(); Django does.
+        .values_list("shift_id", "n")  # type: ignore[misc]
     )
     counts = [ShiftCount(str(s), s.on_duty, cit.get(s.pk, 0)) for s in shifts]
     return shift_coverage(counts, policy_for(program).min_cit_per_shift)
@@ -168,7 +169,7 @@ def refreshers_due(program: Program, today: date | None = None, limit: int = 500
     return result
 
 
-def records_list(program: Program, limit: int = 200):
+def records_list(program: Program, limit: int = 200) -> list[TrainingRecord]:
     return list(
         TrainingRecord.objects.filter(program=program).select_related("course", "user")[:limit]
     )

@@ -111,6 +111,7 @@ def training_record(
         recorded_by=actor,
     )
     if certificate is not None:
+        assert certificate.name is not None  # an uploaded file has its name
         record.certificate.save(Path(certificate.name).name, certificate, save=False)
     record.save()
     audit_record(

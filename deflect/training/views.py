@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors as _add_errors
 from deflect.programs.models import Program
@@ -21,23 +24,31 @@ from .forms import CourseForm, PolicyForm, RecordForm, ShiftForm
 from .models import Course, TrainingRecord
 
 
-def _program(request, program_id: int, capability: str = caps.TRAINING_VIEW) -> Program:
+def _program(
+    request: SignedInRequest, program_id: int, capability: str = caps.TRAINING_VIEW
+) -> Program:
     program = get_for(request.user, Program, program_id)
     require(request.user, capability, program)
     return program
 
 
 @login_required
-def home(request):
+def home(request: SignedInRequest) -> HttpResponse:
     program = program_first_for(actor=request.user, capability=caps.TRAINING_VIEW)
     return redirect("training:overview", program_id=program.pk)
 
 
-def _courses(program):
+def _courses(program: Program) -> QuerySet[Course]:
     return Course.objects.filter(program=program, is_active=True).order_by("name")
 
 
-def _page(request, program, *, forms=None, status=200):
+def _page(
+    request: SignedInRequest,
+    program: Program,
+    *,
+    forms: dict[str, Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     may_manage = can(request.user, caps.TRAINING_MANAGE, program)
     policy = selectors.policy_for(program)
     forms = forms or {}
@@ -87,13 +98,13 @@ def _page(request, program, *, forms=None, status=200):
 
 
 @login_required
-def overview(request, program_id: int):
+def overview(request: SignedInRequest, program_id: int) -> HttpResponse:
     return _page(request, _program(request, program_id))
 
 
 @login_required
 @require_POST
-def save(request, program_id: int, what: str):
+def save(request: SignedInRequest, program_id: int, what: str) -> HttpResponse:
     """One of the overview's forms: a course, a completion, the minimums or a shift."""
     program = _program(request, program_id, caps.TRAINING_MANAGE)
     staff = program_staff(program)
@@ -155,7 +166,7 @@ def save(request, program_id: int, what: str):
 
 
 @login_required
-def certificate(request, program_id: int, record_id: int):
+def certificate(request: SignedInRequest, program_id: int, record_id: int) -> FileResponse:
     program = _program(request, program_id)
     record = TrainingRecord.objects.filter(program=program, pk=record_id).first()
     if record is None or not record.certificate:
