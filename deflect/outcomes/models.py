@@ -12,7 +12,7 @@ linkage compare them in SQL.
 from django.conf import settings
 from django.db import models
 
-from deflect.core.crypto import EncryptedCharField
+from deflect.core.crypto import EncryptedCharField, EncryptedTextField
 from deflect.core.models import BaseModel
 
 
@@ -66,6 +66,10 @@ class ImportBatch(BaseModel):
     )
     # What went wrong, for a failed batch: [{"line", "column", "message"}, ...]
     errors = models.JSONField(default=list, blank=True)
+    # The file and its mapping while the import is checked and saved; emptied when it ends.
+    content = EncryptedTextField(blank=True)
+    mapping_text = models.TextField(blank=True)
+    checked = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,5 +1,6 @@
-"""The import batch's status pipeline: an import starts, then ends imported or failed (a
-failed batch imported nothing). ``deflect.audit.pipeline.transition`` moves it."""
+"""The import batch's status pipeline: a checked batch is saved (running, then done), a dry
+run ends done without saving, and a batch with a bad row ends failed (nothing imported).
+``deflect.audit.pipeline.transition`` moves it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .models import ImportBatch
 IMPORTER = "importer"
 
 PIPELINE: dict[str, dict[str, str | frozenset[str]]] = {
-    S.PENDING: {S.RUNNING: IMPORTER, S.FAILED: IMPORTER},
+    S.PENDING: {S.RUNNING: IMPORTER, S.DONE: IMPORTER, S.FAILED: IMPORTER},
     S.RUNNING: {S.DONE: IMPORTER, S.FAILED: IMPORTER},
     S.DONE: {},
     S.FAILED: {},
