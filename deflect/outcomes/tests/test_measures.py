@@ -1,10 +1,11 @@
 """The outcome measures against hand-computed examples: the SQL sums, the intervals, the
 censoring of the curves, empty groups and small-cell suppression."""
 
-import datetime as dt
-
+import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
+
+from deflect.screening.models import EligibilityScreening
 
 from ..measures import Cohort, durations, group_sums
 from ..stats import hazard_ratio, km_curve, odds_ratio, proportion, rate, time_to_event
@@ -68,8 +69,6 @@ def test_filters_narrow_the_cohort_and_an_empty_group_has_no_rows(world, cohort)
 
 
 def test_the_comparison_cohort_is_eligible_but_not_deflected(world, cohort):
-    from deflect.screening.models import EligibilityScreening
-
     eve = person(world)
     refused = encounter(world, eve, day(3), outcome="declined")
     EligibilityScreening.objects.create(
@@ -145,8 +144,6 @@ def test_odds_ratio_by_hand_and_suppressed_cells():
 
 
 def test_hazard_ratio_is_below_one_when_the_deflected_wait_longer():
-    import pandas as pd
-
     def group(days):
         return pd.DataFrame({"duration": days, "observed": [True] * len(days)})
 
