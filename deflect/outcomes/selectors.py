@@ -10,9 +10,10 @@ from typing import Any
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import require
+from deflect.access.policy import require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
+from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 from deflect.core.errors import ValidationFailed
 from deflect.core.models import Pathway
@@ -27,9 +28,10 @@ from .measures import (
     WINDOWS,
     Cohort,
     durations,
+    group_columns,
     group_sums,
 )
-from .models import ExternalRecord
+from .models import ExternalRecord, ImportBatch
 from .stats import (
     Comparison,
     Curve,
@@ -234,7 +236,8 @@ def _rows(sums: dict[str, dict[str, float]]) -> list[MeasureRow]:
 
 
 def _total(sums: dict[str, dict[str, float]]) -> dict[str, float]:
-    total: dict[str, float] = {}
+    """The sums over every group (zeros for an empty cohort)."""
+    total: dict[str, float] = dict.fromkeys((name for name, _ in group_columns()), 0.0)
     for group in sums.values():
         for name, value in group.items():
             total[name] = total.get(name, 0.0) + value
@@ -418,3 +421,29 @@ def report_csv_rows(report: OutcomeReport) -> list[list[str]]:
             ]
         )
     return out
+
+
+ONE_DAY = dt.timedelta(days=1)
+RECORDS_SHOWN = 200
+
+
+@audited_list(Action.OUTSIDE_RECORDS_READ, target_type="outcomes.externalrecord")
+def records_list(*, actor: User, program: Program, kind: str = "") -> list[ExternalRecord]:
+    """The latest outside records of ``program`` (of one kind, if given) with their
+    identifiers; one audit row names every record and person shown."""
+    require(actor, caps.OUTSIDE_RECORD_VIEW, program)
+    rows = visible_to(actor, ExternalRecord).filter(program=program)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return list(rows.select_related("person").order_by("-event_at", "-id")[:RECORDS_SHOWN])
+
+
+def batches_list(*, actor: User, program: Program) -> list[ImportBatch]:
+    """The program's latest imports (no identifiers: file name, counts, status)."""
+    require(actor, caps.OUTSIDE_RECORD_VIEW, program)
+    return list(
+        visible_to(actor, ImportBatch)
+        .filter(program=program)
+        .select_related("imported_by")
+        .order_by("-created_at", "-id")[:50]
+    )

@@ -32,6 +32,17 @@ class Proportion:
     low: float | None = None
     high: float | None = None
 
+    def text(self) -> str:
+        """ "25.0% (18.1–33.4%; 30 of 120)", "<11", or "—" (no one to count)."""
+        if self.suppressed:
+            return "<11"
+        if self.value is None or self.low is None or self.high is None:
+            return "—"
+        return (
+            f"{100 * self.value:.1f}% ({100 * self.low:.1f}–{100 * self.high:.1f}%; "
+            f"{self.numerator} of {self.denominator})"
+        )
+
 
 def proportion(numerator: float, denominator: float) -> Proportion:
     """numerator / denominator with its 95% Wilson interval (statsmodels)."""
@@ -52,6 +63,13 @@ class Rate:
     per_1000: float | None = None
     low: float | None = None
     high: float | None = None
+
+    def text(self) -> str:
+        if self.suppressed:
+            return "<11"
+        if self.per_1000 is None or self.low is None or self.high is None:
+            return "—"
+        return f"{self.per_1000:.2f} ({self.low:.2f}–{self.high:.2f}; {self.events} events)"
 
 
 def rate(events: float, person_days: float) -> Rate:
@@ -144,6 +162,13 @@ class Comparison:
     low: float | None = None
     high: float | None = None
     note: str = ""
+
+    def text(self) -> str:
+        if self.suppressed:
+            return f"suppressed ({self.note})"
+        if self.value is None or self.low is None or self.high is None:
+            return f"not computed ({self.note})"
+        return f"{self.value:.2f} (95% CI {self.low:.2f}–{self.high:.2f})"
 
 
 def hazard_ratio(measure: str, deflected: pd.DataFrame, comparison: pd.DataFrame) -> Comparison:
