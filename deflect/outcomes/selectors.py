@@ -184,7 +184,10 @@ def _rows(sums: dict[str, dict[str, float]]) -> list[MeasureRow]:
                 f"jail_days_{w}",
                 f"Days in jail within {w} days (per 1,000 person-days)",
                 "rate",
-                {g: rate(s[f"jail_days_{w}"], s[f"followed_{w}"] * w) for g, s in sums.items()},
+                {
+                    g: rate(s[f"jail_days_{w}"], s[f"followed_{w}"] * w, s[f"followed_{w}"])
+                    for g, s in sums.items()
+                },
             )
         )
     rows.append(
@@ -229,7 +232,10 @@ def _rows(sums: dict[str, dict[str, float]]) -> list[MeasureRow]:
                 f"rate_{key}",
                 f"{label} per 1,000 person-days",
                 "rate",
-                {g: rate(s[f"events_{key}"], s["person_days"]) for g, s in sums.items()},
+                {
+                    g: rate(s[f"events_{key}"], s["person_days"], s["people"])
+                    for g, s in sums.items()
+                },
             )
         )
     return rows
@@ -338,7 +344,7 @@ def _survival(
             )
             is not None
         ]
-        if compared:
+        if report.comparison:
             other = time_to_event(compared, event)
             if (curve := km_curve("Comparison", other)) is not None:
                 curves.append(curve)
@@ -349,8 +355,8 @@ def _survival(
         if key == COMPARISON:
             continue
         frame = treatment if key == ALL_PATHWAYS else treatment[treatment["pathway"] == key]
-        report.time_to_treatment[label] = km_curve(label, frame)
-    if compared:
+        report.time_to_treatment[label] = km_curve(label, frame, median_interval=True)
+    if report.comparison:
         sums_rows = {row.key: row for row in report.rows}
         for key, title in (
             ("arrest_90", "Re-arrest within 90 days"),

@@ -72,11 +72,12 @@ class Rate:
         return f"{self.per_1000:.2f} ({self.low:.2f}–{self.high:.2f}; {self.events} events)"
 
 
-def rate(events: float, person_days: float) -> Rate:
+def rate(events: float, person_days: float, people: float | None = None) -> Rate:
     """Events per 1,000 person-days with the exact (Garwood) Poisson interval from the
-    chi-squared distribution (scipy)."""
+    chi-squared distribution (scipy); suppressed when the events, or the ``people`` the
+    person-days come from, count from 1 to 10."""
     k = int(events)
-    if small(k):
+    if small(k) or (people is not None and small(people)):
         return Rate(k, person_days, True)
     if person_days <= 0:
         return Rate(k, person_days, False)
@@ -124,24 +125,30 @@ def _finite(value: float) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-def km_curve(group: str, frame: pd.DataFrame) -> Curve | None:
+def km_curve(group: str, frame: pd.DataFrame, *, median_interval: bool = False) -> Curve | None:
     """The Kaplan-Meier estimate (lifelines) for one group, or None when the group has fewer
     than ``SMALL_CELL`` people or fewer than ``SMALL_CELL`` events (suppressed)."""
     people, events = len(frame), int(frame["observed"].sum())
     if people < SMALL_CELL or small(events):
         return None
     fitter = KaplanMeierFitter(alpha=ALPHA)
-    fitter.fit(frame["duration"], frame["observed"], label=group)
-    table = fitter.event_table
-    band = fitter.confidence_interval_survival_function_
-    points = []
-    for day, estimate in fitter.survival_function_[group].items():
-        at_risk = int(table.loc[day, "at_risk"])
-        if at_risk < SMALL_CELL:
-            break
-        low, high = band.loc[day].iloc[0], band.loc[day].iloc[1]
-        points.append((float(day), float(estimate), float(low), float(high), at_risk))
-    median_band = median_survival_times(fitter.confidence_interval_)
+    # Whole days (a part-day counts as the day it falls in): at most one step a day.
+    fitter.fit(np.ceil(frame["duration"].astype(float)), frame["observed"], label=group)
+    days = fitter.survival_function_.index.to_numpy(dtype=float)
+    estimate = fitter.survival_function_.to_numpy(dtype=float)[:, 0]
+    band = fitter.confidence_interval_survival_function_.to_numpy(dtype=float)
+    at_risk = fitter.event_table["at_risk"].reindex(days).to_numpy(dtype=int)
+    shown = np.flatnonzero(at_risk < SMALL_CELL)
+    stop = int(shown[0]) if len(shown) else len(days)
+    points = [
+        (float(days[i]), float(estimate[i]), float(band[i, 0]), float(band[i, 1]), int(at_risk[i]))
+        for i in range(stop)
+    ]
+    median_band = (
+        median_survival_times(fitter.confidence_interval_)
+        if median_interval
+        else pd.DataFrame([[None, None]])
+    )
     return Curve(
         group=group,
         people=people,

@@ -114,6 +114,8 @@ def test_exact_poisson_rate():
     assert cell.low == pytest.approx(1.2217, abs=1e-4)
     assert cell.high == pytest.approx(3.0888, abs=1e-4)
     assert rate(3, 10_000).suppressed
+    assert rate(0, 900, people=4).suppressed  # person-days of four people
+    assert not rate(0, 9000, people=40).suppressed
     assert rate(0, 1000).low == 0.0
 
 

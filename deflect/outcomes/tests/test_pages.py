@@ -50,7 +50,11 @@ def test_the_comparison_says_it_is_not_randomized(client, world, twelve):
     url = reverse("outcomes:report", args=[world.program.pk])
     response = client.get(url, {"comparison": "eligible"})
     assert response.status_code == 200
-    assert "This is not a randomized comparison" in response.content.decode()
+    page = response.content.decode()
+    assert "This is not a randomized comparison" in page
+    # Nobody was screened eligible and left undeflected: every comparison is suppressed.
+    assert page.count("suppressed (a group or its events count under 11)") == 2
+    assert "odds ratio suppressed (a cell counts under 11)" in page
 
 
 def test_the_period_must_end_after_it_starts(client, world):
