@@ -27,6 +27,10 @@ from .stats import Proportion
 router = Router(tags=["outcomes"])
 
 Comparison = Literal["", "eligible", "period"]
+NOT_RANDOMIZED = (
+    "This is not a randomized comparison: the groups may differ in ways the records do not "
+    "show, so a difference is not proof that deflection caused it."
+)
 
 
 class CellOut(Schema):
@@ -82,10 +86,7 @@ class OutcomesOut(Schema):
     measures: list[MeasureOut]
     curves: list[CurveOut]
     comparisons: list[ComparisonOut]
-    not_randomized: str = Field(
-        "This is not a randomized comparison: the groups may differ in ways the records do "
-        "not show, so a difference is not proof that deflection caused it."
-    )
+    not_randomized: str = NOT_RANDOMIZED
 
 
 def _cell(group: str, cell) -> CellOut:
