@@ -201,7 +201,12 @@ while other work ran on the same 2-core machine. {
         bench.p95(compared):.0f} ms | — |
 
 {people:,} people deflected in the last 365 days. Loading took {load_s:.1f} s (`executemany`,
-batches of {BATCH:,}); peak memory {bench.peak_rss_mib():.0f} MiB.
+batches of {BATCH:,}); peak memory {bench.peak_rss_mib():.0f} MiB. Where the time goes: the
+per-person SQL (run twice: the sums by pathway, and the durations for the curves) and about
+twenty lifelines Kaplan-Meier fits (curves by pathway for two outcomes, and time to treatment),
+whose fixed cost per fit dominates at small scale. Full run (the integrator's):
+`.venv/bin/python -m benchmarks.suites.outcomes` and the same with
+`--database-url postgres://…` for PostgreSQL.
 """
     bench.write("outcomes", markdown, args)
     return 0 if ok else 1
