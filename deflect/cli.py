@@ -33,6 +33,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("resources", "export"), "resources_export", "Export the directory as HSDS 3.0."),
     (("resources", "template"), "resources_template", "Print the one-sheet CSV template."),
     (("resources", "expire-mous"), "resources_mou_expire", "Mark MOUs past expiry (daily job)."),
+    (
+        ("records", "import"),
+        "records_import",
+        "Import outside records from CSV (--source, --kind, --mapping, --dry-run).",
+    ),
 ]
 
 
