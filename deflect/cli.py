@@ -31,6 +31,8 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("resources", "export"), "resources_export", "Export the directory as HSDS 3.0."),
     (("resources", "template"), "resources_template", "Print the one-sheet CSV template."),
     (("resources", "expire-mous"), "resources_mou_expire", "Mark MOUs past expiry (daily job)."),
+    (("link", "run"), "link_run", "Link outside records and people (--backend, --program)."),
+    (("link", "evaluate"), "link_evaluate", "Pairwise precision/recall/F1 (--truth FILE.csv)."),
 ]
 
 

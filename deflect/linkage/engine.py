@@ -30,6 +30,7 @@ SEED = 20261202
 # surname, birth date and address) and a father and son (one name and address) would link.
 UNRELATED_FIRST_NAME_M = 1e-6
 OTHER_BIRTH_DATE_M = 1e-4
+OTHER_SUFFIX_M = 1e-4
 
 SCHEMA = pa.schema(
     [
@@ -88,10 +89,6 @@ def _surname_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("surname"),
             cll.ExactMatchLevel("surname").configure(tf_adjustment_column="surname"),
-            cll.CustomLevel(
-                "first_name_l = surname_r AND surname_l = first_name_r",
-                label_for_charts="First name and surname swapped",
-            ),
             cll.JaroWinklerLevel("surname", 0.92),
             cll.ArrayIntersectLevel("surname_parts", min_intersection=1).configure(
                 label_for_charts="One part of a double or hyphenated surname agrees"
@@ -149,7 +146,14 @@ def _suffix_comparison() -> cl.CustomComparison:
                 "suffix_l IS NULL AND suffix_r IS NULL", label_for_charts="No suffix on either"
             ).configure(is_null_level=True),
             cll.ExactMatchLevel("suffix"),
-            cll.ElseLevel().configure(label_for_charts="Suffix differs (Jr / Sr)"),
+            cll.CustomLevel(
+                "suffix_l IS NULL OR suffix_r IS NULL", label_for_charts="Suffix on one only"
+            ),
+            cll.ElseLevel().configure(
+                label_for_charts="Suffix differs (Jr / Sr)",
+                m_probability=OTHER_SUFFIX_M,
+                fix_m_probability=True,
+            ),
         ],
     )
 
@@ -197,7 +201,7 @@ def tuned_settings() -> SettingsCreator:
         ],
         blocking_rules_to_generate_predictions=TUNED_BLOCKING,
         retain_intermediate_calculation_columns=False,
-        retain_matching_columns=False,
+        retain_matching_columns=True,
     )
 
 
@@ -221,7 +225,7 @@ def untuned_settings() -> SettingsCreator:
             block_on("phone"),
         ],
         retain_intermediate_calculation_columns=False,
-        retain_matching_columns=False,
+        retain_matching_columns=True,
     )
 
 
@@ -319,10 +323,10 @@ def predict(
     train(linker, tuned=tuned, max_pairs=max_pairs)
     scored = linker.inference.predict(threshold_match_probability=threshold)
     labels = _labels(linker)
-    gamma = {name: f"gamma_{name}" for name in labels}
+    gamma = {c.output_column_name: c._gamma_column_name for c in linker._settings_obj.comparisons}
     columns = ", ".join(["unique_id_l", "unique_id_r", "match_probability", "match_weight"])
     columns += "".join(f", {g}" for g in gamma.values())
-    records = scored.query_sql(f"select {columns} from {{}}").as_record_list()  # noqa: S608
+    records = scored.query_sql(f"select {columns} from {{this}}").as_record_list()  # noqa: S608
     pairs = []
     for row in records:
         reasons = {}
