@@ -268,9 +268,9 @@ def db_api(backend: str = "duckdb", spark: Any = None) -> Any:
         # Spark is optional and heavy: loaded only when asked for.
         from splink import SparkAPI  # noqa: PLC0415
 
-        from .spark import session  # noqa: PLC0415
+        from .spark import api_options, session  # noqa: PLC0415
 
-        return SparkAPI(spark_session=spark or session())
+        return SparkAPI(spark_session=spark or session(), **api_options())
     raise ValueError(f"unknown backend {backend!r}; one of {', '.join(BACKENDS)}")
 
 

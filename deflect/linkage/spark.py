@@ -13,13 +13,24 @@ from pyspark.sql import SparkSession
 from splink.backends.spark import similarity_jar_location
 
 
+def master() -> str:
+    return os.environ.get("DEFLECT_SPARK_MASTER", "local[2]")
+
+
+def api_options() -> dict[str, Any]:
+    """Splink's SparkAPI options: in local mode, cache intermediate tables in memory and keep
+    few partitions (a laptop or a CI machine); on a cluster, Splink's defaults."""
+    if not master().startswith("local"):
+        return {}
+    return {"break_lineage_method": "persist", "num_partitions_on_repartition": 2}
+
+
 def session() -> Any:
-    master = os.environ.get("DEFLECT_SPARK_MASTER", "local[2]")
     builder = (
         SparkSession.builder.appName("deflect-linkage")
-        .master(master)
+        .master(master())
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", os.environ.get("DEFLECT_SPARK_PARTITIONS", "8"))
+        .config("spark.sql.shuffle.partitions", os.environ.get("DEFLECT_SPARK_PARTITIONS", "4"))
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", os.environ.get("DEFLECT_SPARK_DRIVER_MEMORY", "1g"))
     )

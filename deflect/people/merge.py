@@ -1,7 +1,7 @@
 """Merging two records of one person, and undoing it.
 
 Every row of every table that points at a person follows the merge: the foreign keys are found
-through ``Person._meta.related_objects``, so a table added later is not forgotten (a test checks
+through Person's reverse relations (``_meta.get_fields(include_hidden=True)``), so a table added later is not forgotten (a test checks
 that every relation is followed or named below). The merge record keeps the primary keys of the
 rows that moved, and the merged person's own fields are never changed, so ``person_unmerge``
 restores exactly what was there.
@@ -40,7 +40,12 @@ def _relation_key(field: models.Field) -> str:
 def followed_relations() -> list[models.ForeignKey]:
     """The foreign keys (and one-to-one keys) to Person that a merge moves."""
     fields = []
-    for relation in Person._meta.related_objects:
+    # ``_meta.related_objects`` leaves out relations declared with ``related_name="+"`` (a
+    # referral's or an abeyance case's person, for one); the hidden ones must move too.
+    relations = [
+        f for f in Person._meta.get_fields(include_hidden=True) if f.auto_created and f.is_relation
+    ]
+    for relation in relations:
         field = relation.field
         if relation.many_to_many:
             raise NotImplementedError(f"{_relation_key(field)}: many-to-many is not merged")
