@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.http import Http404
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require, visible_to
@@ -93,6 +94,28 @@ def _side(program_id: int, key: str) -> dict[str, Any]:
     }
 
 
+def review_pair_for(*, actor: User, pair_id: int) -> ReviewPair:
+    """The pair, for an actor who may link in its program: 404 when the pair or its program
+    is not visible to them, 403 (audited) when they see the program but may not link."""
+    pair = ReviewPair.objects.filter(pk=pair_id).first()
+    if pair is None:
+        raise Http404("No such review pair.")
+    get_for(actor, Program, pair.program_id)
+    require(actor, caps.OUTSIDE_RECORD_LINK, pair)
+    return pair
+
+
+def merge_for(*, actor: User, merge_id: int) -> PersonMerge:
+    """A merge record, authorized like a review pair (404 outside the program, 403 without
+    the link capability)."""
+    record = PersonMerge.objects.filter(pk=merge_id).first()
+    if record is None:
+        raise Http404("No such merge.")
+    get_for(actor, Program, record.program_id)
+    require(actor, caps.OUTSIDE_RECORD_LINK, record)
+    return record
+
+
 def _agrees(key: str, left: str, right: str) -> bool | None:
     """None when either side is blank (unknown), else whether the standardised values agree."""
     if not left or not right:
@@ -116,7 +139,7 @@ class PairView:
 
 def review_pair_get(*, actor: User, pair_id: int) -> PairView:
     """One review pair with both records side by side (audited: it shows identifiers)."""
-    pair = get_for(actor, ReviewPair, pair_id)
+    pair = review_pair_for(actor=actor, pair_id=pair_id)
     left, right = _side(pair.program_id, pair.left_key), _side(pair.program_id, pair.right_key)
     rows = [
         (label, str(left.get(key) or ""), str(right.get(key) or ""))

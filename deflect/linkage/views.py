@@ -12,7 +12,6 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
 from deflect.core.errors import DomainError
 from deflect.people.merge import person_merge, person_unmerge
-from deflect.people.models import PersonMerge
 from deflect.programs.models import Program
 
 from . import selectors, services
@@ -105,7 +104,7 @@ def merge(request, pair_id: int):
 @login_required
 @require_POST
 def unmerge(request, merge_id: int):
-    record = get_for(request.user, PersonMerge, merge_id)
+    record = selectors.merge_for(actor=request.user, merge_id=merge_id)
     try:
         person_unmerge(actor=request.user, merge_id=record.pk)
     except DomainError as error:
