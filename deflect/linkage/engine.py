@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pyarrow as pa
@@ -177,7 +178,7 @@ def _contact_comparison() -> cl.CustomComparison:
     )
 
 
-TUNED_BLOCKING = [
+TUNED_BLOCKING: list[Any] = [
     block_on("dob"),
     block_on("first_canonical", "surname"),
     block_on("phone"),
@@ -237,7 +238,7 @@ def raw_row(record: dict[str, Any], unique_id: str) -> dict[str, Any]:
         "unique_id": unique_id,
         "first_name": str(record.get("first_name") or "").lower(),
         "surname": str(record.get("last_name") or "").lower(),
-        "dob": dob.isoformat() if hasattr(dob, "isoformat") else str(dob or ""),
+        "dob": dob.isoformat() if isinstance(dob, date) else str(dob or ""),
         "sex": str(record.get("sex") or "").lower(),
         "phone": str(record.get("phone") or ""),
         "address": str(record.get("address") or "").lower(),

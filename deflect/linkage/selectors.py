@@ -142,8 +142,7 @@ def review_pair_get(*, actor: User, pair_id: int) -> PairView:
     pair = review_pair_for(actor=actor, pair_id=pair_id)
     left, right = _side(pair.program_id, pair.left_key), _side(pair.program_id, pair.right_key)
     rows = [
-        (label, str(left.get(key) or ""), str(right.get(key) or ""))
-        for label, key in SIDE_FIELDS
+        (label, str(left.get(key) or ""), str(right.get(key) or "")) for label, key in SIDE_FIELDS
     ]
     table = [
         (label, lv, rv, _agrees(key, lv, rv))

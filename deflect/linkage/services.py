@@ -150,7 +150,9 @@ def link_run(
     rows += [features.prepare(r, record_key(r["id"])) for r in records]
     source_of = {person_key(p["id"]): ("deflect", str(p["id"])) for p in people}
     source_of |= {record_key(r["id"]): (r["source"], r["source_record_id"]) for r in records}
-    result = engine.predict(rows, backend=backend, threshold=lower, api=api) if len(rows) > 2 else None
+    result = (
+        engine.predict(rows, backend=backend, threshold=lower, api=api) if len(rows) > 2 else None
+    )
     pairs = result.pairs if result else []
     decisions = {
         (left, right): status
@@ -158,8 +160,14 @@ def link_run(
         .exclude(status=ReviewStatus.PENDING)
         .values_list("left_key", "right_key", "status")
     }
-    outcomes = [(p, o) for p, o in _decide(pairs, decisions, upper) if p.left in source_of and p.right in source_of]
-    accepted = [(p, o) for p, o in outcomes if o in (LinkPair.Outcome.LINKED, LinkPair.Outcome.CONFIRMED)]
+    outcomes = [
+        (p, o)
+        for p, o in _decide(pairs, decisions, upper)
+        if p.left in source_of and p.right in source_of
+    ]
+    accepted = [
+        (p, o) for p, o in outcomes if o in (LinkPair.Outcome.LINKED, LinkPair.Outcome.CONFIRMED)
+    ]
     cluster_of = engine.clusters(list(source_of), [(p.left, p.right) for p, _ in accepted])
     sizes: dict[str, int] = defaultdict(int)
     for cluster in cluster_of.values():

@@ -1,10 +1,10 @@
 """Merging two records of one person, and undoing it.
 
 Every row of every table that points at a person follows the merge: the foreign keys are found
-through Person's reverse relations (``_meta.get_fields(include_hidden=True)``), so a table added later is not forgotten (a test checks
-that every relation is followed or named below). The merge record keeps the primary keys of the
-rows that moved, and the merged person's own fields are never changed, so ``person_unmerge``
-restores exactly what was there.
+through Person's reverse relations (``_meta.get_fields(include_hidden=True)``), so a table added
+later is not forgotten (a test checks that every relation is followed or named below). The merge
+record keeps the primary keys of the rows that moved, and the merged person's own fields are
+never changed, so ``person_unmerge`` restores exactly what was there.
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ def _relation_key(field: models.Field) -> str:
     return f"{field.model._meta.label}.{field.name}"
 
 
-def followed_relations() -> list[models.ForeignKey]:
+def followed_relations() -> list[Any]:
     """The foreign keys (and one-to-one keys) to Person that a merge moves."""
-    fields = []
+    fields: list[Any] = []
     # ``_meta.related_objects`` leaves out relations declared with ``related_name="+"`` (a
     # referral's or an abeyance case's person, for one); the hidden ones must move too.
-    relations = [
+    relations: list[Any] = [
         f for f in Person._meta.get_fields(include_hidden=True) if f.auto_created and f.is_relation
     ]
     for relation in relations:
@@ -61,16 +61,14 @@ def _model_of(key: str) -> tuple[type[models.Model], str]:
 
 
 @atomic_service
-def person_merge(
-    *, actor: User, survivor_id: int, merged_id: int, reason: str = ""
-) -> PersonMerge:
+def person_merge(*, actor: User, survivor_id: int, merged_id: int, reason: str = "") -> PersonMerge:
     """Move everything of ``merged`` to ``survivor`` (one program), mark ``merged``, and record
     what moved. Requires the link capability on both people."""
-    people = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[survivor_id, merged_id])}
+    people = {
+        p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[survivor_id, merged_id])
+    }
     if survivor_id == merged_id or len(people) != 2:
-        raise ValidationFailed(
-            "Choose two different people.", code=MergeErrorCode.MERGE_INVALID
-        )
+        raise ValidationFailed("Choose two different people.", code=MergeErrorCode.MERGE_INVALID)
     survivor, merged = people[survivor_id], people[merged_id]
     require(actor, caps.OUTSIDE_RECORD_LINK, survivor)
     require(actor, caps.OUTSIDE_RECORD_LINK, merged)
@@ -121,8 +119,10 @@ def person_merge(
 @atomic_service
 def person_unmerge(*, actor: User, merge_id: int) -> PersonMerge:
     """Put back exactly the rows the merge moved and clear the merged person's marker."""
-    record = PersonMerge.objects.select_for_update().select_related("survivor", "merged").get(
-        pk=merge_id
+    record = (
+        PersonMerge.objects.select_for_update()
+        .select_related("survivor", "merged")
+        .get(pk=merge_id)
     )
     require(actor, caps.OUTSIDE_RECORD_LINK, record.survivor)
     if record.unmerged_at is not None:

@@ -205,9 +205,7 @@ def _write(rng: random.Random, entity: Entity, *, deflect: bool) -> dict[str, An
     }
 
 
-def generate(
-    *, people: int = 400, records: int = 800, seed: int = SEED
-) -> LabelledSet:
+def generate(*, people: int = 400, records: int = 800, seed: int = SEED) -> LabelledSet:
     """About ``people`` deflect people (a few entered twice) and ``records`` outside records.
     Two thirds of the outside records belong to someone deflect met."""
     rng = random.Random(seed)
@@ -260,7 +258,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("folder", type=Path)
     options = parser.parse_args()
-    write_csv(generate(people=options.people, records=options.records, seed=options.seed), options.folder)
+    write_csv(
+        generate(people=options.people, records=options.records, seed=options.seed), options.folder
+    )
 
 
 if __name__ == "__main__":

@@ -97,7 +97,8 @@ def test_evaluate_prints_pairwise_precision_recall_and_f1(world, labelled_progra
     for row, pk in zip(data.people, people, strict=True):
         lines.append(f"deflect,{pk},{entity[('deflect', row['source_record_id'])]}")
     for row in data.records:
-        lines.append(f"{row['source']},{row['source_record_id']},{entity[(row['source'], row['source_record_id'])]}")
+        key = (row["source"], row["source_record_id"])
+        lines.append(f"{row['source']},{row['source_record_id']},{entity[key]}")
     truth.write_text("\n".join(lines) + "\n")
     out = StringIO()
     call_command("link_evaluate", "--truth", str(truth), stdout=out)

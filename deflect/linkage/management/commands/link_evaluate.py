@@ -39,7 +39,7 @@ class Command(BaseCommand):
         try:
             with open(options["truth"], newline="") as handle:
                 reader = csv.DictReader(handle)
-                if not COLUMNS <= set(reader.fieldnames or []):
+                if not set(reader.fieldnames or []) >= COLUMNS:
                     raise CommandError(f"The truth file needs the columns {sorted(COLUMNS)}.")
                 truth = [
                     (f"{row['source']}\x1f{row['source_record_id']}", row["entity_id"])
