@@ -182,7 +182,6 @@ TUNED_BLOCKING: list[Any] = [
     block_on("dob"),
     block_on("first_canonical", "surname"),
     block_on("phone"),
-    block_on("surname", "dob_year"),
     "l.first_name = r.surname AND l.surname = r.first_name",
 ]
 
@@ -294,7 +293,9 @@ def train(linker: Linker, *, tuned: bool, max_pairs: float = 2e6) -> None:
         [block_on("first_name", "surname", "dob")], recall=0.6
     )
     training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=SEED)
-    for rule in (block_on("dob"), block_on("surname")) if tuned else (block_on("dob"),):
+    for rule in (
+        (block_on("dob"), block_on("first_canonical", "surname")) if tuned else (block_on("dob"),)
+    ):
         training.estimate_parameters_using_expectation_maximisation(
             rule, max_pairs=max_pairs, record_sample_proportion=1.0
         )
