@@ -18,6 +18,7 @@ urlpatterns = [
     path("training/", include("deflect.training.urls")),
     path("community/", include("deflect.community.urls")),
     path("feedback/", include("deflect.feedback.urls")),
+    path("linkage/", include("deflect.linkage.urls")),
     path("resources/", include("deflect.resources.urls")),
     path("referrals/", include("deflect.referrals.urls")),
     path("cases/", include("deflect.cases.urls")),

@@ -38,6 +38,8 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
         "records_import",
         "Import outside records from CSV (--source, --kind, --mapping, --dry-run).",
     ),
+    (("link", "run"), "link_run", "Link outside records and people (--backend, --program)."),
+    (("link", "evaluate"), "link_evaluate", "Pairwise precision/recall/F1 (--truth FILE.csv)."),
 ]
 
 

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "deflect.followups",
     "deflect.reporting",
     "deflect.outcomes",
+    "deflect.linkage",
     "deflect.demo",
 ]
 

@@ -84,6 +84,10 @@ MODEL_SCOPES: dict[str, ModelScope] = {
     # Records other systems wrote (identifiers as written) and the imports that brought them.
     "outcomes.ExternalRecord": ModelScope(caps.OUTSIDE_RECORD_VIEW, "program__agencies"),
     "outcomes.ImportBatch": ModelScope(caps.OUTSIDE_RECORD_VIEW, "program__agencies"),
+    # The linkage's runs and its clerical review queue (both sides' identifiers).
+    "linkage.LinkRun": ModelScope(caps.OUTSIDE_RECORD_LINK, "program__agencies"),
+    "linkage.ReviewPair": ModelScope(caps.OUTSIDE_RECORD_LINK, "program__agencies"),
+    "people.PersonMerge": ModelScope(caps.OUTSIDE_RECORD_LINK, "program__agencies"),
 }
 # Programs and their member agencies, which record scoping follows (named, like the table).
 PROGRAM_MODEL = "programs.Program"

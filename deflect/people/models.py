@@ -54,6 +54,11 @@ class Person(BaseModel):
     agency = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set by ``people.merge.person_merge``: this record was merged into another (and is kept,
+    # untouched, so that an unmerge can restore it).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -142,3 +147,38 @@ class Consent(BaseModel):
 
     def __str__(self) -> str:
         return f"Consent of {self.patient_name} to {self.recipient_name}"
+
+
+class PersonMerge(BaseModel):
+    """Two records of one person made one: every row that pointed at ``merged`` now points at
+    ``survivor``. ``moved`` says exactly which rows moved (``{"app.Model.field": [pk, ...]}``) so
+    that an unmerge puts them back; ``merged`` keeps its own fields untouched."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    moved = models.JSONField(default=dict)
+    reason = models.CharField(max_length=500, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(survivor=models.F("merged")), name="person_merge_two_people"
+            ),
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(unmerged_at__isnull=True),
+                name="person_merged_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Person #{self.merged_id} merged into #{self.survivor_id}"
