@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "deflect.cases",
     "deflect.followups",
     "deflect.reporting",
+    "deflect.equity",
     "deflect.demo",
 ]
 
