@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from scipy.stats import binomtest, norm
 
 SMALL_CELL = 11
-SUPPRESSED_TEXT = "<11"
+SUPPRESSED_TEXT = "suppressed"  # a hidden count: under 11, or one that would reveal one
 CONFIDENCE = 0.95
 Z = float(norm.ppf(1 - (1 - CONFIDENCE) / 2))
 

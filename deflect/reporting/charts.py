@@ -22,6 +22,7 @@ import vl_convert as vlc
 
 PALETTE = ["#1f5fa8", "#c2571a", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037"]
 SUPPRESSED_TEXT = "<11"
+NO_VALUE_TEXT = "—"  # an estimate that could not be made (too few rows, or hidden)
 LABEL = "_label"  # the column holding a bar's printed value
 # The Vega-Lite version Altair writes (e.g. "v6.4.1" -> "6.4"), the one vl-convert must use.
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
@@ -78,15 +79,17 @@ def _finish(
     columns: Sequence[tuple[str, str]],
     width: int,
     height: int,
+    missing: str = SUPPRESSED_TEXT,
 ) -> Any:
-    """Top-level settings on a (possibly layered) chart: the data, size, theme and the columns
-    of its table equivalent."""
+    """Top-level settings on a (possibly layered) chart: the data, size, theme and its table
+    equivalent (columns, and the text for a missing value)."""
+    table = {"caption": title, "columns": [list(c) for c in columns], "missing": missing}
     return chart.properties(
         data=alt.Data(values=rows),
         title=title,
         width=width,
         height=height,
-        usermeta={"table": {"caption": title, "columns": [list(c) for c in columns]}},
+        usermeta={"table": table},
     ).configure(**CONFIG)
 
 
@@ -281,6 +284,7 @@ def estimate(
         columns=columns,
         width=width,
         height=max(1, len(data)) * 30,
+        missing=NO_VALUE_TEXT,
     )
 
 
@@ -304,18 +308,22 @@ def to_png(chart: Any, *, scale: float = 2) -> bytes:
 
 def table_of(spec: dict[str, Any]) -> dict[str, Any]:
     """The table equivalent of a chart's specification: caption, header and rows of text, in
-    the rows' order. A missing value reads "<11" (a suppressed count)."""
+    the rows' order. A missing value reads as the chart says (by default "<11", a suppressed
+    count)."""
     meta = (spec.get("usermeta") or {}).get("table") or {}
     columns = meta.get("columns") or []
     data = spec.get("data") or {}
     values = data.get("values")
     if values is None and "name" in data:
         values = (spec.get("datasets") or {}).get(data["name"], [])
-    body = [[_cell(row.get(key)) for key, _ in columns] for row in values or []]
+    missing = meta.get("missing", SUPPRESSED_TEXT)
+    body = [[_cell(row.get(key), missing) for key, _ in columns] for row in values or []]
     return {"caption": meta.get("caption", ""), "header": [h for _, h in columns], "rows": body}
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, missing: str) -> str:
+    if value is None:
+        return missing
     if isinstance(value, str):
         return value
     return _label(value)
