@@ -15,23 +15,13 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from scipy.stats import binomtest, norm
+from scipy.stats import norm
+
+from deflect.core.stats import CONFIDENCE, wilson
 
 SMALL_CELL = 11
 SUPPRESSED_TEXT = "suppressed"  # a hidden count: under 11, or one that would reveal one
-CONFIDENCE = 0.95
 Z = float(norm.ppf(1 - (1 - CONFIDENCE) / 2))
-
-
-def wilson(numerator: int, denominator: int) -> tuple[float, float] | None:
-    """The Wilson score 95% interval of ``numerator/denominator`` as proportions, or None for an
-    empty denominator."""
-    if denominator <= 0:
-        return None
-    ci = binomtest(numerator, denominator).proportion_ci(
-        confidence_level=CONFIDENCE, method="wilson"
-    )
-    return float(ci.low), float(ci.high)
 
 
 @dataclass(frozen=True)
@@ -119,5 +109,4 @@ def suppress(
     return hidden, hidden_totals
 
 
-def share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+__all__ = ["CONFIDENCE", "SMALL_CELL", "Z", "Ratio", "rri", "suppress", "wilson"]

@@ -7,17 +7,42 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from deflect.access import capabilities as caps
+from deflect.access.policy import require, visible_to
+from deflect.accounts.models import Agency
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.models import Pathway
 
 from . import charts, selectors
+from .forms import DashboardFilterForm
+
+
+def _filters(request) -> DashboardFilterForm:
+    require(request.user, caps.DASHBOARD_VIEW)
+    agencies = visible_to(request.user, Agency).order_by("name")
+    return DashboardFilterForm(request.GET, agencies=agencies)
+
+
+def _board(request, form: DashboardFilterForm):
+    data = form.cleaned_data
+    return selectors.dashboard_for(
+        actor=request.user,
+        start=data.get("start"),
+        end=data.get("end"),
+        since_launch=bool(data.get("since_launch")),
+        pathway=data.get("pathway") or "",
+        agency_id=data.get("agency"),
+    )
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    board = selectors.dashboard_for(actor=request.user)
+    form = _filters(request)
+    if not form.is_valid():
+        return render(request, "reporting/dashboard.html", {"form": form}, status=400)
+    board = _board(request, form)
     labels = dict(Pathway.choices)
     weekly = [
         {"week": week, "pathway": str(labels.get(pathway, pathway)), "n": weeks.get(week, 0)}
@@ -28,7 +53,9 @@ def dashboard(request):
         request,
         "reporting/dashboard.html",
         {
+            "form": form,
             "board": board,
+            "query": request.GET.urlencode(),
             "pathway_chart": charts.stacked_bar(
                 weekly,
                 x="week",
@@ -60,7 +87,14 @@ def _bars(items, title, category_title, value_title):
 @login_required
 @require_GET
 def dashboard_csv(request):
-    board = selectors.dashboard_for(actor=request.user)
+    form = _filters(request)
+    if not form.is_valid():
+        return HttpResponse(
+            "; ".join(e for errors in form.errors.values() for e in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    board = _board(request, form)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dashboard.csv"'
     writer = csv.writer(response)

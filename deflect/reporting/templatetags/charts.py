@@ -28,3 +28,9 @@ def chart(context, spec: Any, show_table: bool = False) -> dict[str, Any]:
         "with_scripts": counter == 1,
         "show_table": show_table,
     }
+
+
+@register.filter
+def pct(value) -> str:
+    """A proportion (0..1) as a percentage with one decimal; "—" when there is none."""
+    return "—" if value is None else f"{100 * value:.1f}%"
