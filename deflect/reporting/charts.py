@@ -14,7 +14,10 @@ chart has a titled value axis.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+import json
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import altair as alt
@@ -84,15 +87,64 @@ def _finish(
     """Top-level settings on a (possibly layered) chart: the data, size, theme and its table
     equivalent (columns, and the text for a missing value)."""
     table = {"caption": title, "columns": [list(c) for c in columns], "missing": missing}
-    return chart.properties(
-        data=alt.Data(values=rows),
-        title=title,
-        width=width,
-        height=height,
-        usermeta={"table": table},
-    ).configure(**CONFIG)
+    # Set in place rather than through .properties()/.configure(), which deep-copy the whole
+    # chart (rows included) at each call: a page draws many charts.
+    chart.title = title
+    chart.width = width
+    chart.height = height
+    chart.usermeta = {"table": table}
+    chart.config = alt.Config(**CONFIG)
+    chart.data = alt.Data(values=rows)
+    return chart
 
 
+# --- structure cache ------------------------------------------------------------------------------
+# Building a chart with Altair costs tens of milliseconds (schema objects, copies), and a page
+# draws many charts whose structure (fields, titles, sizes, category order) repeats while their
+# numbers change. So each builder's structure is built once per distinct set of arguments and
+# category order; a call returns a shallow copy carrying its own rows, and ``to_spec`` reuses the
+# structure's specification for it.
+_STRUCTURES: dict[str, tuple[Any, dict[str, Any]]] = {}
+_SPEC_OF: dict[int, dict[str, Any]] = {}
+_MAX_STRUCTURES = 256
+_ORDER_KEYS = ("category", "x", "series")
+
+
+def _prepared(rows: Iterable[dict[str, Any]], kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+    data = _rows(rows)
+    if kwargs.get("_labelled"):
+        for row in data:
+            row[LABEL] = _label(row.get(kwargs["value"]), kwargs.get("unit", ""))
+    return data
+
+
+def _cached(builder: Callable[..., Any]) -> Callable[..., Any]:
+    labelled = builder.__name__ in ("bar", "stacked_bar")
+
+    @functools.wraps(builder)
+    def build(rows: Iterable[dict[str, Any]], **kwargs: Any) -> Any:
+        data = _prepared(rows, {**kwargs, "_labelled": labelled})
+        order = [[row.get(kwargs[k]) for row in data] for k in _ORDER_KEYS if kwargs.get(k)]
+        key = json.dumps([builder.__name__, kwargs, order], sort_keys=True, default=str)
+        hit = _STRUCTURES.get(key)
+        if hit is None:
+            chart = builder(data, **kwargs)
+            spec = chart.to_dict(validate=False)
+            spec.pop("data", None)
+            spec.pop("datasets", None)
+            if len(_STRUCTURES) >= _MAX_STRUCTURES:
+                _STRUCTURES.clear()
+            hit = _STRUCTURES[key] = (chart, spec)
+        chart = hit[0].copy(deep=False)
+        chart.data = alt.Data(values=data)
+        _SPEC_OF[id(chart)] = hit[1]
+        weakref.finalize(chart, _SPEC_OF.pop, id(chart), None)
+        return chart
+
+    return build
+
+
+@_cached
 def bar(
     rows: Iterable[dict[str, Any]],
     *,
@@ -135,6 +187,7 @@ def bar(
     )
 
 
+@_cached
 def stacked_bar(
     rows: Iterable[dict[str, Any]],
     *,
@@ -176,6 +229,7 @@ def stacked_bar(
     return _finish(chart, data, title=title, columns=columns, width=width, height=220)
 
 
+@_cached
 def line(
     rows: Iterable[dict[str, Any]],
     *,
@@ -224,6 +278,7 @@ def line(
     return _finish(alt.layer(*layers), data, title=title, columns=columns, width=width, height=240)
 
 
+@_cached
 def estimate(
     rows: Iterable[dict[str, Any]],
     *,
@@ -291,9 +346,14 @@ def estimate(
 # --- output ------------------------------------------------------------------------------------
 
 
-def to_spec(chart: Any) -> dict[str, Any]:
-    """The Vega-Lite specification as a JSON-ready dict (data inline)."""
-    return chart.to_dict()
+def to_spec(chart: Any, *, validate: bool = False) -> dict[str, Any]:
+    """The Vega-Lite specification as a JSON-ready dict (data inline). The tests check every
+    builder's output against the schema (``validate=True``); pages skip the check and reuse the
+    structure's specification."""
+    structure = None if validate else _SPEC_OF.get(id(chart))
+    if structure is None:
+        return chart.to_dict(validate=validate)
+    return {**structure, "data": {"values": chart.data.values}}
 
 
 def to_svg(chart: Any) -> str:
