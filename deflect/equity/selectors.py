@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -23,13 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import (
-    Coalesce,
-    ExtractDay,
-    ExtractMonth,
-    ExtractYear,
-    TruncQuarter,
-)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -185,24 +180,41 @@ AGE_BANDS = [
 ]
 
 
+class AgeYears(Func):
+    """Whole years from a date of birth to a datetime, with each database's own date functions
+    (no per-row Python): PostgreSQL's AGE(), SQLite's julianday() difference over 365.25 days
+    (which can differ by one from the calendar age only on a birthday in a few leap-year cases).
+    """
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST((julianday(%(expressions)s)) / 365.25 AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(EXTRACT(YEAR FROM AGE(%(expressions)s)) AS INTEGER)",
+            arg_joiner=", ",
+            **extra,
+        )
+
+
 def _age_at_encounter():
-    """Whole years from the person's date of birth to the encounter (the recorded estimate when
+    """Whole years from the person's date of birth to the contact (the recorded estimate when
     the date is unknown), in SQL."""
-    before_birthday = Case(
-        When(
-            occurred_month_day__lt=ExtractMonth("person__date_of_birth") * 100
-            + ExtractDay("person__date_of_birth"),
-            then=Value(1),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
     return Case(
         When(
             person__date_of_birth__isnull=False,
-            then=ExtractYear("occurred_at")
-            - ExtractYear("person__date_of_birth")
-            - before_birthday,
+            then=AgeYears("occurred_at", "person__date_of_birth"),
         ),
         default="person__age_estimate",
         output_field=IntegerField(),
@@ -245,9 +257,7 @@ def _group_expression(encounters, dimension: str):
     if dimension in ("race", "ethnicity", "gender"):
         return encounters.annotate(group=Coalesce(f"person__{dimension}", Value(UNKNOWN)))
     if dimension == "age":
-        return encounters.annotate(
-            occurred_month_day=ExtractMonth("occurred_at") * 100 + ExtractDay("occurred_at")
-        ).annotate(age=_age_at_encounter(), group=_age_band())
+        return encounters.annotate(age=_age_at_encounter()).annotate(group=_age_band())
     return encounters.annotate(group=Coalesce("agency__name", Value(UNKNOWN)))
 
 
@@ -305,10 +315,27 @@ class EquityReport:
     total_contacts: int | None
 
 
-def _quarter_label(value) -> str:
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{value.year} Q{(value.month - 1) // 3 + 1}"
+def _quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.datetime]]:
+    """(label, local start) of every calendar quarter from the one holding ``start`` to the one
+    holding ``end``."""
+    year, quarter = start.year, (start.month - 1) // 3
+    quarters = []
+    while (year, quarter) <= (end.year, (end.month - 1) // 3):
+        first = dt.datetime.combine(dt.date(year, 3 * quarter + 1, 1), dt.time.min)
+        quarters.append((f"{year} Q{quarter + 1}", timezone.make_aware(first)))
+        year, quarter = (year + 1, 0) if quarter == 3 else (year, quarter + 1)
+    return quarters
+
+
+def _quarter_index(start: dt.date, end: dt.date):
+    """The encounter's quarter as a number (0 = the first quarter of the period), from
+    comparisons with the local quarter starts: portable, no per-row date functions."""
+    quarters = _quarters(start, end)
+    whens = [
+        When(occurred_at__lt=next_start, then=Value(i))
+        for i, (_, next_start) in enumerate(quarters[1:])
+    ]
+    return Case(*whens, default=Value(len(quarters) - 1), output_field=IntegerField())
 
 
 def _encounters(actor: User, *, start, end, pathway, agency_id):
@@ -347,7 +374,7 @@ def counts_by_group_and_quarter(
     encounters = _encounters(actor, start=start, end=end, pathway=pathway, agency_id=agency_id)
     encounters = _group_expression(encounters, dimension)
     return list(
-        encounters.annotate(quarter=TruncQuarter("occurred_at"))
+        encounters.annotate(quarter=_quarter_index(start, end))
         .values("group", "quarter")
         .annotate(
             **{name: Count("id", filter=q) if q else Count("id") for name, q in COUNTS.items()}
@@ -464,7 +491,10 @@ def equity_report(
         )
         points.append(PointResult(point=point, cells=cells, total=total))
 
-    quarters = sorted({_quarter_label(r["quarter"]) for r in rows})
+    labels = [name for name, _ in _quarters(start, end)]
+    for row in rows:
+        row["quarter"] = labels[row["quarter"]]
+    quarters = [q for q in labels if any(r["quarter"] == q for r in rows)]
     _trends(rows, points, order, label, quarters)
     return EquityReport(
         start=start,
@@ -486,7 +516,7 @@ def _trends(rows, points: list[PointResult], order: list[str], label, quarters) 
     table (each quarter is its own table of counts)."""
     by_quarter: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        by_quarter[_quarter_label(row["quarter"])].append(row)
+        by_quarter[row["quarter"]].append(row)
     for quarter in quarters:
         counts, totals = _table(by_quarter[quarter])
         hidden, _ = stats.suppress(counts, totals, PAIRS)
