@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "deflect.reporting",
     "deflect.outcomes",
     "deflect.linkage",
+    "deflect.equity",
     "deflect.demo",
 ]
 

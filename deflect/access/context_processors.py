@@ -31,6 +31,7 @@ NAV_ITEMS = (
     ("Abeyance cases", "cases:prosecutor-list", caps.ABEYANCE_STATUS_VIEW),
     ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
     ("Outcomes", "outcomes:home", caps.OUTCOMES_VIEW),
+    ("Equity", "equity:page", caps.DASHBOARD_VIEW),
 )
 
 

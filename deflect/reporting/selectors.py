@@ -21,17 +21,16 @@ from deflect.encounters.models import Encounter
 from deflect.followups.models import FollowUp, FollowUpStatus, Trigger
 from deflect.referrals.models import Referral, ReferralStatus
 
-ACCEPTED_OR_LATER = [
-    ReferralStatus.ACCEPTED,
-    ReferralStatus.IN_PROGRESS,
-    ReferralStatus.ON_HOLD,
-    ReferralStatus.COMPLETED,
-]
+from .measures import ACCEPTED_OR_LATER, MeasureResult, Scope, measure_results
 
 
 @dataclass
 class Dashboard:
-    since: dt.datetime
+    since: dt.datetime | None  # None: since launch
+    until: dt.datetime | None = None
+    pathway: str = ""
+    agency_id: int | None = None
+    measures: list[MeasureResult] = field(default_factory=list)
     weeks: list[dt.date] = field(default_factory=list)
     # Counts are None where suppress_small_cells hid them (SUPPRESSED).
     by_pathway: dict[str, dict[dt.date, int | None]] = field(default_factory=dict)
@@ -97,21 +96,91 @@ class HoursBetween(Func):
         )
 
 
-def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None) -> Dashboard:
+def _period(start: dt.date | None, end: dt.date | None, now: dt.datetime):
+    """[since, until): local midnight of ``start`` (None: since launch) to local midnight after
+    ``end`` (None: now)."""
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min)) if start else None
+    until = (
+        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+        if end
+        else now + dt.timedelta(seconds=1)
+    )
+    return since, until
+
+
+def measure_scope(
+    actor: User,
+    *,
+    since: dt.datetime | None,
+    until: dt.datetime,
+    pathway: str = "",
+    agency_id: int | None = None,
+    now: dt.datetime,
+) -> Scope:
+    """The rows the dashboard counts: what ``actor`` may see, in the period, on the pathway and
+    at the agency (of the contact, or for referrals the requesting agency)."""
+
+    def within(qs, field_name: str, encounter_path: str = "encounter__"):
+        qs = qs.filter(**{f"{field_name}__lt": until})
+        if since is not None:
+            qs = qs.filter(**{f"{field_name}__gte": since})
+        if pathway:
+            qs = qs.filter(**{f"{encounter_path}pathway": pathway})
+        if agency_id:
+            qs = qs.filter(**{f"{encounter_path}agency_id": agency_id})
+        return qs
+
+    return Scope(
+        encounters=within(
+            visible_to(actor, Encounter, caps.DASHBOARD_VIEW), "occurred_at", encounter_path=""
+        ),
+        referrals=within(visible_to(actor, Referral, caps.DASHBOARD_VIEW), "sent_at"),
+        followups=within(visible_to(actor, FollowUp, caps.DASHBOARD_VIEW), "anchor_at"),
+        abeyance=within(
+            visible_to(actor, AbeyanceCase, caps.DASHBOARD_VIEW), "encounter__occurred_at"
+        ),
+        now=now,
+    )
+
+
+def dashboard_for(
+    *,
+    actor: User,
+    days: int = 84,
+    now: dt.datetime | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    since_launch: bool = False,
+    pathway: str = "",
+    agency_id: int | None = None,
+) -> Dashboard:
+    """The dashboard for a period (default: the last ``days`` days; ``since_launch``: every
+    row), a pathway and an agency. The weekly chart covers the last 12 weeks of the period."""
     require(actor, caps.DASHBOARD_VIEW)
     now = now or timezone.now()
-    since = now - dt.timedelta(days=days)
-    board = Dashboard(since=since)
-    encounters = visible_to(actor, Encounter, caps.DASHBOARD_VIEW).filter(occurred_at__gte=since)
+    if start or end or since_launch:
+        since, until = _period(start, end, now)
+    else:
+        since, until = now - dt.timedelta(days=days), now + dt.timedelta(seconds=1)
+    scope = measure_scope(
+        actor, since=since, until=until, pathway=pathway, agency_id=agency_id, now=now
+    )
+    board = Dashboard(since=since, until=until, pathway=pathway, agency_id=agency_id)
+    board.measures = measure_results(scope, suppress=not can(actor, caps.DASHBOARD_SMALL_CELLS))
+    encounters = scope.encounters
     # One scan: a filtered count per week (portable; no per-row date functions).
-    week_starts = _week_starts(since, now)
-    bounds = list(zip(week_starts, [*week_starts[1:], now + dt.timedelta(seconds=1)], strict=True))
+    last = min(until, now)
+    chart_since = last - dt.timedelta(days=84)
+    if since is not None:
+        chart_since = max(since, chart_since)
+    week_starts = _week_starts(chart_since, last)
+    bounds = list(zip(week_starts, [*week_starts[1:], until], strict=True))
     counts = (
         encounters.values("pathway")
         .annotate(
             **{
-                f"w{i}": Count("id", filter=Q(occurred_at__gte=start, occurred_at__lt=end))
-                for i, (start, end) in enumerate(bounds)
+                f"w{i}": Count("id", filter=Q(occurred_at__gte=lo, occurred_at__lt=hi))
+                for i, (lo, hi) in enumerate(bounds)
             }
         )
         .order_by()
@@ -122,7 +191,7 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
             board.weeks[i]: row[f"w{i}"] for i in range(len(bounds)) if row[f"w{i}"]
         }
 
-    referrals = visible_to(actor, Referral, caps.DASHBOARD_VIEW).filter(sent_at__gte=since)
+    referrals = scope.referrals
     funnel = referrals.aggregate(
         referred=Count("person", distinct=True),
         accepted=Count(
@@ -149,9 +218,11 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
         "p90": _percentile_hours(timed, 0.9, count),
     }
     followups = visible_to(actor, FollowUp, caps.DASHBOARD_VIEW)
-    window = followups.filter(
-        trigger=Trigger.NONFATAL_OVERDOSE, contact_required=True, anchor_at__gte=since
-    )
+    if pathway:
+        followups = followups.filter(encounter__pathway=pathway)
+    if agency_id:
+        followups = followups.filter(encounter__agency_id=agency_id)
+    window = scope.followups.filter(trigger=Trigger.NONFATAL_OVERDOSE, contact_required=True)
     od = window.aggregate(
         total=Count("id", filter=Q(due_at__lt=now) | Q(status=FollowUpStatus.CONTACTED)),
         met=Count("id", filter=Q(status=FollowUpStatus.CONTACTED, closed_at__lte=F("due_at"))),
@@ -159,12 +230,7 @@ def dashboard_for(*, actor: User, days: int = 84, now: dt.datetime | None = None
     od["share"] = round(100 * od["met"] / od["total"], 1) if od["total"] else None
     board.overdose_72h = od
     board.overdue_followups = followups.filter(status=FollowUpStatus.OPEN, due_at__lt=now).count()
-    outcomes = (
-        visible_to(actor, AbeyanceCase, caps.DASHBOARD_VIEW)
-        .values("disposition")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    outcomes = scope.abeyance.values("disposition").annotate(n=Count("id")).order_by()
     labels = {
         "": "Open",
         "charges_dropped": "Charges dropped",
@@ -216,6 +282,13 @@ def dashboard_rows(board: Dashboard) -> list[tuple[str, str, str]]:
     """The dashboard as (measure, group, value) rows, for CSV ("<11": a suppressed count,
     "": not enough data)."""
     rows: list[tuple[str, str, str]] = []
+    for result in board.measures:
+        rows.append((result.measure.code, "numerator", _text(result.numerator)))
+        if result.measure.denominator:
+            rows.append((result.measure.code, "denominator", _text(result.denominator)))
+            for key in ("share", "low", "high"):
+                value = getattr(result, key)
+                rows.append((result.measure.code, key, "" if value is None else f"{value:.4f}"))
     for pathway, weeks in sorted(board.by_pathway.items()):
         for week in board.weeks:
             rows.append(
