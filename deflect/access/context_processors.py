@@ -30,6 +30,7 @@ NAV_ITEMS = (
     ("Abeyance", "cases:abeyance-list", caps.ABEYANCE_VIEW),
     ("Abeyance cases", "cases:prosecutor-list", caps.ABEYANCE_STATUS_VIEW),
     ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
+    ("Funder reports", "reports:list", caps.REPORT_VIEW),
 )
 
 
