@@ -1,4 +1,4 @@
-"""The coordinator's program dashboard (SVG charts) and its numbers as CSV."""
+"""The coordinator's program dashboard (Vega-Lite charts) and its numbers as CSV."""
 
 import csv
 
@@ -19,18 +19,41 @@ from . import charts, selectors
 def dashboard(request):
     board = selectors.dashboard_for(actor=request.user)
     labels = dict(Pathway.choices)
-    series = {str(labels.get(k, k)): v for k, v in board.by_pathway.items()}
+    weekly = [
+        {"week": week, "pathway": str(labels.get(pathway, pathway)), "n": weeks.get(week, 0)}
+        for pathway, weeks in sorted(board.by_pathway.items())
+        for week in board.weeks
+    ]
     return render(
         request,
         "reporting/dashboard.html",
         {
             "board": board,
-            "pathway_chart": charts.stacked_weeks(
-                series, board.weeks, title="Encounters by pathway per week"
+            "pathway_chart": charts.stacked_bar(
+                weekly,
+                x="week",
+                value="n",
+                series="pathway",
+                title="Encounters by pathway per week",
+                x_title="Week starting",
+                value_title="Encounters",
+                series_title="Pathway",
+                temporal=True,
             ),
-            "funnel_chart": charts.bar_chart(board.funnel, title="Referral funnel"),
-            "abeyance_chart": charts.bar_chart(board.abeyance, title="Abeyance outcomes"),
+            "funnel_chart": _bars(board.funnel, "Referral funnel", "Step", "People"),
+            "abeyance_chart": _bars(board.abeyance, "Abeyance outcomes", "Outcome", "Cases"),
         },
+    )
+
+
+def _bars(items, title, category_title, value_title):
+    return charts.bar(
+        [{"label": label, "n": n} for label, n in items],
+        category="label",
+        value="n",
+        title=title,
+        category_title=category_title,
+        value_title=value_title,
     )
 
 
