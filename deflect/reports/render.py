@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Font
 
 from deflect.reporting import charts
@@ -38,29 +41,50 @@ def chart_items(result: SectionResult) -> list[tuple[str, float | None]]:
     return items
 
 
-def section_charts(report: Report) -> dict[int, str]:
-    """SVG markup per charted section (by index in ``report.sections``)."""
-    out = {}
-    for index, result in enumerate(report.sections):
-        if result.section.chart:
-            out[index] = str(
-                charts.bar_chart(chart_items(result), title=result.section.title)  # type: ignore[arg-type]
-            )
-    return out
+def section_chart(result: SectionResult) -> Any:
+    """The section's figures as one bar chart (Altair, from ``reporting.charts``)."""
+    rows = [{"measure": name, "value": value} for name, value in chart_items(result)]
+    return charts.bar(
+        rows,
+        category="measure",
+        value="value",
+        title=result.section.title,
+        category_title="Measure",
+        value_title="Value (percentages for shares)",
+    )
 
 
-def report_context(report: Report) -> dict:
-    svgs = section_charts(report)
+def section_charts(report: Report) -> dict[int, Any]:
+    """The chart of every charted section, by index in ``report.sections``."""
+    return {
+        index: section_chart(result)
+        for index, result in enumerate(report.sections)
+        if result.section.chart
+    }
+
+
+def report_context(report: Report, *, for_print: bool = False) -> dict:
+    """The template context. On the page a chart is its Vega-Lite spec (drawn by vega-embed,
+    with its table); in print it is a PNG rendered by vl-convert, as a data URI."""
+    chart_of = section_charts(report)
+    shown: dict[int, Any] = {}
+    for index, chart in chart_of.items():
+        if for_print:
+            png = charts.to_png(chart)
+            shown[index] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        else:
+            shown[index] = charts.to_spec(chart)
     return {
         "report": report,
-        "sections": [(result, svgs.get(i)) for i, result in enumerate(report.sections)],
+        "for_print": for_print,
+        "sections": [(result, shown.get(i)) for i, result in enumerate(report.sections)],
     }
 
 
 def report_html(report: Report, *, for_print: bool = False) -> str:
     return render_to_string(
         "reports/report_print.html" if for_print else "reports/report_body.html",
-        report_context(report),
+        report_context(report, for_print=for_print),
     )
 
 
@@ -99,6 +123,11 @@ def report_xlsx(report: Report) -> bytes:
         sheet.append([row[0], row[1], row[2], number, row[4], row[5], row[6]])
     for column, width in zip("ABCDEFG", (40, 44, 30, 14, 18, 14, 80), strict=True):
         sheet.column_dimensions[column].width = width
+    for index, chart in section_charts(report).items():
+        chart_sheet = book.create_sheet(f"Chart {index + 1}")
+        chart_sheet.append([report.sections[index].section.title])
+        image = SheetImage(io.BytesIO(charts.to_png(chart)))
+        chart_sheet.add_image(image, "A3")
     definitions = book.create_sheet("Definitions")
     definitions.append(["Measure", "Definition", "Numerator", "Denominator"])
     for result in report.sections:
