@@ -36,6 +36,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
         "De-identified person-level export for evaluators (--from, --to, --user).",
     ),
     (("resources", "expire-mous"), "resources_mou_expire", "Mark MOUs past expiry (daily job)."),
+    (
+        ("records", "import"),
+        "records_import",
+        "Import outside records from CSV (--source, --kind, --mapping, --dry-run).",
+    ),
 ]
 
 

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "deflect.followups",
     "deflect.reporting",
     "deflect.reports",
+    "deflect.outcomes",
     "deflect.demo",
 ]
 

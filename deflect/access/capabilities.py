@@ -60,6 +60,14 @@ NALOXONE_USE = "naloxone.use"
 NALOXONE_MANAGE = "naloxone.manage"
 COMMUNITY_MANAGE = "community.manage"
 FEEDBACK_VIEW = "feedback.view"
+# --- outside records (jail, EMS, ED, deaths, treatment) and the outcome measures -------------
+# The identifiers other systems wrote, one record at a time.
+OUTSIDE_RECORD_VIEW = "outside_record.view"
+OUTSIDE_RECORD_IMPORT = "outside_record.import"
+# Setting and clearing the links between outside records and people (the linkage).
+OUTSIDE_RECORD_LINK = "outside_record.link"
+# The outcome measures (counts and intervals, small cells suppressed).
+OUTCOMES_VIEW = "outcomes.view"
 
 _EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
 _FIELD_WORK = frozenset(
@@ -68,6 +76,9 @@ _FIELD_WORK = frozenset(
 )
 _CASE_WORK = frozenset({REFERRAL_VIEW, REFERRAL_CREATE, CASE_VIEW, FOLLOWUP_VIEW})
 _NALOXONE_FIELD = frozenset({NALOXONE_VIEW, NALOXONE_USE})
+_OUTSIDE_RECORDS = frozenset(
+    {OUTSIDE_RECORD_VIEW, OUTSIDE_RECORD_IMPORT, OUTSIDE_RECORD_LINK, OUTCOMES_VIEW}
+)
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     # Patrol officers, deputies, firefighters, EMTs: record, match, refer, carry naloxone.
@@ -94,7 +105,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Diversion liaisons: a compliance status and the disposition, nothing clinical.
     Role.PROSECUTOR: _EVERY_ROLE | {ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE},
     # Evaluators: the dashboard with small cells suppressed, participant feedback.
-    Role.ANALYST: _EVERY_ROLE | {DASHBOARD_VIEW, FEEDBACK_VIEW, REPORT_VIEW, EXPORT_DEIDENTIFIED},
+    Role.ANALYST: _EVERY_ROLE
+    | {DASHBOARD_VIEW, FEEDBACK_VIEW, REPORT_VIEW, EXPORT_DEIDENTIFIED}
+    | _OUTSIDE_RECORDS,
     # Program coordinators: the program and everything around the encounters.
     Role.COORDINATOR: _EVERY_ROLE
     | {PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, PERSON_VIEW, ENCOUNTER_VIEW, SCREENING_CONFIGURE}
@@ -102,7 +115,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     | {REFERRAL_VIEW, CASE_VIEW, FOLLOWUP_VIEW, FOLLOWUP_CONFIGURE, ABEYANCE_VIEW}
     | {DASHBOARD_VIEW, DASHBOARD_SMALL_CELLS, REPORT_VIEW, EXPORT_DEIDENTIFIED}
     | {PLANNING_MANAGE, TRAINING_VIEW, TRAINING_MANAGE, COMMUNITY_MANAGE, FEEDBACK_VIEW}
-    | {NALOXONE_VIEW, NALOXONE_USE, NALOXONE_MANAGE},
+    | {NALOXONE_VIEW, NALOXONE_USE, NALOXONE_MANAGE}
+    | _OUTSIDE_RECORDS,
     # System administrators: users, agencies, configuration, the audit log; no person data.
     Role.ADMIN: _EVERY_ROLE
     | {AGENCY_MANAGE, PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, ADMIN_ROLE_GRANT, AUDIT_VIEW}
@@ -127,6 +141,11 @@ DENIED_AT_AGENCY_KINDS: dict[str, frozenset[str]] = {
     CLINICAL_VIEW: frozenset(
         {AgencyKind.LAW_ENFORCEMENT, AgencyKind.FIRE, AgencyKind.EMS, AgencyKind.PROSECUTOR}
     ),
+    # Outside health and justice records never reach a prosecutor's office, whatever the role.
+    **{
+        capability: frozenset({AgencyKind.PROSECUTOR})
+        for capability in (OUTSIDE_RECORD_VIEW, OUTSIDE_RECORD_IMPORT, OUTSIDE_RECORD_LINK)
+    },
 }
 
 ALL_CAPABILITIES = frozenset().union(*CAPABILITIES.values())

@@ -80,6 +80,9 @@ MODEL_SCOPES: dict[str, ModelScope] = {
     "training.Shift": ModelScope(caps.TRAINING_VIEW, "program__agencies"),
     "community.Event": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
     "feedback.FeedbackResponse": ModelScope(caps.FEEDBACK_VIEW, "program__agencies"),
+    # Records other systems wrote (identifiers as written) and the imports that brought them.
+    "outcomes.ExternalRecord": ModelScope(caps.OUTSIDE_RECORD_VIEW, "program__agencies"),
+    "outcomes.ImportBatch": ModelScope(caps.OUTSIDE_RECORD_VIEW, "program__agencies"),
 }
 # Programs and their member agencies, which record scoping follows (named, like the table).
 PROGRAM_MODEL = "programs.Program"

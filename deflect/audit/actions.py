@@ -104,6 +104,11 @@ class Action(models.TextChoices):
     FOLLOWUP_TEAM_UPDATE = "followup.team_update", "Outreach team changed"
     NOTICE_PREFERENCE_UPDATE = "notice.preference_update", "Reminder settings changed"
     JOBS_RUN = "system.jobs_run", "Scheduled jobs run"
+    OUTSIDE_RECORDS_IMPORT = "outcomes.import", "Outside records imported"
+    OUTSIDE_RECORDS_BATCH = "outcomes.batch_transition", "Outside-record import status changed"
+    OUTSIDE_RECORDS_READ = "outcomes.records_read", "Outside records read"
+    OUTSIDE_RECORDS_LINK = "outcomes.link_apply", "Outside records linked to people"
+    OUTCOMES_VIEW = "outcomes.view", "Outcome measures viewed"
 
 
 class Outcome(models.TextChoices):

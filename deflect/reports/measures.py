@@ -236,10 +236,7 @@ def _jail_bookings(scope: Scope) -> QuerySet | None:
         model = apps.get_model("outcomes", "ExternalRecord")
     except LookupError:
         return None
-    try:
-        queryset = visible_to(scope.actor, model, caps.REPORT_VIEW)
-    except LookupError:
-        queryset = model._default_manager.filter(person__program__in=scope.rows(Program))
+    queryset = scope.rows(model)
     bookings = queryset.filter(kind=JAIL_BOOKING)
     return bookings if bookings.exists() else None
 
