@@ -12,12 +12,14 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from deflect.audit.models import AuditEvent
+from deflect.outcomes.models import ExternalRecord
 from deflect.referrals import services as referral_services
 from deflect.referrals.tests.factories import encounter_by, send_referral
 from deflect.reporting import charts
 from deflect.reports import render, selectors
 from deflect.reports.errors import ReportError, ReportErrorCode
 from deflect.reports.measures import MEASURES, NEEDS_JAIL_DATA, Value
+from deflect.screening.models import NeedsScreening
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +213,47 @@ def test_stepping_up_says_needs_jail_data_without_bookings(world):
     for key in ("mh_booked", "mh_length_of_stay", "mh_recidivism"):
         assert figures[key].shown == NEEDS_JAIL_DATA
     assert figures["mh_connected_to_treatment"].shown in {"no data", "0.0%"}
+
+
+def _mental_health_need(encounter):
+    NeedsScreening.objects.create(
+        encounter=encounter, mental_health_crisis=True, recommended_level_of_care="outpatient"
+    )
+
+
+def _booking(world, person, key, *, booked_days_ago, released_days_ago):
+    now = timezone.now()
+    ExternalRecord.objects.create(
+        program=world.program,
+        source="county-jail",
+        source_record_id=key,
+        kind="jail_booking",
+        event_at=now - dt.timedelta(days=booked_days_ago),
+        released_at=now - dt.timedelta(days=released_days_ago),
+        person=person,
+    )
+
+
+def test_stepping_up_measures_from_jail_bookings(world):
+    first = encounter_by(world.officer, "community_response")
+    second = encounter_by(world.officer, "community_response")
+    _mental_health_need(first)
+    _mental_health_need(second)
+    _booking(world, first.person, "b1", booked_days_ago=10, released_days_ago=7)
+    _booking(world, first.person, "b0", booked_days_ago=110, released_days_ago=100)
+    _booking(world, second.person, "b2", booked_days_ago=5, released_days_ago=4)
+    today = timezone.localdate()
+    period = selectors.period_parse(f"{today - dt.timedelta(days=30)}..{today}")
+    report = selectors.report_build(
+        actor=world.coordinator, template=selectors.template_get("stepping-up"), period=period
+    )
+    figures = _figures(report)
+    assert figures["mh_people"].value.total == 2
+    assert figures["mh_booked"].value.total == 2
+    assert figures["mh_length_of_stay"].value.total == pytest.approx(2.0, abs=0.05)
+    assert figures["mh_length_of_stay"].base == "n = 2"
+    recidivism = figures["mh_recidivism"]
+    assert (recidivism.value.numerator, recidivism.value.denominator) == (1, 2)
+    assert recidivism.shown == "50.0%" and recidivism.interval
+    connected = figures["mh_connected_to_treatment"]
+    assert (connected.value.numerator, connected.value.denominator) == (0, 2)
