@@ -16,3 +16,8 @@ class ReportErrorCode(DomainErrorCode):
 
 class ReportError(DomainError):
     code = ReportErrorCode.PERIOD_INVALID
+
+
+class ReportNotFound(ReportError):
+    code = ReportErrorCode.TEMPLATE_NOT_FOUND
+    status = 404

@@ -19,7 +19,7 @@ from deflect.access.policy import can, require
 from deflect.accounts.models import User
 from deflect.programs.models import Program
 
-from .errors import ReportError, ReportErrorCode
+from .errors import ReportError, ReportErrorCode, ReportNotFound
 from .measures import MEASURES, PATHWAY_LABELS, Measure, Scope, Value
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "report_templates"
@@ -108,10 +108,7 @@ def template_get(slug: str) -> ReportTemplate:
     for template in template_list():
         if template.slug == slug:
             return template
-    raise ReportError(
-        f"There is no report template {slug!r}.",
-        code=ReportErrorCode.TEMPLATE_NOT_FOUND,
-    )
+    raise ReportNotFound(f"There is no report template {slug!r}.")
 
 
 # --- periods --------------------------------------------------------------------------------

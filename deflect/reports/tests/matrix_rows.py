@@ -28,3 +28,9 @@ WEB_ROWS = [
         body=lambda w: {"date_from": "2026-01-01", "date_to": "2026-03-31", "dates": "shift"},
     ),
 ]
+
+_API = expect(403, anonymous=401, coordinator=200, other_coordinator=200, analyst=200)
+API_ROWS = [
+    Row("/api/v1/reports/templates", "GET", _API),
+    Row("/api/v1/reports/{slug}", "GET", _API, args=_stepping_up),
+]

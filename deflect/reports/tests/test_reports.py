@@ -257,3 +257,22 @@ def test_stepping_up_measures_from_jail_bookings(world):
     assert recidivism.shown == "50.0%" and recidivism.interval
     connected = figures["mh_connected_to_treatment"]
     assert (connected.value.numerator, connected.value.denominator) == (0, 2)
+
+
+def test_the_api_gives_the_figures_and_names_an_unknown_report(world, client):
+    _some_work(world)
+    client.force_login(world.analyst)
+    response = client.get("/api/v1/reports/cossup-quarterly", {"period": _recent()})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["suppressed"] is True
+    contacted = next(f for f in body["figures"] if f["measure"] == "people_contacted")
+    assert contacted["value"] == "<11"
+    assert set(contacted["by_pathway"].values()) == {"<11"}
+    listing = client.get("/api/v1/reports/templates").json()
+    assert {"cossup-quarterly", "stepping-up"} <= {t["slug"] for t in listing}
+    missing = client.get("/api/v1/reports/no-such-report")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "report_template_not_found"
+    bad = client.get("/api/v1/reports/stepping-up", {"period": "later"})
+    assert bad.status_code == 400 and bad.json()["code"] == "report_period_invalid"
