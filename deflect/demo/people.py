@@ -252,7 +252,7 @@ def _people(
 ) -> Iterator[Person]:
     today = timezone.localdate()
     # Residence ZIPs from their own generator, so the rest of the demo county stays as it was.
-    zips = random.Random(start)
+    zips = random.Random(start)  # noqa: S311 (synthetic data, not security)
     for _ in range(start, start + count):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         first_key, last_key = person_search_keys(first, last)
