@@ -32,6 +32,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("resources", "import"), "resources_import", "Import an HSDS 3.0 directory (--dry-run)."),
     (("resources", "export"), "resources_export", "Export the directory as HSDS 3.0."),
     (("resources", "template"), "resources_template", "Print the one-sheet CSV template."),
+    (
+        ("export", "deidentified"),
+        "export_deidentified",
+        "De-identified person-level export for evaluators (--from, --to, --user).",
+    ),
     (("resources", "expire-mous"), "resources_mou_expire", "Mark MOUs past expiry (daily job)."),
     (
         ("records", "import"),

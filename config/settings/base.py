@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "deflect.cases",
     "deflect.followups",
     "deflect.reporting",
+    "deflect.reports",
     "deflect.outcomes",
     "deflect.linkage",
     "deflect.equity",
@@ -329,3 +330,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "deflect@localhost")
 DEFLECT_SMS_CHANNEL = os.environ.get(
     "DEFLECT_SMS_CHANNEL", "deflect.followups.channels.OutboxSmsChannel"
 )
+
+# Extra folders of report templates (one TOML file per template), separated by the path
+# separator; the templates shipped in deflect/reports/report_templates are always read.
+DEFLECT_REPORT_TEMPLATE_DIRS = [
+    Path(p) for p in os.environ.get("DEFLECT_REPORT_TEMPLATES", "").split(os.pathsep) if p
+]

@@ -48,6 +48,9 @@ ABEYANCE_STATUS_VIEW = "abeyance.status_view"
 ABEYANCE_DISPOSE = "abeyance.dispose"
 DASHBOARD_VIEW = "dashboard.view"
 DASHBOARD_SMALL_CELLS = "dashboard.small_cells"  # without it, counts under 11 are suppressed
+# Funder reports (quarterly performance, Stepping Up) and de-identified person-level exports.
+REPORT_VIEW = "report.view"
+EXPORT_DEIDENTIFIED = "export.deidentified"
 # --- running the program: planning, intercept map, training, naloxone, education, feedback ---
 PLANNING_MANAGE = "planning.manage"
 TRAINING_VIEW = "training.view"
@@ -102,13 +105,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Diversion liaisons: a compliance status and the disposition, nothing clinical.
     Role.PROSECUTOR: _EVERY_ROLE | {ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE},
     # Evaluators: the dashboard with small cells suppressed, participant feedback.
-    Role.ANALYST: _EVERY_ROLE | {DASHBOARD_VIEW, FEEDBACK_VIEW} | _OUTSIDE_RECORDS,
+    Role.ANALYST: _EVERY_ROLE
+    | {DASHBOARD_VIEW, FEEDBACK_VIEW, REPORT_VIEW, EXPORT_DEIDENTIFIED}
+    | _OUTSIDE_RECORDS,
     # Program coordinators: the program and everything around the encounters.
     Role.COORDINATOR: _EVERY_ROLE
     | {PROGRAM_MANAGE, STAFF_VIEW, STAFF_MANAGE, PERSON_VIEW, ENCOUNTER_VIEW, SCREENING_CONFIGURE}
     | {RESOURCE_MATCH, MOU_MANAGE}
     | {REFERRAL_VIEW, CASE_VIEW, FOLLOWUP_VIEW, FOLLOWUP_CONFIGURE, ABEYANCE_VIEW}
-    | {DASHBOARD_VIEW, DASHBOARD_SMALL_CELLS}
+    | {DASHBOARD_VIEW, DASHBOARD_SMALL_CELLS, REPORT_VIEW, EXPORT_DEIDENTIFIED}
     | {PLANNING_MANAGE, TRAINING_VIEW, TRAINING_MANAGE, COMMUNITY_MANAGE, FEEDBACK_VIEW}
     | {NALOXONE_VIEW, NALOXONE_USE, NALOXONE_MANAGE}
     | _OUTSIDE_RECORDS,

@@ -32,6 +32,7 @@ NAV_ITEMS = (
     ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
     ("Outcomes", "outcomes:home", caps.OUTCOMES_VIEW),
     ("Equity", "equity:page", caps.DASHBOARD_VIEW),
+    ("Funder reports", "reports:list", caps.REPORT_VIEW),
 )
 
 

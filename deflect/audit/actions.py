@@ -77,6 +77,8 @@ class Action(models.TextChoices):
     FEEDBACK_VIEW = "feedback.view", "Participant feedback read"
     RESOURCES_IMPORT = "resources.import", "Resource directory imported"
     RESOURCES_EXPORT = "resources.export", "Resource directory exported"
+    REPORT_VIEW = "report.view", "Funder report viewed or downloaded"
+    DEIDENTIFIED_EXPORT = "data.export_deidentified", "De-identified export written"
     RESOURCE_MATCH = "resources.match", "Services matched to needs"
     CAPACITY_UPDATE = "resources.capacity_update", "Service capacity updated"
     MOU_CREATE = "resources.mou_create", "MOU recorded"

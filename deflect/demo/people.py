@@ -226,6 +226,10 @@ OUTCOMES = [
 ]
 
 
+# Residence ZIP codes of the demo county (Baltimore City's, for realistic three-digit areas).
+DEMO_ZIPS = ["21201", "21202", "21205", "21206", "21213", "21215", "21217", "21218", "21224"]
+
+
 def _pick(rng: random.Random, weighted):
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights, k=1)[0]
@@ -250,6 +254,8 @@ def _people(
     rng: random.Random, program: Program, start: int, count: int, agency: Agency
 ) -> Iterator[Person]:
     today = timezone.localdate()
+    # Residence ZIPs from their own generator, so the rest of the demo county stays as it was.
+    zips = random.Random(start)  # noqa: S311 (synthetic data, not security)
     for _ in range(start, start + count):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         first_key, last_key = person_search_keys(first, last)
@@ -265,6 +271,7 @@ def _people(
             gender=_pick(rng, GENDERS),
             insurance=_pick(rng, INSURANCE),
             preferred_language="es" if rng.random() < 0.1 else "en",
+            residence_zip=zips.choice(DEMO_ZIPS),
             phone=phone,
             **phone_digest_columns(phone),
             may_text=bool(phone),

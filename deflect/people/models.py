@@ -35,6 +35,8 @@ class Person(BaseModel):
         max_length=20, choices=Insurance.choices, default=Insurance.UNKNOWN
     )
     preferred_language = models.CharField(max_length=35, default="en")
+    # The ZIP code of residence as given (de-identified exports keep its first three digits).
+    residence_zip = models.CharField(max_length=10, blank=True)
     needs_interpreter = models.BooleanField(default=False)
     phone = EncryptedCharField(max_length=40, blank=True)
     # Keyed digests (people.services.person_phone_digests) of the phone's digits and of their

@@ -100,6 +100,7 @@ ROLE_CARDS = [
         "naloxone stock, follow-up rules and how the program is doing.",
         "links": [
             ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
+            ("Funder reports", "reports:list", caps.REPORT_VIEW),
             ("Programs and planning", "programs:list", caps.PROGRAM_VIEW),
             ("Naloxone", "naloxone:home", caps.NALOXONE_VIEW),
             ("Training", "training:home", caps.TRAINING_VIEW),
@@ -113,6 +114,8 @@ ROLE_CARDS = [
         "text": "De-identified, small-cell-suppressed program data and reports.",
         "links": [
             ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
+            ("Funder reports", "reports:list", caps.REPORT_VIEW),
+            ("De-identified export", "reports:export", caps.EXPORT_DEIDENTIFIED),
             ("Participant feedback", "feedback:home", caps.FEEDBACK_VIEW),
         ],
     },
