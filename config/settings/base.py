@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "deflect.referrals",
     "deflect.cases",
     "deflect.followups",
+    "deflect.surveillance",
     "deflect.reporting",
     "deflect.demo",
 ]
@@ -326,3 +327,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "deflect@localhost")
 DEFLECT_SMS_CHANNEL = os.environ.get(
     "DEFLECT_SMS_CHANNEL", "deflect.followups.channels.OutboxSmsChannel"
 )
+
+# Overdose surveillance. The official NEMSIS 3.5 XSD (EMSDataSet_v3.xsd with its includes),
+# when the operator has it: every EMS file is validated against it before import.
+DEFLECT_NEMSIS_XSD = os.environ.get("DEFLECT_NEMSIS_XSD", "")
+# The map's tile server (a URL template such as https://tile.example.org/{z}/{x}/{y}.png);
+# empty: the map shows the data layer on a blank background.
+DEFLECT_MAP_TILE_URL = os.environ.get("DEFLECT_MAP_TILE_URL", "")
+DEFLECT_MAP_TILE_ATTRIBUTION = os.environ.get("DEFLECT_MAP_TILE_ATTRIBUTION", "")

@@ -80,6 +80,10 @@ MODEL_SCOPES: dict[str, ModelScope] = {
     "training.Shift": ModelScope(caps.TRAINING_VIEW, "program__agencies"),
     "community.Event": ModelScope(caps.PROGRAM_VIEW, "program__agencies"),
     "feedback.FeedbackResponse": ModelScope(caps.FEEDBACK_VIEW, "program__agencies"),
+    # Overdose surveillance: individual events are OVERDOSE_EVENT_VIEW; alerts are aggregates.
+    "surveillance.OverdoseEvent": ModelScope(caps.OVERDOSE_EVENT_VIEW, "program__agencies"),
+    "surveillance.SurveillanceSettings": ModelScope(caps.SURVEILLANCE_VIEW, "program__agencies"),
+    "surveillance.SpikeAlert": ModelScope(caps.SURVEILLANCE_VIEW, "program__agencies"),
 }
 # Programs and their member agencies, which record scoping follows (named, like the table).
 PROGRAM_MODEL = "programs.Program"

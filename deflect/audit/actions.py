@@ -102,6 +102,16 @@ class Action(models.TextChoices):
     FOLLOWUP_TEAM_UPDATE = "followup.team_update", "Outreach team changed"
     NOTICE_PREFERENCE_UPDATE = "notice.preference_update", "Reminder settings changed"
     JOBS_RUN = "system.jobs_run", "Scheduled jobs run"
+    OVERDOSE_IMPORT = "surveillance.import", "EMS or dispatch file imported"
+    OVERDOSE_EVENT_LIST = "surveillance.event_list", "Overdose events listed"
+    OVERDOSE_EVENT_READ = "surveillance.event_read", "Overdose event read"
+    OVERDOSE_IDENTIFY = "surveillance.identify", "Overdose survivor identified"
+    SURVEILLANCE_MAP_VIEW = "surveillance.map_view", "Overdose map viewed"
+    SURVEILLANCE_SETTINGS_UPDATE = "surveillance.settings_update", "Surveillance settings changed"
+    SPIKE_ALERT_RAISE = "surveillance.alert_raise", "Overdose spike alert raised"
+    SPIKE_CHECKLIST_UPDATE = "surveillance.checklist_update", "Spike response step marked"
+    OUTREACH_SWEEP = "surveillance.outreach_sweep", "Outreach sweep created from the map"
+    ENCOUNTER_AMEND = "encounter.amend", "Encounter amended"
 
 
 class Outcome(models.TextChoices):

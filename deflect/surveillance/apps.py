@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SurveillanceConfig(AppConfig):
+    name = "deflect.surveillance"
+    label = "surveillance"
