@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/", include("deflect.cases.urls")),
     path("followups/", include("deflect.followups.urls")),
     path("reports/", include("deflect.reporting.urls")),
+    path("surveillance/", include("deflect.surveillance.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/.*$", core_views.api_not_found, name="api-not-found"),
     path("admin/", admin.site.urls),

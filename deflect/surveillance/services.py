@@ -8,7 +8,6 @@ re-imports, identifications and concurrent runs the policy starts once per event
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +20,7 @@ from django.utils import timezone
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import atomic_service, require
-from deflect.accounts.models import User
+from deflect.accounts.models import Role, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
@@ -34,7 +33,16 @@ from deflect.programs.models import Program
 
 from . import nemsis
 from .errors import SurveillanceErrorCode
-from .models import AreaKind, Method, OverdoseEvent, Source, SurveillanceSettings
+from .models import (
+    AreaKind,
+    Method,
+    OverdoseEvent,
+    ResponseItem,
+    ResponseStep,
+    Source,
+    SpikeAlert,
+    SurveillanceSettings,
+)
 
 # The pathway an EMS-reported overdose follows up on, as a field-recorded overdose would.
 FOLLOWUP_PATHWAY = "naloxone_plus"
@@ -284,6 +292,110 @@ def overdose_identify(*, actor: User, event: OverdoseEvent, person: Person) -> O
     return locked
 
 
-def occurred_window(day: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
+# --- the spike response checklist ------------------------------------------------------------
+
+
+@atomic_service
+def response_step_mark(
+    *, actor: User, alert: SpikeAlert, step: str, note: str = ""
+) -> tuple[ResponseItem, bool]:
+    """Mark one step of a spike's response checklist done (once; audited). Returns the item
+    and whether it was marked now."""
+    require(actor, caps.SURVEILLANCE_MANAGE, alert)
+    if step not in ResponseStep.values:
+        raise ValidationFailed("Choose a step of the checklist.", fields={"step": ["Unknown."]})
+    note = (note or "").strip()
+    if len(note) > 300:
+        raise ValidationFailed("Keep the note short.", fields={"note": ["Under 300 characters."]})
+    SpikeAlert.objects.select_for_update().get(pk=alert.pk)
+    existing = ResponseItem.objects.filter(alert=alert, step=step).first()
+    if existing is not None:
+        return existing, False
+    item = ResponseItem.objects.create(
+        alert=alert, step=step, done_at=timezone.now(), done_by=actor, note=note
+    )
+    audit_record(
+        action=Action.SPIKE_CHECKLIST_UPDATE,
+        actor=actor,
+        target=alert,
+        extra={"step": step, "program_id": alert.program_id},
+    )
+    return item, True
+
+
+# --- settings --------------------------------------------------------------------------------
+
+SETTING_FIELDS = (
+    "area_kind",
+    "h3_resolution",
+    "methods",
+    "c1_threshold",
+    "c2_threshold",
+    "c3_threshold",
+    "count_threshold",
+    "notify_roles",
+    "overdose_call_types",
+    "behavioral_call_types",
+)
+
+
+@atomic_service
+def surveillance_settings_update(
+    *, actor: User, program: Program, **values: Any
+) -> SurveillanceSettings:
+    """Change a program's surveillance settings (validated; audited). A new H3 resolution
+    re-files the program's events in cells of that size (one UPDATE per distinct spot)."""
+    require(actor, caps.SURVEILLANCE_MANAGE, program)
+    unknown = set(values) - set(SETTING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown settings: {sorted(unknown)}")
+    problems: dict[str, list[str]] = {}
+    if "area_kind" in values and values["area_kind"] not in AreaKind.values:
+        problems["area_kind"] = ["ZIP, beat or hex cell."]
+    if "methods" in values and set(values["methods"]) - set(Method.values):
+        problems["methods"] = [f"Any of {', '.join(Method.values)}."]
+    if "h3_resolution" in values and not 5 <= int(values["h3_resolution"]) <= 10:
+        problems["h3_resolution"] = ["Between 5 (large cells) and 10 (a block)."]
+    for name in ("c1_threshold", "c2_threshold", "c3_threshold"):
+        if name in values and not 0.5 <= float(values[name]) <= 20:
+            problems[name] = ["Between 0.5 and 20."]
+    if "count_threshold" in values and not 1 <= int(values["count_threshold"]) <= 1000:
+        problems["count_threshold"] = ["At least 1."]
+    if "notify_roles" in values and set(values["notify_roles"]) - set(Role.values):
+        problems["notify_roles"] = ["Unknown role."]
+    for name in ("overdose_call_types", "behavioral_call_types"):
+        if name in values:
+            cleaned = [str(v).strip()[:80] for v in values[name] if str(v).strip()]
+            values[name] = list(dict.fromkeys(cleaned))
+    if problems:
+        raise ValidationFailed("Some settings are invalid.", fields=problems)
+    config = settings_for(program)
+    if config.pk is None:
+        config.save()
+    config = SurveillanceSettings.objects.select_for_update().get(pk=config.pk)
+    old_resolution = config.h3_resolution
+    changed = sorted(name for name, value in values.items() if getattr(config, name) != value)
+    for name in changed:
+        setattr(config, name, values[name])
+    config.save()
+    if config.h3_resolution != old_resolution:
+        _refile_cells(program, config.h3_resolution)
+    audit_record(
+        action=Action.SURVEILLANCE_SETTINGS_UPDATE,
+        actor=actor,
+        target=program,
+        extra={"fields": changed},
+    )
+    return config
+
+
+def _refile_cells(program: Program, resolution: int) -> None:
+    spots = (
+        OverdoseEvent.objects.filter(program=program, latitude__isnull=False)
+        .values_list("latitude", "longitude")
+        .distinct()
+    )
+    for lat, lon in spots:
+        OverdoseEvent.objects.filter(program=program, latitude=lat, longitude=lon).update(
+            h3_cell=h3_cell_of(lat, lon, resolution)
+        )
