@@ -8,6 +8,7 @@ re-imports, identifications and concurrent runs the policy starts once per event
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +32,7 @@ from deflect.people.search import LIKELY_SCORE, person_search
 from deflect.people.services import person_create
 from deflect.programs.models import Program
 
-from . import nemsis
+from . import cad, nemsis
 from .errors import SurveillanceErrorCode
 from .models import (
     AreaKind,
@@ -255,6 +256,92 @@ def _import_reports(*, actor: User, program: Program, path: Path, result: Import
         result.fatal += event.fatal
         result.event_ids.append(event.pk)
         result.followups_started += overdose_followup_start(actor=actor, event=event)
+
+
+# --- dispatch (CAD/RMS) import -----------------------------------------------------------------
+
+
+@dataclass
+class CadReport:
+    path: str
+    rows: int = 0
+    overdose_calls: int = 0
+    behavioral_calls: int = 0
+    other_calls: int = 0
+    created: int = 0
+    already_imported: int = 0
+    dry_run: bool = False
+
+    def counts(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "path"}
+
+
+def cad_import_file(
+    *, actor: User, program: Program, path: Path, mapping: cad.Mapping, dry_run: bool = False
+) -> CadReport:
+    """Import a dispatch/RMS CSV export into ``program`` through its column mapping: calls of
+    the program's overdose call types become overdose events (unidentified, keyed by incident
+    number, so a re-import adds nothing); behavioural-health calls are counted. All of the
+    file, or nothing when a cell fails its check."""
+    require(actor, caps.SURVEILLANCE_MANAGE, program)
+    config = settings_for(program)
+    overdose_types = {t.strip().upper() for t in config.overdose_call_types}
+    behavioral_types = {t.strip().upper() for t in config.behavioral_call_types}
+    if not overdose_types:
+        raise ValidationFailed(
+            "Set the program's overdose call types first (surveillance settings).",
+            fields={"overdose_call_types": ["None set."]},
+            code=SurveillanceErrorCode.IMPORT_INVALID,
+        )
+    result = CadReport(path=str(path), dry_run=dry_run)
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    try:
+        with transaction.atomic():
+            for call in cad.read_calls(path, mapping, tz):
+                result.rows += 1
+                kind = call.call_type.upper()
+                if kind in behavioral_types:
+                    result.behavioral_calls += 1
+                if kind not in overdose_types:
+                    result.other_calls += kind not in behavioral_types
+                    continue
+                result.overdose_calls += 1
+                _, created = OverdoseEvent.objects.get_or_create(
+                    program=program,
+                    source=Source.CAD,
+                    external_id=call.incident_id,
+                    defaults={
+                        "occurred_at": call.occurred_at,
+                        "fatal": call.fatal,
+                        "call_type": call.call_type,
+                        "unit": call.unit,
+                        "disposition_codes": [call.disposition] if call.disposition else [],
+                        "latitude": call.latitude,
+                        "longitude": call.longitude,
+                        "scene_address": call.address,
+                        "scene_zip": call.zip,
+                        "beat": call.beat,
+                        "h3_cell": h3_cell_of(call.latitude, call.longitude, config.h3_resolution),
+                        "imported_by": actor,
+                    },
+                )
+                result.created += created
+                result.already_imported += not created
+            audit_record(
+                action=Action.OVERDOSE_IMPORT,
+                actor=actor,
+                target=program,
+                extra={"format": "cad", "file": path.name, **result.counts()},
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+    except cad.CadError as error:
+        raise ValidationFailed(
+            f"{path.name}: {error} (nothing from this file was imported)",
+            fields={error.column: [str(error)]},
+            code=SurveillanceErrorCode.IMPORT_INVALID,
+        ) from None
+    return result
 
 
 # --- identifying a survivor later ------------------------------------------------------------
