@@ -1,5 +1,6 @@
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,12 +12,14 @@ from django.views.decorators.http import require_http_methods
 from deflect.access import capabilities as caps
 from deflect.access.policy import require, visible_to
 from deflect.core.errors import Conflict, DomainError
+from deflect.core.forms import add_domain_errors
 from deflect.core.models import Pathway
+from deflect.people.selectors import person_get_for
 from deflect.programs.models import Program
 from deflect.programs.selectors import prosecutor_offices
 from deflect.screening import rules
 
-from . import choices, selectors, services
+from . import amendments, choices, selectors, services
 from .forms import submission_from_post
 from .inputs import DETAIL_FIELDS
 from .sections import SECTIONS
@@ -161,6 +164,8 @@ def encounter_detail(request, encounter_id: int):
             "screening": selectors.encounter_screening_view(encounter, request.user),
             "can_record": _is_field_worker(request.user),
             "can_match": _can_match(request.user),
+            "may_amend": amendments.may_amend(request.user, encounter),
+            "amendments": encounter.amendments.select_related("amended_by"),
         },
     )
 
@@ -169,3 +174,59 @@ def _can_match(user) -> bool:
     from deflect.access.policy import can
 
     return can(user, caps.RESOURCE_MATCH)
+
+
+class AmendForm(forms.Form):
+    person_id = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, label="Person id (empty: nobody)"
+    )
+    location_text = forms.CharField(max_length=300, required=False, label="Where")
+    latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
+    longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
+    reason = forms.CharField(max_length=300, label="Why the correction")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def encounter_amend_page(request, encounter_id: int):
+    """Correct an encounter's person or location (the recording agency's staff; audited)."""
+    encounter = selectors.encounter_get_for(actor=request.user, encounter_id=encounter_id)
+    amendments.require_amend(request.user, encounter)
+    initial = {
+        "person_id": encounter.person_id,
+        "location_text": encounter.location_text,
+        "latitude": encounter.latitude,
+        "longitude": encounter.longitude,
+    }
+    form = AmendForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                person = (
+                    person_get_for(actor=request.user, person_id=data["person_id"])
+                    if data["person_id"]
+                    else None
+                )
+                amendments.encounter_amend(
+                    actor=request.user,
+                    encounter=encounter,
+                    reason=data["reason"],
+                    person=person,
+                    location_text=data["location_text"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, "Encounter corrected; the original is in its history.")
+                return redirect("encounters:detail", encounter_id=encounter.pk)
+        status = 400
+    return render(
+        request,
+        "encounters/encounter_amend.html",
+        {"encounter": encounter, "form": form},
+        status=status,
+    )
