@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+import h3
 import numpy as np
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from deflect.access import capabilities as caps
-from deflect.access.policy import get_for, require, visible_to
+from deflect.access.policy import can, get_for, require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
-from deflect.audit.reads import audited_list
+from deflect.audit.reads import audit_list, audited_list
 from deflect.audit.services import audit_record
 from deflect.programs.models import Program
 
@@ -102,6 +104,118 @@ def overdose_event_get(*, actor: User, event_id: int) -> OverdoseEvent:
         extra={"person_id": event.person_id},
     )
     return event
+
+
+# --- the map ---------------------------------------------------------------------------------
+
+SMALL_CELL = 11  # counts under this are suppressed for viewers of aggregates only
+MAX_POINTS = 5000
+
+
+def _cell_counts(events: QuerySet[OverdoseEvent]) -> list[dict]:
+    """Events per hex cell, fatal and with naloxone, in SQL."""
+    return list(
+        events.exclude(h3_cell="")
+        .values("h3_cell")
+        .annotate(
+            total=Count("id"),
+            fatal=Count("id", filter=Q(fatal=True)),
+            naloxone=Count("id", filter=Q(naloxone_doses__gt=0)),
+        )
+        .order_by("h3_cell")
+    )
+
+
+def _suppress(value: int, exact: bool) -> int | None:
+    return value if exact or value == 0 or value >= SMALL_CELL else None
+
+
+def map_data(
+    *, actor: User, program: Program, since: dt.datetime, until: dt.datetime
+) -> dict[str, Any]:
+    """What the map shows over a period: hex cells with counts (for everyone who may see the
+    program's surveillance; counts under 11 suppressed for those who may not see events),
+    individual points (never names) only for those who may see events, and the alerts.
+    One audit row names the events and people behind the points shown."""
+    require(actor, caps.SURVEILLANCE_VIEW, program)
+    events = OverdoseEvent.objects.filter(
+        program=program, occurred_at__gte=since, occurred_at__lt=until
+    )
+    individual = can(actor, caps.OVERDOSE_EVENT_VIEW, program)
+    exact = individual or can(actor, caps.DASHBOARD_SMALL_CELLS, program)
+    cells = []
+    for row in _cell_counts(events):
+        boundary = [
+            [round(lat, 6), round(lng, 6)] for lat, lng in h3.cell_to_boundary(row["h3_cell"])
+        ]
+        cells.append(
+            {
+                "cell": row["h3_cell"],
+                "boundary": boundary,
+                "total": _suppress(row["total"], exact),
+                "fatal": _suppress(row["fatal"], exact),
+                "naloxone": _suppress(row["naloxone"], exact),
+                "suppressed": not exact and 0 < row["total"] < SMALL_CELL,
+            }
+        )
+    points: list[dict[str, Any]] = []
+    shown: list[tuple[int, int | None]] = []
+    if individual:
+        rows = (
+            visible_to(actor, OverdoseEvent)
+            .filter(pk__in=events.values("pk"), latitude__isnull=False)
+            .order_by("-occurred_at")
+            .values_list(
+                "pk", "person_id", "latitude", "longitude", "fatal", "naloxone_doses", "occurred_at"
+            )[:MAX_POINTS]
+        )
+        for pk, person_id, lat, lng, fatal, doses, at in rows:
+            shown.append((pk, person_id))
+            points.append(
+                {
+                    "id": pk,
+                    "lat": float(lat),
+                    "lng": float(lng),
+                    "fatal": fatal,
+                    "naloxone": doses > 0,
+                    "day": at.date().isoformat(),
+                }
+            )
+    alerts = [
+        {
+            "id": a.pk,
+            "method": a.get_method_display(),
+            "area_kind": a.area_kind,
+            "area": a.area,
+            "first_day": a.first_day.isoformat(),
+            "count": a.count,
+            "expected": a.expected,
+            "boundary": (
+                [[round(x, 6), round(y, 6)] for x, y in h3.cell_to_boundary(a.area)]
+                if a.area_kind == AreaKind.H3 and h3.is_valid_cell(a.area)
+                else None
+            ),
+        }
+        for a in SpikeAlert.objects.filter(
+            program=program, last_day__gte=since.date(), first_day__lte=until.date()
+        ).order_by("-first_day")[:200]
+    ]
+    audit_list(
+        action=Action.SURVEILLANCE_MAP_VIEW,
+        actor=actor,
+        records=shown,
+        target_type="surveillance.overdoseevent",
+        record_id=lambda r: r[0],
+        person_id=lambda r: r[1],
+        extra={"program_id": program.pk, "cells": len(cells), "individual": individual},
+    )
+    return {
+        "cells": cells,
+        "points": points,
+        "alerts": alerts,
+        "individual": individual,
+        "small_cell": SMALL_CELL,
+    }
 
 
 def alert_list(*, actor: User, program: Program, limit: int = 100) -> list[SpikeAlert]:

@@ -12,4 +12,6 @@ urlpatterns = [
     path("alerts/<int:alert_id>/", views.alert, name="alert"),
     path("alerts/<int:alert_id>/step/", views.alert_step, name="alert-step"),
     path("<int:program_id>/settings/", views.settings_page, name="settings"),
+    path("<int:program_id>/map/", views.overdose_map, name="map"),
+    path("<int:program_id>/map/data/", views.overdose_map_data, name="map-data"),
 ]

@@ -4,11 +4,14 @@ upload, spike alerts with their response checklist, and the program's settings."
 from __future__ import annotations
 
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +20,7 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import can, require
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors
+from deflect.core.middleware import CONTENT_SECURITY_POLICY
 from deflect.people.selectors import person_get_for
 from deflect.programs.selectors import program_first_for
 
@@ -198,4 +202,60 @@ def settings_page(request, program_id: int):
         status = 400
     return render(
         request, "surveillance/settings.html", {"program": program, "form": form}, status=status
+    )
+
+
+MAP_PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365}
+
+
+def _map_period(request) -> tuple[int, datetime, datetime]:
+    days = MAP_PERIODS.get(request.GET.get("days", "30"), 30)
+    until = timezone.now()
+    return days, until - timedelta(days=days), until
+
+
+def tile_source(url: str) -> str:
+    """The CSP source for a tile URL template ({s} subdomains become a wildcard)."""
+    parts = urlsplit(url.replace("{s}", "SUB"))
+    host = parts.netloc.replace("SUB.", "*.")
+    return f"{parts.scheme or 'https'}://{host}"
+
+
+@login_required
+def overdose_map(request, program_id: int):
+    """The map: hex cells for everyone who may see the program's surveillance, points only
+    for those who may see events (never names). The data layer shows without tiles."""
+    program = selectors.program_for(
+        actor=request.user, program_id=program_id, capability=caps.SURVEILLANCE_VIEW
+    )
+    days, _, _ = _map_period(request)
+    tile_url = settings.DEFLECT_MAP_TILE_URL
+    response = render(
+        request,
+        "surveillance/map.html",
+        {
+            "program": program,
+            "days": days,
+            "periods": list(MAP_PERIODS),
+            "tile_url": tile_url,
+            "tile_attribution": settings.DEFLECT_MAP_TILE_ATTRIBUTION,
+            "may_manage": can(request.user, caps.SURVEILLANCE_MANAGE, program),
+            "may_see_events": can(request.user, caps.OVERDOSE_EVENT_VIEW, program),
+        },
+    )
+    if tile_url:
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "img-src 'self' data:", f"img-src 'self' data: {tile_source(tile_url)}"
+        )
+    return response
+
+
+@login_required
+def overdose_map_data(request, program_id: int):
+    program = selectors.program_for(
+        actor=request.user, program_id=program_id, capability=caps.SURVEILLANCE_VIEW
+    )
+    _, since, until = _map_period(request)
+    return JsonResponse(
+        selectors.map_data(actor=request.user, program=program, since=since, until=until)
     )

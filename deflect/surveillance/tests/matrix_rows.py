@@ -74,6 +74,10 @@ WEB_ROWS = [
         body=lambda w: {"file": SimpleUploadedFile("ems.xml", NEMSIS, "text/xml")},
     ),
     Row("surveillance:alerts", "GET", _PROGRAM_VIEW, args=own_program),
+    # The map: aggregated cells for every SURVEILLANCE_VIEW role (responder, analyst), points
+    # only for OVERDOSE_EVENT_VIEW (outreach, coordinator); the prosecutor is refused.
+    Row("surveillance:map", "GET", _PROGRAM_VIEW, args=own_program),
+    Row("surveillance:map-data", "GET", _PROGRAM_VIEW, args=own_program),
     Row("surveillance:alert", "GET", _ALERT, args=_alert),
     Row(
         "surveillance:alert-step",
