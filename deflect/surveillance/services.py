@@ -8,6 +8,7 @@ re-imports, identifications and concurrent runs the policy starts once per event
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +26,7 @@ from deflect.accounts.models import Role, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import Conflict, ValidationFailed
-from deflect.followups.models import Trigger
+from deflect.followups.models import FollowUp, FollowUpStatus, Trigger
 from deflect.followups.services import followups_schedule
 from deflect.people.models import Person
 from deflect.people.search import LIKELY_SCORE, person_search
@@ -408,6 +409,93 @@ def response_step_mark(
         extra={"step": step, "program_id": alert.program_id},
     )
     return item, True
+
+
+# --- outreach sweeps from the map ------------------------------------------------------------
+
+SWEEP_PATHWAY = "active_outreach"
+AREA_FIELD = {AreaKind.ZIP: "scene_zip", AreaKind.BEAT: "beat", AreaKind.H3: "h3_cell"}
+
+
+@dataclass
+class SweepResult:
+    people: int = 0
+    scheduled: int = 0
+    already_open: int = 0
+    followup_ids: list[int] = field(default_factory=list)
+
+
+@atomic_service
+def outreach_sweep_create(
+    *,
+    actor: User,
+    program: Program,
+    area_kind: str,
+    area: str,
+    days: int = 14,
+    alert: SpikeAlert | None = None,
+) -> SweepResult:
+    """Outreach tasks (follow-ups on the active-outreach pathway) for every identified person
+    with an overdose in ``area`` in the last ``days`` days; people who already have an open
+    follow-up are left as they are. From an alert, its checklist's outreach sweep is done."""
+    require(actor, caps.SURVEILLANCE_MANAGE, program)
+    problems: dict[str, list[str]] = {}
+    if area_kind not in AreaKind.values:
+        problems["area_kind"] = ["ZIP, beat or hex cell."]
+    if not (area or "").strip() or len(area) > 40:
+        problems["area"] = ["Name the area."]
+    if not 1 <= days <= 90:
+        problems["days"] = ["Between 1 and 90 days."]
+    if alert is not None and alert.program_id != program.pk:
+        problems["alert_id"] = ["Not an alert of this program."]
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", fields=problems)
+    now = timezone.now()
+    person_ids = set(
+        OverdoseEvent.objects.filter(
+            program=program,
+            person__isnull=False,
+            occurred_at__gte=now - dt.timedelta(days=days),
+            **{AREA_FIELD[AreaKind(area_kind)]: area.strip()},
+        ).values_list("person_id", flat=True)
+    )
+    busy = set(
+        FollowUp.objects.filter(person_id__in=person_ids, status=FollowUpStatus.OPEN).values_list(
+            "person_id", flat=True
+        )
+    )
+    result = SweepResult(people=len(person_ids), already_open=len(busy))
+    for person in Person.objects.filter(pk__in=person_ids - busy).order_by("pk"):
+        rows = followups_schedule(
+            program=program,
+            person=person,
+            trigger=Trigger.NONFATAL_OVERDOSE,
+            anchor=now,
+            pathway=SWEEP_PATHWAY,
+        )
+        result.scheduled += 1
+        result.followup_ids += [f.pk for f in rows]
+    if alert is not None:
+        response_step_mark(
+            actor=actor,
+            alert=alert,
+            step=ResponseStep.OUTREACH_SWEEP,
+            note=f"{result.scheduled} people queued for outreach",
+        )
+    audit_record(
+        action=Action.OUTREACH_SWEEP,
+        actor=actor,
+        target=program,
+        extra={
+            "area_kind": area_kind,
+            "area": area,
+            "days": days,
+            "alert_id": alert.pk if alert else None,
+            "person_ids": sorted(person_ids - busy),
+            "already_open": len(busy),
+        },
+    )
+    return result
 
 
 # --- settings --------------------------------------------------------------------------------

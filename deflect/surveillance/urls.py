@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:program_id>/settings/", views.settings_page, name="settings"),
     path("<int:program_id>/map/", views.overdose_map, name="map"),
     path("<int:program_id>/map/data/", views.overdose_map_data, name="map-data"),
+    path("<int:program_id>/sweeps/", views.sweep, name="sweep"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, require
 from deflect.core.errors import DomainError
-from deflect.core.forms import add_domain_errors
+from deflect.core.forms import add_domain_errors, parse_id
 from deflect.core.middleware import CONTENT_SECURITY_POLICY
 from deflect.people.selectors import person_get_for
 from deflect.programs.selectors import program_first_for
@@ -259,3 +259,36 @@ def overdose_map_data(request, program_id: int):
     return JsonResponse(
         selectors.map_data(actor=request.user, program=program, since=since, until=until)
     )
+
+
+@login_required
+@require_POST
+def sweep(request, program_id: int):
+    """Outreach tasks for the people with recent overdoses in an area (from the map or an
+    alert)."""
+    program = selectors.program_for(
+        actor=request.user, program_id=program_id, capability=caps.SURVEILLANCE_MANAGE
+    )
+    alert_id = parse_id(request.POST.get("alert_id"))
+    found = selectors.alert_get(actor=request.user, alert_id=alert_id) if alert_id else None
+    days = parse_id(request.POST.get("days")) or 14
+    try:
+        result = services.outreach_sweep_create(
+            actor=request.user,
+            program=program,
+            area_kind=request.POST.get("area_kind", ""),
+            area=request.POST.get("area", ""),
+            days=days,
+            alert=found,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{result.scheduled} people queued for outreach; {result.already_open} already "
+            "had an open follow-up.",
+        )
+    if found is not None:
+        return redirect("surveillance:alert", alert_id=found.pk)
+    return redirect("surveillance:map", program_id=program.pk)

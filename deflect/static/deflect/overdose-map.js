@@ -24,7 +24,10 @@
         color: "#7a3b00", weight: 1, fillColor: "#d9480f", fillOpacity: 0.15 + 0.55 * share,
         className: "overdose-cell"
       }).bindTooltip(text(c.total) + " overdoses (" + text(c.fatal) + " fatal, naloxone in " +
-        text(c.naloxone) + ")").addTo(layer);
+        text(c.naloxone) + ")").on("click", function () {
+        var field = document.getElementById("sweep-area");
+        if (field) { field.value = c.cell; }
+      }).addTo(layer);
     });
     data.points.forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lng], {

@@ -86,6 +86,13 @@ WEB_ROWS = [
         args=_alert,
         body=lambda w: {"step": "notify_partners", "note": "Called the health department"},
     ),
+    Row(
+        "surveillance:sweep",
+        "POST",
+        expect(403, anonymous=302, nobody=404, other_coordinator=404, coordinator=302),
+        args=own_program,
+        body=lambda w: {"area_kind": "zip", "area": "22209", "days": "14"},
+    ),
     Row("surveillance:settings", "GET", _PROGRAM_MANAGE, args=own_program),
     Row(
         "surveillance:settings",
