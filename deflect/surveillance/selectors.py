@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import h3
@@ -230,3 +231,60 @@ def alert_list(*, actor: User, program: Program, limit: int = 100) -> list[Spike
 
 def alert_get(*, actor: User, alert_id: int) -> SpikeAlert:
     return get_for(actor, SpikeAlert, alert_id)
+
+
+# --- ODMAP export ----------------------------------------------------------------------------
+
+ODMAP_COLUMNS = [
+    "incident_date",
+    "incident_time",
+    "latitude",
+    "longitude",
+    "fatal",
+    "naloxone_administered",
+    "naloxone_doses",
+    "source",
+]
+ODMAP_PLACES = Decimal("0.001")  # about 100 m: an approximate location
+
+
+def odmap_rows(
+    *, actor: User, program: Program, since: dt.datetime, until: dt.datetime, tz: dt.tzinfo
+) -> list[list[str]]:
+    """The program's overdose events as ODMAP's bulk upload reads them: local date and time,
+    the location rounded to about 100 m, fatal or not, naloxone given and the doses. No person,
+    no address. Audited as an export."""
+    require(actor, caps.SURVEILLANCE_MANAGE, program)
+    rows = (
+        OverdoseEvent.objects.filter(
+            program=program, occurred_at__gte=since, occurred_at__lt=until, latitude__isnull=False
+        )
+        .order_by("occurred_at", "pk")
+        .values_list(
+            "pk", "occurred_at", "latitude", "longitude", "fatal", "naloxone_doses", "source"
+        )
+    )
+    out = []
+    ids = []
+    for pk, at, lat, lon, fatal, doses, source in rows.iterator():
+        local = at.astimezone(tz)
+        ids.append(pk)
+        out.append(
+            [
+                local.strftime("%m/%d/%Y"),
+                local.strftime("%H:%M"),
+                str(lat.quantize(ODMAP_PLACES)),
+                str(lon.quantize(ODMAP_PLACES)),
+                "Fatal" if fatal else "Non-Fatal",
+                "Yes" if doses else "No",
+                str(doses),
+                source,
+            ]
+        )
+    audit_record(
+        action=Action.EXPORT,
+        actor=actor,
+        target=program,
+        extra={"format": "odmap", "count": len(ids), "ids": ids, "since": since.isoformat()},
+    )
+    return out

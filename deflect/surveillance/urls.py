@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:program_id>/map/", views.overdose_map, name="map"),
     path("<int:program_id>/map/data/", views.overdose_map_data, name="map-data"),
     path("<int:program_id>/sweeps/", views.sweep, name="sweep"),
+    path("<int:program_id>/odmap.csv", views.odmap_export, name="odmap-export"),
 ]

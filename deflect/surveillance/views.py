@@ -3,7 +3,9 @@ upload, spike alerts with their response checklist, and the program's settings."
 
 from __future__ import annotations
 
+import csv
 import tempfile
+import zoneinfo
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -292,3 +294,28 @@ def sweep(request, program_id: int):
     if found is not None:
         return redirect("surveillance:alert", alert_id=found.pk)
     return redirect("surveillance:map", program_id=program.pk)
+
+
+@login_required
+def odmap_export(request, program_id: int):
+    """The program's overdose events as an ODMAP bulk-upload CSV (``?days=`` back, 30)."""
+    program = selectors.program_for(
+        actor=request.user, program_id=program_id, capability=caps.SURVEILLANCE_MANAGE
+    )
+    days = min(parse_id(request.GET.get("days")) or 30, 3660)
+    until = timezone.now()
+    rows = selectors.odmap_rows(
+        actor=request.user,
+        program=program,
+        since=until - timedelta(days=days),
+        until=until,
+        tz=zoneinfo.ZoneInfo(settings.TIME_ZONE),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="odmap-{program.pk}-{until:%Y%m%d}.csv"'
+    )
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(selectors.ODMAP_COLUMNS)
+    writer.writerows(rows)
+    return response

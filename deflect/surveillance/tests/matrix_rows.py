@@ -94,6 +94,7 @@ WEB_ROWS = [
         body=lambda w: {"area_kind": "zip", "area": "22209", "days": "14"},
     ),
     Row("surveillance:settings", "GET", _PROGRAM_MANAGE, args=own_program),
+    Row("surveillance:odmap-export", "GET", _PROGRAM_MANAGE, args=own_program),
     Row(
         "surveillance:settings",
         "POST",
