@@ -18,6 +18,7 @@ from .operations import demo_operations_load
 from .people import demo_people_load
 from .referrals import abeyance_demo_consents, referrals_demo_load
 from .resources import demo_directory_load
+from .surveillance import surveillance_demo_load
 
 
 @transaction.atomic
@@ -56,4 +57,6 @@ def demo_everything_load(*, people: int) -> tuple[int, int]:
     referrals_demo_load(program_name=PROGRAM_NAME)
     # Two abeyance cases with treatment met: one under a §2.35 consent, one without.
     abeyance_demo_consents(program_name=PROGRAM_NAME)
+    # Overdose surveillance: an EMS import, dispatch calls and one spike with its alert.
+    surveillance_demo_load(program_name=PROGRAM_NAME)
     return added, encounters

@@ -66,6 +66,7 @@ ROLE_CARDS = [
             ("Follow-up queue", "followups:queue", caps.FOLLOWUP_VIEW),
             ("New encounter", "encounters:new", caps.ENCOUNTER_CREATE),
             ("Community education", "community:home", caps.COMMUNITY_MANAGE),
+            ("Overdose map and spike alerts", "surveillance:home", caps.SURVEILLANCE_VIEW),
         ],
     },
     {
@@ -102,6 +103,7 @@ ROLE_CARDS = [
             ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
             ("Programs and planning", "programs:list", caps.PROGRAM_VIEW),
             ("Naloxone", "naloxone:home", caps.NALOXONE_VIEW),
+            ("Overdose surveillance", "surveillance:home", caps.SURVEILLANCE_VIEW),
             ("Training", "training:home", caps.TRAINING_VIEW),
             ("MOUs", "resources:mous", caps.MOU_MANAGE),
             ("Participant feedback", "feedback:home", caps.FEEDBACK_VIEW),
@@ -114,6 +116,7 @@ ROLE_CARDS = [
         "links": [
             ("Dashboard", "reporting:dashboard", caps.DASHBOARD_VIEW),
             ("Participant feedback", "feedback:home", caps.FEEDBACK_VIEW),
+            ("Overdose map (aggregated)", "surveillance:home", caps.SURVEILLANCE_VIEW),
         ],
     },
     {
