@@ -27,6 +27,7 @@ urlpatterns = [
     path("outcomes/", include("deflect.outcomes.urls")),
     path("equity/", include("deflect.equity.urls")),
     path("reports/", include("deflect.reports.urls")),
+    path("surveillance/", include("deflect.surveillance.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/.*$", core_views.api_not_found, name="api-not-found"),
     path("admin/", admin.site.urls),

@@ -28,6 +28,12 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
         "List naloxone expiry and reorder warnings, refreshers due and overdue planning.",
     ),
     (("jobs", "run"), "jobs_run", "Send due reminders (cron-safe: nothing is sent twice)."),
+    (("ems", "import"), "ems_import", "Import NEMSIS 3.5 EMS reports (--program ID, --dry-run)."),
+    (
+        ("cad", "import"),
+        "cad_import",
+        "Import a dispatch/RMS CSV (--mapping MAP.json --program ID).",
+    ),
     (("manage",), "", "Run any Django management command: deflect manage <command> …"),
     (("resources", "import"), "resources_import", "Import an HSDS 3.0 directory (--dry-run)."),
     (("resources", "export"), "resources_export", "Export the directory as HSDS 3.0."),

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "deflect.referrals",
     "deflect.cases",
     "deflect.followups",
+    "deflect.surveillance",
     "deflect.reporting",
     "deflect.reports",
     "deflect.outcomes",
@@ -336,3 +337,10 @@ DEFLECT_SMS_CHANNEL = os.environ.get(
 DEFLECT_REPORT_TEMPLATE_DIRS = [
     Path(p) for p in os.environ.get("DEFLECT_REPORT_TEMPLATES", "").split(os.pathsep) if p
 ]
+# Overdose surveillance. The official NEMSIS 3.5 XSD (EMSDataSet_v3.xsd with its includes),
+# when the operator has it: every EMS file is validated against it before import.
+DEFLECT_NEMSIS_XSD = os.environ.get("DEFLECT_NEMSIS_XSD", "")
+# The map's tile server (a URL template such as https://tile.example.org/{z}/{x}/{y}.png);
+# empty: the map shows the data layer on a blank background.
+DEFLECT_MAP_TILE_URL = os.environ.get("DEFLECT_MAP_TILE_URL", "")
+DEFLECT_MAP_TILE_ATTRIBUTION = os.environ.get("DEFLECT_MAP_TILE_ATTRIBUTION", "")

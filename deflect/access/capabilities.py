@@ -68,6 +68,13 @@ OUTSIDE_RECORD_IMPORT = "outside_record.import"
 OUTSIDE_RECORD_LINK = "outside_record.link"
 # The outcome measures (counts and intervals, small cells suppressed).
 OUTCOMES_VIEW = "outcomes.view"
+# --- overdose surveillance: the map, spike alerts, EMS and dispatch imports --------------------
+# Aggregated counts (map cells, alerts): no single event, no person.
+SURVEILLANCE_VIEW = "surveillance.view"
+# Individual overdose events (map points, the event list), never with names on the map.
+OVERDOSE_EVENT_VIEW = "surveillance.event_view"
+# Imports, identifying a survivor, settings, the spike response checklist, sweeps.
+SURVEILLANCE_MANAGE = "surveillance.manage"
 
 _EVERY_ROLE = frozenset({HOME_VIEW, API_USE, AGENCY_VIEW, PROGRAM_VIEW})
 _FIELD_WORK = frozenset(
@@ -85,7 +92,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.RESPONDER: _EVERY_ROLE
     | _FIELD_WORK
     | _NALOXONE_FIELD
-    | {RESOURCE_MATCH, REFERRAL_VIEW, REFERRAL_CREATE},
+    | {RESOURCE_MATCH, REFERRAL_VIEW, REFERRAL_CREATE}
+    | {SURVEILLANCE_VIEW},
     # 911 / 988 call takers: find the service that fits now.
     Role.DISPATCHER: _EVERY_ROLE | {RESOURCE_MATCH},
     # QRT members, peers, clinicians: field work with clinical access, the follow-up queue.
@@ -93,7 +101,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     | _FIELD_WORK
     | _CASE_WORK
     | _NALOXONE_FIELD
-    | {CLINICAL_VIEW, RESOURCE_MATCH, FOLLOWUP_WORK, COMMUNITY_MANAGE},
+    | {CLINICAL_VIEW, RESOURCE_MATCH, FOLLOWUP_WORK, COMMUNITY_MANAGE}
+    | {SURVEILLANCE_VIEW, OVERDOSE_EVENT_VIEW},
     # Care coordinators: caseloads, service plans, abeyance progress.
     Role.CASE_MANAGER: _EVERY_ROLE
     | _CASE_WORK
@@ -106,7 +115,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PROSECUTOR: _EVERY_ROLE | {ABEYANCE_STATUS_VIEW, ABEYANCE_DISPOSE},
     # Evaluators: the dashboard with small cells suppressed, participant feedback.
     Role.ANALYST: _EVERY_ROLE
-    | {DASHBOARD_VIEW, FEEDBACK_VIEW, REPORT_VIEW, EXPORT_DEIDENTIFIED}
+    | {DASHBOARD_VIEW, FEEDBACK_VIEW, REPORT_VIEW, EXPORT_DEIDENTIFIED, SURVEILLANCE_VIEW}
     | _OUTSIDE_RECORDS,
     # Program coordinators: the program and everything around the encounters.
     Role.COORDINATOR: _EVERY_ROLE
@@ -116,6 +125,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     | {DASHBOARD_VIEW, DASHBOARD_SMALL_CELLS, REPORT_VIEW, EXPORT_DEIDENTIFIED}
     | {PLANNING_MANAGE, TRAINING_VIEW, TRAINING_MANAGE, COMMUNITY_MANAGE, FEEDBACK_VIEW}
     | {NALOXONE_VIEW, NALOXONE_USE, NALOXONE_MANAGE}
+    | {SURVEILLANCE_VIEW, OVERDOSE_EVENT_VIEW, SURVEILLANCE_MANAGE}
     | _OUTSIDE_RECORDS,
     # System administrators: users, agencies, configuration, the audit log; no person data.
     Role.ADMIN: _EVERY_ROLE

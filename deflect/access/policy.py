@@ -88,6 +88,10 @@ MODEL_SCOPES: dict[str, ModelScope] = {
     "linkage.LinkRun": ModelScope(caps.OUTSIDE_RECORD_LINK, "program__agencies"),
     "linkage.ReviewPair": ModelScope(caps.OUTSIDE_RECORD_LINK, "program__agencies"),
     "people.PersonMerge": ModelScope(caps.OUTSIDE_RECORD_LINK, "program__agencies"),
+    # Overdose surveillance: individual events are OVERDOSE_EVENT_VIEW; alerts are aggregates.
+    "surveillance.OverdoseEvent": ModelScope(caps.OVERDOSE_EVENT_VIEW, "program__agencies"),
+    "surveillance.SurveillanceSettings": ModelScope(caps.SURVEILLANCE_VIEW, "program__agencies"),
+    "surveillance.SpikeAlert": ModelScope(caps.SURVEILLANCE_VIEW, "program__agencies"),
 }
 # Programs and their member agencies, which record scoping follows (named, like the table).
 PROGRAM_MODEL = "programs.Program"

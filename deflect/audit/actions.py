@@ -120,6 +120,16 @@ class Action(models.TextChoices):
     OUTSIDE_RECORDS_READ = "outcomes.records_read", "Outside records read"
     OUTSIDE_RECORDS_LINK = "outcomes.link_apply", "Outside records linked to people"
     OUTCOMES_VIEW = "outcomes.view", "Outcome measures viewed"
+    OVERDOSE_IMPORT = "surveillance.import", "EMS or dispatch file imported"
+    OVERDOSE_EVENT_LIST = "surveillance.event_list", "Overdose events listed"
+    OVERDOSE_EVENT_READ = "surveillance.event_read", "Overdose event read"
+    OVERDOSE_IDENTIFY = "surveillance.identify", "Overdose survivor identified"
+    SURVEILLANCE_MAP_VIEW = "surveillance.map_view", "Overdose map viewed"
+    SURVEILLANCE_SETTINGS_UPDATE = "surveillance.settings_update", "Surveillance settings changed"
+    SPIKE_ALERT_RAISE = "surveillance.alert_raise", "Overdose spike alert raised"
+    SPIKE_CHECKLIST_UPDATE = "surveillance.checklist_update", "Spike response step marked"
+    OUTREACH_SWEEP = "surveillance.outreach_sweep", "Outreach sweep created from the map"
+    ENCOUNTER_AMEND = "encounter.amend", "Encounter amended"
 
 
 class Outcome(models.TextChoices):

@@ -19,6 +19,7 @@ from .outcomes import outcomes_demo_load
 from .people import demo_people_load
 from .referrals import abeyance_demo_consents, referrals_demo_load
 from .resources import demo_directory_load
+from .surveillance import surveillance_demo_load
 
 
 @transaction.atomic
@@ -59,4 +60,6 @@ def demo_everything_load(*, people: int) -> tuple[int, int]:
     abeyance_demo_consents(program_name=PROGRAM_NAME)
     # What happened afterwards: outside records (jail, EMS, ED, treatment), some linked.
     outcomes_demo_load(program_name=PROGRAM_NAME)
+    # Overdose surveillance: an EMS import, dispatch calls and one spike with its alert.
+    surveillance_demo_load(program_name=PROGRAM_NAME)
     return added, encounters

@@ -6,6 +6,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from ninja import Header, Router, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict, Field
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can
@@ -13,8 +14,9 @@ from deflect.accounts.http import ApiRequest
 from deflect.accounts.models import User
 from deflect.core.errors import ValidationFailed
 from deflect.core.schemas import COMMON_ERRORS, WITH_CONFLICT, WITH_NOT_FOUND, Id
+from deflect.people.selectors import person_get_for
 
-from . import selectors, services
+from . import amendments, selectors, services
 from .inputs import DETAIL_FIELDS, EncounterIn
 from .models import Encounter
 
@@ -158,3 +160,51 @@ def encounter_list(
 def encounter_get(request: ApiRequest, encounter_id: Id) -> dict[str, Any]:
     encounter = selectors.encounter_get_for(actor=request.auth, encounter_id=encounter_id)
     return _full(encounter, request.auth)
+
+
+class AmendIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=300)
+    person_id: Id | None = Field(None, description="The person; null: nobody. Omit: unchanged.")
+    location_text: str | None = Field(None, max_length=300)
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=10, decimal_places=6)
+
+
+class AmendOut(Schema):
+    amendment_id: int | None
+    fields: list[str]
+    encounter_id: int
+    person_id: int | None
+
+
+@router.post(
+    "/{encounter_id}/amendments",
+    response={200: AmendOut, **WITH_NOT_FOUND},
+    summary="Correct an encounter's person or location (audited; the original stays in history)",
+)
+def encounter_amend(request, encounter_id: Id, payload: AmendIn):
+    encounter = selectors.encounter_get_for(actor=request.auth, encounter_id=encounter_id)
+    amendments.require_amend(request.auth, encounter)
+    given = payload.model_fields_set
+    kwargs: dict = {}
+    if "person_id" in given:
+        kwargs["person"] = (
+            person_get_for(actor=request.auth, person_id=payload.person_id)
+            if payload.person_id
+            else None
+        )
+    if "location_text" in given:
+        kwargs["location_text"] = payload.location_text or ""
+    if "latitude" in given or "longitude" in given:
+        kwargs["latitude"], kwargs["longitude"] = payload.latitude, payload.longitude
+    amendment = amendments.encounter_amend(
+        actor=request.auth, encounter=encounter, reason=payload.reason, **kwargs
+    )
+    encounter.refresh_from_db()
+    return AmendOut(
+        amendment_id=amendment.pk if amendment else None,
+        fields=amendment.fields if amendment else [],
+        encounter_id=encounter.pk,
+        person_id=encounter.person_id,
+    )

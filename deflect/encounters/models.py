@@ -152,3 +152,32 @@ class CommunityResponseDetail(BaseModel):
     deescalation_outcome = models.CharField(
         max_length=24, choices=choices.DeescalationOutcome.choices
     )
+
+
+class EncounterAmendment(BaseModel):
+    """An audited correction of an encounter's person or location. The encounter holds the
+    current values; each amendment keeps what they were before and after, so the original
+    stays in the history. Written only by ``encounters.amendments.encounter_amend``."""
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="amendments")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+    fields = models.JSONField(default=list, help_text="The names of the fields changed.")
+    person_before = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person_after = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    location_before = EncryptedCharField(max_length=300, blank=True)
+    location_after = EncryptedCharField(max_length=300, blank=True)
+    latitude_before = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude_before = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude_after = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude_after = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["amended_at", "id"]

@@ -2,6 +2,7 @@ import uuid
 from enum import Enum
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -16,13 +17,15 @@ from deflect.access.policy import can, require, visible_to
 from deflect.accounts.http import SignedInRequest
 from deflect.accounts.models import User
 from deflect.core.errors import Conflict, DomainError
+from deflect.core.forms import add_domain_errors
 from deflect.core.models import Pathway
 from deflect.people import choices as person_choices
+from deflect.people.selectors import person_get_for
 from deflect.programs.models import Program
 from deflect.programs.selectors import prosecutor_offices
 from deflect.screening import rules
 
-from . import choices, selectors, services
+from . import amendments, choices, selectors, services
 from .forms import submission_from_post
 from .inputs import DETAIL_FIELDS
 from .sections import SECTIONS
@@ -169,9 +172,67 @@ def encounter_detail(request: SignedInRequest, encounter_id: int) -> HttpRespons
             "screening": selectors.encounter_screening_view(encounter, request.user),
             "can_record": _is_field_worker(request.user),
             "can_match": _can_match(request.user),
+            "may_amend": amendments.may_amend(request.user, encounter),
+            "amendments": encounter.amendments.select_related("amended_by"),
         },
     )
 
 
 def _can_match(user: User) -> bool:
     return can(user, caps.RESOURCE_MATCH)
+
+
+class AmendForm(forms.Form):
+    person_id = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, label="Person id (empty: nobody)"
+    )
+    location_text = forms.CharField(max_length=300, required=False, label="Where")
+    latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
+    longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
+    reason = forms.CharField(max_length=300, label="Why the correction")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def encounter_amend_page(request, encounter_id: int):
+    """Correct an encounter's person or location (the recording agency's staff; audited)."""
+    encounter = selectors.encounter_get_for(actor=request.user, encounter_id=encounter_id)
+    amendments.require_amend(request.user, encounter)
+    initial = {
+        "person_id": encounter.person_id,
+        "location_text": encounter.location_text,
+        "latitude": encounter.latitude,
+        "longitude": encounter.longitude,
+    }
+    form = AmendForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                person = (
+                    person_get_for(actor=request.user, person_id=data["person_id"])
+                    if data["person_id"]
+                    else None
+                )
+                amendments.encounter_amend(
+                    actor=request.user,
+                    encounter=encounter,
+                    reason=data["reason"],
+                    person=person,
+                    location_text=data["location_text"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, "Encounter corrected; the original is in its history.")
+                return redirect("encounters:detail", encounter_id=encounter.pk)
+        status = 400
+    return render(
+        request,
+        "encounters/encounter_amend.html",
+        {"encounter": encounter, "form": form},
+        status=status,
+    )

@@ -23,6 +23,7 @@ from deflect.access.policy import program_staff
 from deflect.accounts.models import Role, User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
+from deflect.core.jobs import registered
 
 from .channels import channels
 from .models import FollowUp, FollowUpStatus, Notice, NoticePreference, NoticeStatus, OutreachTeam
@@ -211,6 +212,15 @@ def _abeyance_notices(now: dt.datetime, report: JobReport) -> None:
             )
 
 
+def notices_to(*, users: list[User], key: str, subject: str, body: str) -> int:
+    """Queue one notice per user and channel they chose (email, SMS), once per ``key``; the
+    run sends them. For other apps' jobs (counts and links only, never a person's name)."""
+    return sum(
+        _notice(key, user, channel, address, subject, body)
+        for user, channel, address in _addresses(users)
+    )
+
+
 def send_pending(report: JobReport) -> None:
     by_channel = channels()
     while True:
@@ -243,6 +253,8 @@ def jobs_run(*, now: dt.datetime | None = None) -> JobReport:
     _followup_notices(now, "due", report)
     _referral_notices(now, report)
     _abeyance_notices(now, report)
+    for name, job in registered():
+        report.details[name] = job(now)
     send_pending(report)
     audit_record(
         action=Action.JOBS_RUN, extra={k: v for k, v in report.__dict__.items() if k != "details"}

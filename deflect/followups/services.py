@@ -124,6 +124,23 @@ def after_encounter_recorded(*, actor: User, encounter: Any) -> None:
         abeyance_open_from_encounter(actor=actor, encounter=encounter, detail=detail)
 
 
+def followups_move_to_person(*, encounter: Any, person: Any) -> int:
+    """An encounter's person was corrected (e.g. an unidentified survivor identified later):
+    its open follow-ups are now the identified person's (inside the caller's transaction)."""
+    moved = (
+        FollowUp.objects.filter(encounter=encounter, status=FollowUpStatus.OPEN)
+        .exclude(person=person)
+        .update(person=person)
+    )
+    if moved:
+        audit_record(
+            action=Action.FOLLOWUP_CREATE,
+            target=person,
+            extra={"moved_from_encounter": encounter.pk, "count": moved, "person_id": person.pk},
+        )
+    return moved
+
+
 def followups_after_placement(*, referral: Any, actor: User) -> list[FollowUp]:
     """Intake done (referral in progress): the placement check-ins."""
     return followups_schedule(

@@ -66,6 +66,7 @@ ROLE_CARDS = [
             ("Follow-up queue", "followups:queue", caps.FOLLOWUP_VIEW),
             ("New encounter", "encounters:new", caps.ENCOUNTER_CREATE),
             ("Community education", "community:home", caps.COMMUNITY_MANAGE),
+            ("Overdose map and spike alerts", "surveillance:home", caps.SURVEILLANCE_VIEW),
         ],
     },
     {
@@ -103,6 +104,7 @@ ROLE_CARDS = [
             ("Funder reports", "reports:list", caps.REPORT_VIEW),
             ("Programs and planning", "programs:list", caps.PROGRAM_VIEW),
             ("Naloxone", "naloxone:home", caps.NALOXONE_VIEW),
+            ("Overdose surveillance", "surveillance:home", caps.SURVEILLANCE_VIEW),
             ("Training", "training:home", caps.TRAINING_VIEW),
             ("MOUs", "resources:mous", caps.MOU_MANAGE),
             ("Participant feedback", "feedback:home", caps.FEEDBACK_VIEW),
@@ -117,6 +119,7 @@ ROLE_CARDS = [
             ("Funder reports", "reports:list", caps.REPORT_VIEW),
             ("De-identified export", "reports:export", caps.EXPORT_DEIDENTIFIED),
             ("Participant feedback", "feedback:home", caps.FEEDBACK_VIEW),
+            ("Overdose map (aggregated)", "surveillance:home", caps.SURVEILLANCE_VIEW),
         ],
     },
     {

@@ -20,6 +20,9 @@ def _new_submission(w):
 
 
 _VIEWERS = dict(officer=200, outreach=200, case_manager=200, coordinator=200)
+_AMEND_PAGE = expect(
+    404, anonymous=302, officer=200, outreach=403, case_manager=403, coordinator=403
+)
 
 WEB_ROWS = [
     Row("encounters:list", "GET", expect(403, anonymous=302, **_VIEWERS, other_coordinator=200)),
@@ -44,6 +47,15 @@ WEB_ROWS = [
         args=_other_encounter,
         variant="other program",
     ),
+    # Corrections: staff of the recording agency who record encounters (the officer).
+    Row("encounters:amend", "GET", _AMEND_PAGE, args=_own_encounter),
+    Row(
+        "encounters:amend",
+        "POST",
+        {**_AMEND_PAGE, "officer": 302},
+        args=_own_encounter,
+        body=lambda w: {"location_text": "410 Main St", "reason": "Address misread"},
+    ),
 ]
 
 API_ROWS = [
@@ -67,5 +79,20 @@ API_ROWS = [
         expect(404, anonymous=401, nobody=403, other_coordinator=200),
         args=_other_encounter,
         variant="other program",
+    ),
+    Row(
+        "/api/v1/encounters/{encounter_id}/amendments",
+        "POST",
+        expect(
+            404,
+            anonymous=401,
+            nobody=403,
+            officer=200,
+            outreach=403,
+            case_manager=403,
+            coordinator=403,
+        ),
+        args=_own_encounter,
+        body=lambda w: {"reason": "Address misread", "location_text": "410 Main St"},
     ),
 ]

@@ -12,5 +12,8 @@ class Command(BaseCommand):
         for name, value in report.__dict__.items():
             if name != "details":
                 self.stdout.write(f"{name}: {value}")
+        for job, counts in report.details.items():
+            for name, value in counts.items():
+                self.stdout.write(f"{job}.{name}: {value}")
         # The scheduled run also records the audit chain's head outside the database.
         checkpoint_write()
