@@ -443,26 +443,41 @@ def abeyance_progress_record(
 
 @atomic_service
 def abeyance_dispose(
-    *, actor: User, abeyance: AbeyanceCase, disposition: str, note: str = ""
+    *,
+    actor: User,
+    abeyance: AbeyanceCase,
+    disposition: str,
+    note: str = "",
+    correction_reason: str = "",
 ) -> AbeyanceCase:
-    """The prosecutor records the disposition: charges dropped or referred for prosecution."""
+    """The prosecutor records the disposition: charges dropped or referred for prosecution.
+
+    A recorded disposition is never edited in place: a later entry with ``correction_reason``
+    replaces it, and the audit log keeps the disposition it corrected and why.
+    """
     visible = visible_to(actor, ProsecutorAbeyance, caps.ABEYANCE_DISPOSE).filter(pk=abeyance.pk)
     if not visible.exists():
         raise deny(actor, caps.ABEYANCE_DISPOSE, abeyance, "not this office's case")
     abeyance = AbeyanceCase.objects.select_for_update().get(pk=abeyance.pk)
-    _not_disposed(abeyance)
+    reason = (correction_reason or "").strip()[:500]
+    previous = abeyance.disposition
+    if previous and not reason:
+        _not_disposed(abeyance)
     if disposition not in Disposition.values:
-        raise ValidationFailed("Choose the disposition.", fields={"disposition": ["Invalid."]})
+        raise ValidationFailed("Choose the disposition.", fields={"disposition": ["Choose one."]})
+    if previous and disposition == previous:
+        raise ValidationFailed(
+            "That is already the recorded disposition.",
+            fields={"disposition": ["Choose a different disposition to correct it."]},
+        )
     status = rules.compliance_status(conditions_of(abeyance), today=timezone.localdate())
     abeyance.disposition = disposition
-    abeyance.disposition_note = (note or "").strip()[:500]
+    abeyance.disposition_note = (reason if previous else (note or "").strip())[:500]
     abeyance.disposed_at = timezone.now()
     abeyance.disposed_by = actor
     abeyance.save()
-    audit_record(
-        action=Action.ABEYANCE_DISPOSE,
-        actor=actor,
-        target=abeyance,
-        extra={"disposition": disposition, "status_at_disposition": status},
-    )
+    extra = {"disposition": disposition, "status_at_disposition": status}
+    if previous:
+        extra["corrected_from"] = previous
+    audit_record(action=Action.ABEYANCE_DISPOSE, actor=actor, target=abeyance, extra=extra)
     return abeyance

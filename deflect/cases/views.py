@@ -34,6 +34,20 @@ from .models import (
     ProsecutorAbeyance,
 )
 
+# What each disposition does, shown beside the choice before the prosecutor confirms it.
+DISPOSITION_OUTCOMES = (
+    (
+        Disposition.CHARGES_DROPPED,
+        Disposition.CHARGES_DROPPED.label,
+        "The held charges are dismissed and the abeyance case closes.",
+    ),
+    (
+        Disposition.REFERRED_FOR_PROSECUTION,
+        Disposition.REFERRED_FOR_PROSECUTION.label,
+        "The held charges go forward to prosecution and the abeyance case closes.",
+    ),
+)
+
 
 @login_required
 @require_GET
@@ -277,8 +291,9 @@ def prosecutor_list(request: SignedInRequest) -> HttpResponse:
         {
             "rows": rows,
             "notice": next((r["notice"] for r in rows if r["notice"]), ""),
-            "dispositions": Disposition.choices,
+            "dispositions": DISPOSITION_OUTCOMES,
             "may_dispose": can(request.user, caps.ABEYANCE_DISPOSE),
+            "today": timezone.localdate(),
         },
     )
 
@@ -287,15 +302,23 @@ def prosecutor_list(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def prosecutor_dispose(request: SignedInRequest, abeyance_id: int) -> HttpResponse:
     abeyance = get_for(request.user, ProsecutorAbeyance, abeyance_id, caps.ABEYANCE_DISPOSE)
+    correcting = bool(abeyance.disposition)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Nothing was recorded: tick the confirmation box first.")
+        return redirect("cases:prosecutor-list")
     try:
         services.abeyance_dispose(
             actor=request.user,
             abeyance=abeyance,
             disposition=request.POST.get("disposition", ""),
             note=request.POST.get("note", ""),
+            correction_reason=request.POST.get("correction_reason", ""),
         )
     except DomainError as error:
-        messages.error(request, error.message)
+        details = " ".join(" ".join(v) for v in getattr(error, "fields", {}).values())
+        messages.error(request, f"Nothing was recorded: {error.message} {details}".strip())
     else:
-        messages.success(request, "Disposition recorded.")
+        messages.success(
+            request, "Disposition corrected." if correcting else "Disposition recorded."
+        )
     return redirect("cases:prosecutor-list")

@@ -15,6 +15,7 @@ from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
+from deflect.core.labels import label_of
 
 from .inputs import DETAIL_FIELDS
 from .models import Encounter
@@ -107,6 +108,41 @@ def detail_values(name: str, detail: Any) -> dict[str, Any]:
             for o in detail.offenses.all()
         ]
     return values
+
+
+def encounter_detail_rows(encounter: Encounter) -> list[tuple[str, Any]]:
+    """The pathway section as (label, words) for people to read: each field by its name, each
+    choice by its label, a linked record by its name, nothing as a dash. Offenses are a list of
+    dicts with their level and category as labels."""
+    name = DETAIL_FIELDS[encounter.pathway]
+    detail = _related(encounter, name)
+    if detail is None:
+        return []
+    rows: list[tuple[str, Any]] = []
+    for field in detail._meta.concrete_fields:
+        if field.name in {"id", "encounter", "created_at", "updated_at"}:
+            continue
+        value = getattr(detail, field.name)
+        if field.choices and value not in (None, ""):
+            value = dict(field.flatchoices).get(value, value)
+        rows.append((str(field.verbose_name).capitalize(), label_of(value)))
+    if name == "officer_intervention":
+        rows.append(
+            (
+                "Offenses",
+                [
+                    {
+                        "statute": o.statute,
+                        "description": o.description,
+                        "level": o.get_level_display(),
+                        "category": label_of(o.category),
+                        "violent": o.violent,
+                    }
+                    for o in detail.offenses.all()
+                ],
+            )
+        )
+    return rows
 
 
 def encounter_screening_view(encounter: Encounter, actor: User) -> dict[str, Any]:

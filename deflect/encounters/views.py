@@ -168,7 +168,7 @@ def encounter_detail(request: SignedInRequest, encounter_id: int) -> HttpRespons
         "encounters/encounter_detail.html",
         {
             "encounter": encounter,
-            "details": selectors.encounter_details(encounter),
+            "details": selectors.encounter_detail_rows(encounter),
             "screening": selectors.encounter_screening_view(encounter, request.user),
             "can_record": _is_field_worker(request.user),
             "can_match": _can_match(request.user),

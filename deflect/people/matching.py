@@ -237,8 +237,12 @@ def first_name_similarity(query: str, record: str) -> tuple[float, str]:
         return 1.0, "same first name"
     query_is_nickname = r in canonicals_of(q) or phonetic_key(r) in _canonical_sounds(q)
     record_is_nickname = q in canonicals_of(r) or phonetic_key(q) in _canonical_sounds(r)
-    if query_is_nickname and record_is_nickname:  # the table has both ways: the formal name
-        query_is_nickname = len(nicknames_of(r)) >= len(nicknames_of(q))  # has more nicknames
+    if query_is_nickname and record_is_nickname:  # the table has both ways (Debbie, Deborah):
+        # the nickname is the shorter name; at equal length, the formal one has more nicknames
+        if len(q) != len(r):
+            query_is_nickname = len(q) < len(r)
+        else:
+            query_is_nickname = len(nicknames_of(r)) >= len(nicknames_of(q))
     if query_is_nickname:
         return 0.92, f"{_title(query)} is a nickname of {record}"
     if record_is_nickname:

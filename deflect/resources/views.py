@@ -90,6 +90,10 @@ def _guide_context(request: HttpRequest, lang: str) -> dict:
     qr = segno.make(directory_url, error="m")
     return {
         "program": program,
+        # The anonymous feedback form of this program, or of every active one.
+        "feedback_programs": [program]
+        if program
+        else list(Program.objects.filter(is_active=True).order_by("name")),
         "sections": [
             (code, str(tx.TERMS[code].name), entries)
             for code, entries in selectors.guide_sections()

@@ -2,8 +2,24 @@
 for dotted field names (``overdose.overdose_at``), which templates cannot look up directly."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+LABELS = "_field_labels"  # {name: (label, id)} of the fields rendered so far, in order
+
+
+def _remember(context, name: str, label: str, id: str) -> None:
+    labels = context.get(LABELS)
+    if labels is not None:
+        labels.setdefault(name, (label, id))
+
+
+def _said(key: str, labels: dict) -> str:
+    """A field's label, or its last name part in words when it has no field on the form."""
+    if key in labels:
+        return labels[key][0]
+    return key.rsplit(".", 1)[-1].removesuffix("_id").replace("_", " ").capitalize()
 
 
 def _id(name: str, suffix: str = "") -> str:
@@ -14,6 +30,7 @@ def _id(name: str, suffix: str = "") -> str:
 @register.inclusion_tag("encounters/_field.html", takes_context=True)
 def field(context, name, label, type="text", required=False, hint="", **attrs):
     values = context.get("values", {})
+    _remember(context, name, label, _id(name))
     return {
         "name": name,
         "label": label,
@@ -32,6 +49,7 @@ def choices(context, name, label, options, multiple=False, required=False, defau
     values = context.get("values", {})
     lists = context.get("values_lists", {})
     selected = set(lists.get(name, [])) if multiple else {values.get(name, default)}
+    _remember(context, name, label, _id(name))
     widget = widget or ("checkbox" if multiple else "radio")
     return {
         "name": name,
@@ -58,13 +76,49 @@ def errors_for(context, prefix):
     found = []
     for key, messages in context.get("errors", {}).items():
         if key == prefix or key.startswith(prefix + "."):
-            found.extend(messages if key == prefix else [f"{key}: {m}" for m in messages])
+            labels = context.get(LABELS) or {}
+            found.extend(
+                messages if key == prefix else [f"{_said(key, labels)}: {m}" for m in messages]
+            )
     return found
+
+
+class _FormWithSummary(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        labels: dict = {}
+        with context.push(**{LABELS: labels}):
+            html = self.nodelist.render(context)
+        context[self.name] = mark_safe(html)  # noqa: S308 - the template's own rendered output
+        context["error_links"] = [
+            {
+                "label": _said(key, labels) if key != "__all__" else "",
+                "id": labels[key][1] if key in labels else "",
+                "message": message,
+            }
+            for key, messages in context.get("errors", {}).items()
+            for message in messages
+        ]
+        return ""
+
+
+@register.tag
+def form_with_summary(parser, token):
+    """``{% form_with_summary as form_html %}<form>…</form>{% endform_with_summary %}``: renders
+    the form first, remembering each field's label and id, so that the error summary shown above
+    it (``error_links``: label, id, message) names each field by its label and links to it."""
+    name = token.split_contents()[-1]
+    nodelist = parser.parse(("endform_with_summary",))
+    parser.delete_first_token()
+    return _FormWithSummary(nodelist, name)
 
 
 @register.inclusion_tag("encounters/_checkbox.html", takes_context=True)
 def checkbox(context, name, label, hint=""):
     values = context.get("values", {})
+    _remember(context, name, label, _id(name))
     return {
         "name": name,
         "label": label,

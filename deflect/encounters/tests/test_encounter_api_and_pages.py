@@ -247,6 +247,25 @@ def test_the_phone_form_shows_field_errors_and_keeps_the_input(client, world):
     assert not Encounter.objects.exists()
 
 
+def test_the_error_summary_names_each_field_by_its_label_and_links_to_it(client, world):
+    """Not ``overdose.overdose_at: Field required``: the label the form shows, linked to it."""
+    client.force_login(world.officer)
+    post = {
+        "client_uuid": str(uuid.uuid4()),
+        "pathway": "naloxone_plus",
+        "occurred_at": _an_hour_ago(),
+        "person_mode": "unidentified",
+        "unidentified_description": "Man, grey hoodie",
+        "outcome": "referred",
+        "overdose.naloxone_response": "responded",
+    }
+    page = client.post(reverse("encounters:new"), post).content.decode()
+    summary = page[page.index('id="error-summary"') : page.index('id="encounter-form"')]
+    assert '<a href="#f-overdose-overdose-at">' in summary
+    assert "overdose.overdose_at" not in summary and "<code>" not in summary
+    assert 'id="f-overdose-overdose-at"' in page  # the link lands on the field
+
+
 @pytest.mark.parametrize(
     "pathway,persona",
     [

@@ -61,6 +61,9 @@ def test_keys_are_phonetic():
 def test_reasons_say_why_in_plain_words():
     assert first_name_similarity("bill", "William")[1] == "Bill is a nickname of William"
     assert first_name_similarity("william", "Bill")[1] == "goes by Bill, a nickname of William"
+    # Both ways in the nickname table: the shorter name is the nickname, whichever side it is on.
+    assert first_name_similarity("debbie", "Deborah")[1] == "Debbie is a nickname of Deborah"
+    assert first_name_similarity("deborah", "Debbie")[1] == "goes by Debbie, a nickname of Deborah"
     assert last_name_similarity("johnson", "Jonson")[1] == "last name sounds like 'Jonson'"
     assert last_name_similarity("williams", "Wiliams")[1] in (
         "last name sounds like 'Wiliams'",

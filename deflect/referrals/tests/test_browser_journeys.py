@@ -129,8 +129,14 @@ def test_the_prosecutor_sees_conditions_met_and_records_the_disposition(world, o
 
     prosecutor.reload()
     expect(row.get_by_test_id("compliance")).to_have_text("Conditions met")
-    row.get_by_label("Disposition").select_option("charges_dropped")
-    row.get_by_role("button", name="Record").click()
+    row.get_by_text("Record a disposition").click()
+    record = row.get_by_role("button", name="Record disposition")
+    record.click()  # nothing chosen, nothing confirmed: the browser refuses to send it
+    assert AbeyanceCase.objects.get(pk=abeyance.pk).disposition == ""
+    row.get_by_label("Charges dropped").check()
+    row.get_by_label("I confirm this disposition").check()
+    record.click()
+    expect(prosecutor.get_by_text("Disposition recorded.")).to_be_visible()
     expect(prosecutor.locator(f'tr[data-abeyance-id="{abeyance.pk}"]')).to_contain_text(
         "Charges dropped"
     )
