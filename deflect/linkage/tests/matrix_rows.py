@@ -4,11 +4,12 @@ the rest), people outside it 404."""
 
 from deflect.access.tests.matrix import Row, expect, own_program
 from deflect.accounts.system import dangerously_as_system
+from deflect.linkage.models import ReviewPair
+from deflect.people.merge import person_merge
+from deflect.people.tests.factories import PersonFactory
 
 
 def _pair(w, kind="record_person"):
-    from deflect.linkage.models import ReviewPair
-    from deflect.people.tests.factories import PersonFactory
 
     a = PersonFactory(program=w.program)
     b = PersonFactory(program=w.program)
@@ -31,8 +32,6 @@ def people_pair(w) -> dict:
 
 
 def merge(w) -> dict:
-    from deflect.people.merge import person_merge
-    from deflect.people.tests.factories import PersonFactory
 
     a = PersonFactory(program=w.program)
     b = PersonFactory(program=w.program)

@@ -7,6 +7,8 @@ for this program's pages and imports.
 """
 
 from deflect.access.tests.matrix import Row, expect, own_program
+from deflect.accounts.system import dangerously_as_system
+from deflect.outcomes.services import import_begin
 
 _GET = expect(403, anonymous=302, other_coordinator=404, analyst=200, coordinator=200)
 _POST_INVALID = expect(403, anonymous=302, other_coordinator=404, analyst=422, coordinator=422)
@@ -16,8 +18,6 @@ CSV = "source_record_id,first_name,last_name,event_at\nJ1,Ana,Ruiz,2026-03-01T10
 
 
 def _batch(w) -> dict:
-    from deflect.accounts.system import dangerously_as_system
-    from deflect.outcomes.services import import_begin
 
     batch = import_begin(
         actor=dangerously_as_system("tests"),

@@ -11,6 +11,7 @@ dispatchers, case managers, providers and the administrator get 403 on the progr
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from deflect.access.tests.matrix import Row, expect, own_program
+from deflect.surveillance.tests.factories import alert_for, event_for, person_for
 
 _SEE = dict(officer=200, outreach=200, coordinator=200, analyst=200)
 _PROGRAM_VIEW = expect(403, anonymous=302, nobody=404, other_coordinator=404, **_SEE)
@@ -24,14 +25,12 @@ _ALERT_STEP = expect(404, anonymous=302, officer=403, outreach=403, analyst=403,
 
 
 def _event(w) -> dict:
-    from deflect.surveillance.tests.factories import event_for, person_for
 
     w.surveillance_person = person_for(w.program)
     return {"event_id": event_for(w.program).pk}
 
 
 def _alert(w) -> dict:
-    from deflect.surveillance.tests.factories import alert_for
 
     return {"alert_id": alert_for(w.program).pk}
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0005_encrypt_phone_and_consent_details'),
+        ('people', '0006_person_merge'),
     ]
 
     operations = [
