@@ -15,7 +15,7 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require
 from deflect.core.errors import ValidationFailed
 from deflect.core.models import Pathway
-from deflect.core.schemas import WITH_NOT_FOUND, Id, IsoDate
+from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND, Id, IsoDate
 from deflect.programs.models import Program
 
 from . import selectors, services
@@ -234,7 +234,7 @@ def _batch_out(batch: ImportBatch) -> ImportOut:
 
 @router.post(
     "/programs/{program_id}/imports",
-    response={201: ImportOut, **WITH_NOT_FOUND},
+    response={201: ImportOut, **WITH_CONFLICT},
     summary="Import a CSV file of outside records (all or nothing; 422 names every bad row)",
 )
 def import_create(request, program_id: Id, payload: ImportIn):

@@ -115,6 +115,7 @@ def record_links_apply(
 # --- imports ------------------------------------------------------------------------------------
 
 CHECK_CHUNK = 5_000
+CHECK_STEPS = 20
 SAVE_BATCH = 1_000
 KEY_CHUNK = 900  # under SQLite's parameter limit
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -232,8 +233,10 @@ def _fail(actor: User, batch: ImportBatch, errors: list[dict[str, Any]]) -> Impo
 
 
 @atomic_service
-def import_check_step(*, actor: User, batch: ImportBatch, rows: int = CHECK_CHUNK) -> ImportBatch:
-    """Check the next ``rows`` rows of a started import and record the progress. When the
+def import_check_step(*, actor: User, batch: ImportBatch, rows: int | None = None) -> ImportBatch:
+    """Check the next ``rows`` rows (default: a twentieth of the file, at least
+    ``CHECK_CHUNK``, so a file takes at most about twenty steps, each reading the file once)
+    of a started import and record the progress. When the
     last row is checked: a file with any bad row fails (every problem kept, by line and
     column; nothing imported); otherwise the batch knows how many records are new and how
     many were imported before, and a dry run ends there."""
@@ -241,6 +244,8 @@ def import_check_step(*, actor: User, batch: ImportBatch, rows: int = CHECK_CHUN
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.PENDING or batch.checked:
         return batch
+    if rows is None:
+        rows = max(CHECK_CHUNK, -(-batch.row_count // CHECK_STEPS))
     reader = _reader(batch)
     today = timezone.localdate()
     seen: dict[str, int] = {}
