@@ -9,12 +9,14 @@ Aggregates run in the database (``Count``, ``Sum``, ``Avg``); nothing loops over
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Avg, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from scipy.stats import t as t_dist
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import visible_to
@@ -267,9 +269,17 @@ def mh_length_of_stay(scope: Scope) -> Value:
         event_at__lt=scope.end,
         released_at__isnull=False,
     ).annotate(days=DaysBetween(F("released_at"), F("event_at")))
-    figures = stays.aggregate(n=Count("id"), mean=Avg("days"))
-    mean = figures["mean"]
-    return Value(total=round(mean, 1) if mean is not None else None, denominator=figures["n"])
+    figures = stays.aggregate(n=Count("id"), mean=Avg("days"), square=Avg(F("days") * F("days")))
+    n, mean = figures["n"], figures["mean"]
+    if mean is None:
+        return Value(denominator=n)
+    value = Value(total=round(mean, 1), denominator=n)
+    if n > 1:
+        # A t interval from the mean and the mean of squares (both computed in SQL).
+        variance = max(figures["square"] - mean * mean, 0.0) * n / (n - 1)
+        half = float(t_dist.ppf(0.975, n - 1)) * math.sqrt(variance / n)
+        value.low, value.high = max(mean - half, 0.0), mean + half
+    return value
 
 
 def mh_connected_to_treatment(scope: Scope) -> Value:

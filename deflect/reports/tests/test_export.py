@@ -175,6 +175,7 @@ def test_dates_keep_their_intervals_and_study_ids_change_between_exports(world):
 
 def test_every_export_is_audited_with_who_when_and_which_rows(world):
     people = _plant(world)
+    encounter_by(world.other_officer, "self_referral")  # another county's person: not exported
     date_from, date_to = _period()
     export = deidentified_export_create(actor=world.analyst, date_from=date_from, date_to=date_to)
     record = DeidentifiedExport.objects.get()

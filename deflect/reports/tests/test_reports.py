@@ -252,6 +252,9 @@ def test_stepping_up_measures_from_jail_bookings(world):
     assert figures["mh_booked"].value.total == 2
     assert figures["mh_length_of_stay"].value.total == pytest.approx(2.0, abs=0.05)
     assert figures["mh_length_of_stay"].base == "n = 2"
+    # Stays of 3 and 1 days: sd 1.41, t(0.975, 1) = 12.71, so 2 +/- 12.7 (floored at 0).
+    stay = figures["mh_length_of_stay"].value
+    assert stay.low == 0.0 and stay.high == pytest.approx(2 + 12.706 * 1.0, abs=0.1)
     recidivism = figures["mh_recidivism"]
     assert (recidivism.value.numerator, recidivism.value.denominator) == (1, 2)
     assert recidivism.shown == "50.0%" and recidivism.interval
