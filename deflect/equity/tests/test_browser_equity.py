@@ -22,6 +22,8 @@ def test_the_analyst_sees_charts_and_their_tables(world, open_page, problems, ou
     contacts(world, 12, race="black", outcome="referred", stage=1, when=when)
     contacts(world, 18, race="black", when=when)
     page = open_page(DESKTOP)
+    # The first request imports the chart and statistics libraries; give a cold server time.
+    page.goto("/login/", timeout=60_000)
     sign_in(page, "analyst")
     page.get_by_role("link", name="Equity").click()
     expect(page.get_by_role("heading", name="Equity at every decision point")).to_be_visible()

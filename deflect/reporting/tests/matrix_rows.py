@@ -8,3 +8,10 @@ WEB_ROWS = [
     Row("reporting:dashboard", "GET", _COORDINATORS),
     Row("reporting:dashboard-csv", "GET", _COORDINATORS),
 ]
+API_ROWS = [
+    Row(
+        "/api/v1/dashboard/measures",
+        "GET",
+        expect(403, anonymous=401, coordinator=200, other_coordinator=200, analyst=200),
+    ),
+]

@@ -86,3 +86,24 @@ def test_the_page_filters_and_never_prints_none(client, world):
         reverse("reporting:dashboard-csv"), {"pathway": "first_responder_referral"}
     ).content.decode()
     assert "contacts,numerator,<11" in csv_text
+
+
+def test_the_api_takes_the_same_filters(client, world):
+    now = timezone.now()
+    contacts(world, 12, pathway="naloxone_plus", when=now - dt.timedelta(days=200))
+    contacts(world, 14, outcome="referred", stage=2, when=now - dt.timedelta(days=3))
+    client.force_login(world.coordinator)
+    body = client.get("/api/v1/dashboard/measures", {"since_launch": "true"}).json()
+    by_code = {m["code"]: m for m in body["measures"]}
+    assert by_code["contacts"]["numerator"] == 26 and body["since"] is None
+    entered = by_code["entered_treatment"]
+    assert (entered["numerator"], entered["denominator"], entered["share"]) == (14, 14, 1.0)
+    assert entered["share_low_95"] == pytest.approx(wilson(14, 14)[0])
+    narrow = client.get(
+        "/api/v1/dashboard/measures", {"since_launch": "true", "pathway": "naloxone_plus"}
+    ).json()
+    assert {m["code"]: m for m in narrow["measures"]}["contacts"]["numerator"] == 12
+    bad = client.get("/api/v1/dashboard/measures", {"start": "2026-05-02", "end": "2026-05-01"})
+    assert bad.status_code == 422
+    client.force_login(world.officer)
+    assert client.get("/api/v1/dashboard/measures").status_code == 403
