@@ -350,6 +350,7 @@ def import_file(tmp: Path, rng) -> Path:
 def main() -> int:
     args = bench.arguments(__doc__)
     folder = bench.setup(args)
+    from deflect.accounts.system import dangerously_as_system
     from deflect.resources.exchange import importing
     from deflect.resources.models import MatchEntry
     from deflect.resources.services import taxonomy_ensure
@@ -361,7 +362,7 @@ def main() -> int:
     path = import_file(folder, rng)
     rss_before = bench.peak_rss_mib()
     started = time.perf_counter()
-    report = importing.import_file(path)
+    report = importing.import_file(path, actor=dangerously_as_system("imports"))
     seconds = time.perf_counter() - started
     records = report.total
     rss_after = bench.peak_rss_mib()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 
@@ -126,7 +127,7 @@ def export_tabular() -> dict[str, str]:
     return files
 
 
-def export_to(path: Path | None, fmt: str, *, actor: Any = None) -> str | None:
+def export_to(path: Path | None, fmt: str, *, actor: User) -> str | None:
     """Write an export; returns the JSON text when ``path`` is None (stdout)."""
     audit_record(
         action=Action.RESOURCES_EXPORT, actor=actor, extra={"format": fmt, "to": str(path or "-")}

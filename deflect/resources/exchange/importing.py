@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from deflect.accounts.models import User
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 
@@ -108,7 +109,7 @@ def model_values(table: str, values: dict) -> dict:
 def import_dataset(
     dataset: Dataset,
     *,
-    actor: Any = None,
+    actor: User,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     source: str = "",
@@ -182,5 +183,5 @@ def _unique(rows: list[Row]) -> list[Row]:
     return list(seen.values())
 
 
-def import_file(path: Path, **kwargs: Any) -> ImportReport:
-    return import_dataset(read(path), source=str(path), **kwargs)
+def import_file(path: Path, *, actor: User, **kwargs: Any) -> ImportReport:
+    return import_dataset(read(path), actor=actor, source=str(path), **kwargs)

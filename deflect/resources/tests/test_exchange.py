@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from deflect.accounts.system import dangerously_as_system
 from deflect.audit.models import AuditEvent
 from deflect.resources import hsds
 from deflect.resources.exchange.dataset import ImportFailed
@@ -204,7 +205,7 @@ def test_import_then_export_gives_back_the_dataset(tmp_path):
     source = other_system_dataset()
     path = tmp_path / "theirs.json"
     path.write_text(json.dumps(source))
-    report = import_file(path)
+    report = import_file(path, actor=dangerously_as_system("tests"))
     assert report.created["service"] == 2 and report.created["organization"] == 1
     exported = export_json()
     assert exported["total_items"] == 2
@@ -230,7 +231,7 @@ def test_times_with_an_offset_are_read_as_local_times(tmp_path):
     schedule["opens_at"], schedule["closes_at"] = "09:00-05:00", "17:00Z"
     path = tmp_path / "offset.json"
     path.write_text(json.dumps(data))
-    import_file(path)
+    import_file(path, actor=dangerously_as_system("tests"))
 
     stored = Schedule.objects.get(pk=schedule["id"])
     assert (stored.opens_at.isoformat(), stored.closes_at.isoformat()) == ("09:00:00", "17:00:00")
@@ -255,7 +256,7 @@ def test_the_validator_finds_what_breaks_the_specification():
 
 
 def test_tabular_package_round_trip(directory, tmp_path):
-    export_to(tmp_path / "pkg.zip", "csv")
+    export_to(tmp_path / "pkg.zip", "csv", actor=dangerously_as_system("tests"))
     with zipfile.ZipFile(tmp_path / "pkg.zip") as archive:
         names = set(archive.namelist())
         package = json.loads(archive.read("datapackage.json"))
@@ -264,7 +265,7 @@ def test_tabular_package_round_trip(directory, tmp_path):
     before = export_rows()
     Organization.objects.all().delete()
     assert Service.objects.count() == 0
-    import_file(tmp_path / "pkg.zip")
+    import_file(tmp_path / "pkg.zip", actor=dangerously_as_system("tests"))
     assert export_rows() == before
     assert MatchEntry.objects.count() == 3
 
@@ -280,7 +281,7 @@ def test_errors_name_file_row_field_and_problem_and_nothing_is_written(tmp_path)
         f"{uuid.uuid4()},{uuid.uuid4()},Ghost,active\n"
     )
     with pytest.raises(ImportFailed) as failed:
-        import_file(folder)
+        import_file(folder, actor=dangerously_as_system("tests"))
     errors = failed.value.errors
     assert "services.csv row 3: name: is required" in errors
     assert any(e.startswith("services.csv row 3: status: must be one of active") for e in errors)
@@ -294,12 +295,12 @@ def test_json_errors_point_at_the_object(tmp_path):
     path = tmp_path / "d.json"
     path.write_text(json.dumps(data))
     with pytest.raises(ImportFailed) as failed:
-        import_file(path)
+        import_file(path, actor=dangerously_as_system("tests"))
     assert failed.value.errors == ["d.json contents[1].phones[0]: number: is required"]
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     with pytest.raises(ImportFailed) as failed:
-        import_file(bad)
+        import_file(bad, actor=dangerously_as_system("tests"))
     assert failed.value.errors[0].startswith("bad.json: line 1, column 2: not valid JSON")
 
 
@@ -307,7 +308,7 @@ def test_a_dry_run_writes_nothing(tmp_path):
     path = tmp_path / "theirs.json"
     path.write_text(json.dumps(other_system_dataset()))
     audit_before = AuditEvent.objects.count()
-    report = import_file(path, dry_run=True)
+    report = import_file(path, dry_run=True, actor=dangerously_as_system("tests"))
     assert report.dry_run and report.created["service"] == 2
     assert Service.objects.count() == 0 and Attribute.objects.count() == 0
     assert AuditEvent.objects.count() == audit_before
@@ -321,7 +322,7 @@ def test_likely_duplicates_are_reported_not_merged(directory, tmp_path):
         address["address_1"] = "10 East St."
     path = tmp_path / "dupe.json"
     path.write_text(json.dumps(data))
-    report = import_file(path)
+    report = import_file(path, actor=dangerously_as_system("tests"))
     assert len(report.duplicates) == 1
     assert "Likely duplicate organization 'Eastside Clinic'" in report.duplicates[0]
     assert "already in the directory" in report.duplicates[0]
@@ -331,8 +332,8 @@ def test_likely_duplicates_are_reported_not_merged(directory, tmp_path):
 def test_importing_twice_updates_instead_of_duplicating(tmp_path):
     path = tmp_path / "theirs.json"
     path.write_text(json.dumps(other_system_dataset()))
-    import_file(path)
-    again = import_file(path)
+    import_file(path, actor=dangerously_as_system("tests"))
+    again = import_file(path, actor=dangerously_as_system("tests"))
     assert again.created["service"] == 0 and again.updated["service"] == 2
     assert Service.objects.count() == 2
 
@@ -340,7 +341,7 @@ def test_importing_twice_updates_instead_of_duplicating(tmp_path):
 def test_the_one_sheet_template_imports(tmp_path):
     path = tmp_path / "sheet.csv"
     path.write_text(template_csv())
-    import_file(path)
+    import_file(path, actor=dangerously_as_system("tests"))
     service = Service.objects.get(name="Buprenorphine clinic")
     entry = MatchEntry.objects.get(service=service)
     assert entry.hours.startswith("0:0800-1700") and ",es," in entry.languages
@@ -348,7 +349,7 @@ def test_the_one_sheet_template_imports(tmp_path):
     rows = template_csv().replace("outpatient; buprenorphine", "outpatient; yoga")
     broken.write_text(rows.replace("MO-FR 08:00-17:00", "weekdays"))
     with pytest.raises(ImportFailed) as failed:
-        import_file(broken)
+        import_file(broken, actor=dangerously_as_system("tests"))
     assert "broken.csv row 2: categories: unknown value 'yoga'" in failed.value.errors
     assert any("broken.csv row 2: hours: 'WEEKDAYS'" in e for e in failed.value.errors)
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from deflect.accounts.system import dangerously_as_system
 from deflect.resources.exchange.dataset import ImportFailed
 from deflect.resources.exchange.importing import import_file
 from deflect.resources.exchange.template import TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE, template_csv
@@ -33,7 +34,7 @@ def _sheet(tmp_path, name="sheet.csv", **changes) -> object:
 
 def _refused(path) -> list[str]:
     with pytest.raises(ImportFailed) as failed:
-        import_file(path)
+        import_file(path, actor=dangerously_as_system("tests"))
     assert not Organization.objects.exists() and not Service.objects.exists()
     return failed.value.errors
 
@@ -61,7 +62,10 @@ def test_a_template_row_out_of_range_is_refused_naming_row_and_column(
 
 
 def test_a_plain_web_address_and_a_place_at_the_edge_are_fine(tmp_path):
-    import_file(_sheet(tmp_path, website="HTTPS://example.org/a", latitude="-90", longitude="180"))
+    import_file(
+        _sheet(tmp_path, website="HTTPS://example.org/a", latitude="-90", longitude="180"),
+        actor=dangerously_as_system("tests"),
+    )
     assert Location.objects.get().latitude == -90
 
 
@@ -76,7 +80,10 @@ def _compiled(tmp_path, **organization) -> object:
 def test_an_email_may_carry_mailto_but_no_other_scheme(tmp_path):
     errors = _refused(_compiled(tmp_path, email="javascript:alert@x.io"))
     assert any("organization: email: must be an email address" in e for e in errors), errors
-    import_file(_compiled(tmp_path, email="mailto:intake@harbor.example"))
+    import_file(
+        _compiled(tmp_path, email="mailto:intake@harbor.example"),
+        actor=dangerously_as_system("tests"),
+    )
     assert Organization.objects.get().email == "intake@harbor.example"
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from deflect.accounts.system import dangerously_as_system
 from deflect.resources.exchange.export import export_to
 
 
@@ -17,7 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            text = export_to(options["output"], options["format"])
+            text = export_to(
+                options["output"],
+                options["format"],
+                actor=dangerously_as_system("cli"),
+            )
         except ValueError as error:
             raise CommandError(str(error)) from None
         if text is not None:

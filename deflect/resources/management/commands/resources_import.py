@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from deflect.accounts.system import dangerously_as_system
 from deflect.resources.exchange.dataset import ImportFailed
 from deflect.resources.exchange.importing import import_dataset, read
 
@@ -36,7 +37,11 @@ class Command(BaseCommand):
         try:
             dataset = read(path)
             report = import_dataset(
-                dataset, dry_run=options["dry_run"], progress=progress, source=str(path)
+                dataset,
+                actor=dangerously_as_system("imports"),
+                dry_run=options["dry_run"],
+                progress=progress,
+                source=str(path),
             )
         except ImportFailed as failed:
             for error in failed.errors[:200]:
