@@ -313,6 +313,7 @@ def predict(
     tuned: bool = True,
     api: Any = None,
     max_pairs: float = 2e6,
+    max_iterations: int = 25,
 ) -> Result:
     """Train on ``rows`` (prepared: ``features.prepare``; untuned: ``raw_row``) and score every
     blocked pair; pairs at or above ``threshold`` come back with the level each comparison
@@ -321,6 +322,7 @@ def predict(
     data = pa.Table.from_pylist(list(rows), schema=SCHEMA) if tuned else list(rows)
     table = api.register(data)
     settings = tuned_settings() if tuned else untuned_settings()
+    settings.max_iterations = max_iterations  # EM iterations per training session
     linker = Linker(table, settings, log_level=logging.WARNING)
     train(linker, tuned=tuned, max_pairs=max_pairs)
     scored = linker.inference.predict(threshold_match_probability=threshold)

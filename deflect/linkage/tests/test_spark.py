@@ -15,8 +15,8 @@ def test_the_spark_backend_scores_the_same_pairs_as_duckdb():
     data = generate(people=30, records=60, seed=7)
     rows = [features.prepare(p, f"p{p['id']}") for p in data.people]
     rows += [features.prepare(r, f"r{r['id']}") for r in data.records]
-    spark = engine.predict(rows, backend="spark", threshold=0.95, max_pairs=2e4)
-    duck = engine.predict(rows, backend="duckdb", threshold=0.95, max_pairs=2e4)
+    spark = engine.predict(rows, backend="spark", threshold=0.95, max_pairs=2e4, max_iterations=8)
+    duck = engine.predict(rows, backend="duckdb", threshold=0.95, max_pairs=2e4, max_iterations=8)
     entity = {}
     record_id = {(r["source"], r["source_record_id"]): r["id"] for r in data.records}
     for source, sid, e in data.truth:
