@@ -31,7 +31,7 @@ from deflect.followups.jobs import notices_to
 from deflect.programs.models import Program
 
 from . import ears, selectors
-from .models import Method, OverdoseEvent, SpikeAlert, SurveillanceSettings
+from .models import AreaKind, Method, OverdoseEvent, SpikeAlert, SurveillanceSettings
 from .services import settings_for
 
 log = logging.getLogger("deflect.surveillance")
@@ -113,7 +113,7 @@ def threshold_alarms(
     if Method.THRESHOLD not in config.methods:
         return []
     start = now - dt.timedelta(hours=24)
-    column = selectors.AREA_COLUMN[config.area_kind]
+    column = selectors.AREA_COLUMN[AreaKind(config.area_kind)]
     rows = (
         OverdoseEvent.objects.filter(program=program, occurred_at__gt=start, occurred_at__lte=now)
         .exclude(**{column: ""})

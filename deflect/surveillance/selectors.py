@@ -164,7 +164,12 @@ def map_data(
     if individual:
         rows = (
             visible_to(actor, OverdoseEvent)
-            .filter(pk__in=events.values("pk"), latitude__isnull=False)
+            .filter(
+                program=program,
+                occurred_at__gte=since,
+                occurred_at__lt=until,
+                latitude__isnull=False,
+            )
             .order_by("-occurred_at")
             .values_list(
                 "pk", "person_id", "latitude", "longitude", "fatal", "naloxone_doses", "occurred_at"
@@ -267,6 +272,8 @@ def odmap_rows(
     out = []
     ids = []
     for pk, at, lat, lon, fatal, doses, source in rows.iterator():
+        if lat is None or lon is None:  # excluded by the query; for the type checker
+            continue
         local = at.astimezone(tz)
         ids.append(pk)
         out.append(
