@@ -16,6 +16,7 @@ from .county import PROGRAM_NAME, USERS, DemoUser, county_load
 from .followups import followups_demo_load, followups_demo_schedule, followups_demo_work
 from .operations import demo_operations_load
 from .people import demo_people_load
+from .cases import cases_demo_load
 from .referrals import abeyance_demo_consents, referrals_demo_load
 from .resources import demo_directory_load
 
@@ -56,4 +57,6 @@ def demo_everything_load(*, people: int) -> tuple[int, int]:
     referrals_demo_load(program_name=PROGRAM_NAME)
     # Two abeyance cases with treatment met: one under a §2.35 consent, one without.
     abeyance_demo_consents(program_name=PROGRAM_NAME)
+    # The case manager's caseload: the people of the most recent referrals, enrolled.
+    cases_demo_load(program_name=PROGRAM_NAME)
     return added, encounters
