@@ -12,11 +12,11 @@ from django.db import transaction
 from deflect.accounts.models import Agency
 from deflect.programs.models import Program
 
+from .cases import cases_demo_load
 from .county import PROGRAM_NAME, USERS, DemoUser, county_load
 from .followups import followups_demo_load, followups_demo_schedule, followups_demo_work
 from .operations import demo_operations_load
 from .people import demo_people_load
-from .cases import cases_demo_load
 from .referrals import abeyance_demo_consents, referrals_demo_load
 from .resources import demo_directory_load
 
