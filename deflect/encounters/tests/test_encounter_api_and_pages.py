@@ -1,6 +1,7 @@
 """The encounter API and pages: idempotency keys, role-dependent detail, the phone form."""
 
 import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -306,3 +307,11 @@ def test_the_phone_form_has_one_section_for_every_pathway(client, world):
         assert form.count(f'data-pathway="{code}"') == 1, code
     assert 'name="officer_intervention.offenses.0.statute"' in form
     assert 'name="community_response.deescalation_outcome"' in form
+
+
+def test_the_overdose_time_starts_as_the_encounter_time(client, world):
+    client.force_login(world.outreach)
+    page = client.get(reverse("encounters:new")).content.decode()
+    encounter_at = re.search(r'name="occurred_at" type="datetime-local" value="([^"]+)"', page)
+    overdose_at = re.search(r'name="overdose.overdose_at" type="datetime-local" value="([^"]+)"', page)
+    assert encounter_at and overdose_at and overdose_at.group(1) == encounter_at.group(1)
