@@ -312,6 +312,7 @@ def test_the_phone_form_has_one_section_for_every_pathway(client, world):
 def test_the_overdose_time_starts_as_the_encounter_time(client, world):
     client.force_login(world.outreach)
     page = client.get(reverse("encounters:new")).content.decode()
-    encounter_at = re.search(r'name="occurred_at" type="datetime-local" value="([^"]+)"', page)
-    overdose_at = re.search(r'name="overdose.overdose_at" type="datetime-local" value="([^"]+)"', page)
+    value = r'name="{}" type="datetime-local" value="([^"]+)"'
+    encounter_at = re.search(value.format("occurred_at"), page)
+    overdose_at = re.search(value.format(r"overdose\.overdose_at"), page)
     assert encounter_at and overdose_at and overdose_at.group(1) == encounter_at.group(1)
