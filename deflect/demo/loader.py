@@ -12,6 +12,7 @@ from django.db import transaction
 from deflect.accounts.models import Agency
 from deflect.programs.models import Program
 
+from .cases import cases_demo_load
 from .county import PROGRAM_NAME, USERS, DemoUser, county_load
 from .followups import followups_demo_load, followups_demo_schedule, followups_demo_work
 from .operations import demo_operations_load
@@ -62,4 +63,6 @@ def demo_everything_load(*, people: int) -> tuple[int, int]:
     outcomes_demo_load(program_name=PROGRAM_NAME)
     # Overdose surveillance: an EMS import, dispatch calls and one spike with its alert.
     surveillance_demo_load(program_name=PROGRAM_NAME)
+    # The case manager's caseload: the people of the most recent referrals, enrolled.
+    cases_demo_load(program_name=PROGRAM_NAME)
     return added, encounters

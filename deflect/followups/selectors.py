@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +32,7 @@ from .models import (
 from .services import policy_for
 
 QUEUE_LIMIT = 50
+LONG_OVERDUE = dt.timedelta(days=7)  # past due by more than this: grouped apart, collapsed
 
 
 @dataclass
@@ -41,6 +42,13 @@ class Queue:
     upcoming: list[FollowUp]
     counts: dict[str, int]
     team: OutreachTeam | None
+    # The same rows in the order of what to do next (what the page shows): due now (the window
+    # is open; soonest deadline first), overdue this week (most recent first), opening later,
+    # and long overdue.
+    due_now: list[FollowUp] = field(default_factory=list)
+    recent_overdue: list[FollowUp] = field(default_factory=list)
+    opens_later: list[FollowUp] = field(default_factory=list)
+    long_overdue: list[FollowUp] = field(default_factory=list)
 
 
 def teams_for(*, actor: User) -> QuerySet[OutreachTeam]:
@@ -85,21 +93,34 @@ def followup_queue(
         if team is not None:
             qs = qs.filter(team=team)
     qs = qs.select_related("person", "team").order_by("due_at", "id")
-    overdue = qs.filter(due_at__lt=now)
+    overdue = qs.filter(due_at__lt=now).order_by("-due_at", "id")  # the most recent first
     today = qs.filter(due_at__gte=now, due_at__lt=end_of_today)
     upcoming = qs.filter(due_at__gte=end_of_today, opens_at__lt=now + dt.timedelta(days=7))
+    long_ago = now - LONG_OVERDUE
     counts = {
         "overdue": overdue.count(),
         "due_today": today.count(),
         "upcoming": upcoming.count(),
+        "due_now": qs.filter(opens_at__lte=now, due_at__gte=now).count(),
+        "recent_overdue": overdue.filter(due_at__gte=long_ago).count(),
+        "opens_later": qs.filter(
+            due_at__gte=now, opens_at__gt=now, opens_at__lt=now + dt.timedelta(days=7)
+        ).count(),
+        "long_overdue": overdue.filter(due_at__lt=long_ago).count(),
     }
-    return Queue(
+    queue = Queue(
         overdue=list(overdue[:QUEUE_LIMIT]),
         due_today=list(today[:QUEUE_LIMIT]),
         upcoming=list(upcoming[:QUEUE_LIMIT]),
         counts=counts,
         team=team,
     )
+    pending = [*queue.due_today, *queue.upcoming]
+    queue.due_now = [f for f in pending if f.opens_at <= now]
+    queue.opens_later = [f for f in pending if f.opens_at > now]
+    queue.recent_overdue = [f for f in queue.overdue if f.due_at >= long_ago]
+    queue.long_overdue = [f for f in queue.overdue if f.due_at < long_ago]
+    return queue
 
 
 def followup_get_for(*, actor: User, followup_id: Any) -> FollowUp:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -101,7 +101,19 @@ def inbound_list_for(*, actor: User, status: str = "", limit: int = 100) -> list
         qs = qs.exclude(status__in=pipeline.TERMINAL)
     elif status:
         qs = qs.filter(status=status)
-    return list(qs.order_by("-sent_at", "-id")[: max(1, min(limit, 500))])
+    # What to answer next first: referrals awaiting an answer, the earliest answer due (so the
+    # late ones) at the top; then the rest, the most recently sent first.
+    awaiting = Q(status=ReferralStatus.REQUESTED)
+    qs = qs.annotate(
+        is_late=Case(
+            When(awaiting & Q(response_due_at__lt=timezone.now()), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        answer_due=Case(When(awaiting, then=F("response_due_at")), default=None),
+    )
+    ordered = qs.order_by(F("answer_due").asc(nulls_last=True), "-sent_at", "-id")
+    return list(ordered[: max(1, min(limit, 500))])
 
 
 def inbound_counts(*, actor: User) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """The encounter API and pages: idempotency keys, role-dependent detail, the phone form."""
 
 import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -306,3 +307,12 @@ def test_the_phone_form_has_one_section_for_every_pathway(client, world):
         assert form.count(f'data-pathway="{code}"') == 1, code
     assert 'name="officer_intervention.offenses.0.statute"' in form
     assert 'name="community_response.deescalation_outcome"' in form
+
+
+def test_the_overdose_time_starts_as_the_encounter_time(client, world):
+    client.force_login(world.outreach)
+    page = client.get(reverse("encounters:new")).content.decode()
+    value = r'name="{}" type="datetime-local" value="([^"]+)"'
+    encounter_at = re.search(value.format("occurred_at"), page)
+    overdose_at = re.search(value.format(r"overdose\.overdose_at"), page)
+    assert encounter_at and overdose_at and overdose_at.group(1) == encounter_at.group(1)

@@ -67,6 +67,31 @@ def test_the_queue_sorts_overdue_today_and_upcoming(world, overdose):
     assert selectors.followup_queue(actor=world.other_coordinator).counts["overdue"] == 0
 
 
+def test_what_is_due_now_comes_first_and_long_overdue_is_set_apart(world, overdose, client):
+    """An overdose recorded a minute ago is due now (its window is open), not "upcoming"; work
+    overdue for more than a week is grouped apart, after this week's."""
+    encounter, team = overdose
+    now = timezone.now()
+    fresh = selectors.followup_queue(actor=world.outreach, now=now + dt.timedelta(minutes=1))
+    assert "Contact within the recovery window" in [f.label for f in fresh.due_now]
+    assert fresh.counts["due_now"] == len(fresh.due_now)
+    assert all(f.opens_at > now for f in fresh.opens_later)  # later steps of the schedule
+    due = [f.due_at for f in fresh.due_now]
+    assert due == sorted(due)
+
+    much_later = now + dt.timedelta(days=40)
+    old = selectors.followup_queue(actor=world.outreach, now=much_later)
+    assert old.long_overdue
+    assert all(f.due_at < much_later - dt.timedelta(days=7) for f in old.long_overdue)
+    assert old.counts["long_overdue"] == len(old.long_overdue)
+
+    client.force_login(world.outreach)
+    page = client.get("/followups/").content.decode()
+    assert page.index('data-testid="due-now"') < page.index('data-testid="overdue"')
+    assert page.index('data-testid="overdue"') < page.index('data-testid="long-overdue"')
+    assert '<details class="panel" data-testid="long-overdue">' in page
+
+
 def test_a_contact_closes_the_followup_in_time_and_an_attempt_is_idempotent(world, overdose):
     encounter, _ = overdose
     first = FollowUp.objects.get(encounter=encounter, step=0)

@@ -16,6 +16,17 @@
     try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage full */ }
   }
 
+  /* --- what is known is not asked twice: the overdose time follows the encounter time until
+     the responder changes it --- */
+  var occurredAt = form.querySelector("[name=occurred_at]");
+  var overdoseAt = form.querySelector("[name='overdose.overdose_at']");
+  if (occurredAt && overdoseAt) {
+    var following = !overdoseAt.value || overdoseAt.value === occurredAt.value;
+    if (following) { overdoseAt.value = occurredAt.value; }
+    overdoseAt.addEventListener("input", function () { following = overdoseAt.value === occurredAt.value; });
+    occurredAt.addEventListener("input", function () { if (following) { overdoseAt.value = occurredAt.value; } });
+  }
+
   /* --- progressive disclosure: only the chosen pathway's and person mode's inputs are live --- */
   function setSection(section, on) {
     section.hidden = !on;
