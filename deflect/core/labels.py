@@ -18,7 +18,7 @@ from django.utils import formats
 DASH = "—"
 
 
-def _choice_classes(cls: type = models.Choices) -> Iterator[type]:
+def _choice_classes(cls: type[models.Choices] = models.Choices) -> Iterator[type[models.Choices]]:
     for sub in cls.__subclasses__():
         yield sub
         yield from _choice_classes(sub)
