@@ -212,7 +212,7 @@ def _gated(actor: User, rows: list[AbeyanceRow], capability: str) -> list[Abeyan
         decision = disclose(
             actor=actor,
             person=a.person,
-            source_agency_id=a.case.agency_id if a.case_id else None,
+            source_agency_id=a.case.agency_id if a.case is not None else None,
             categories=[COMPLIANCE],
             purposes=purposes,
             capability=capability,

@@ -137,7 +137,7 @@ def encounter_amend(
 
 
 def _followup_if_identified(encounter: Encounter) -> None:
-    if not (encounter.needs_post_overdose_followup and encounter.person_id):
+    if not encounter.needs_post_overdose_followup or encounter.person is None:
         return
     if FollowUp.objects.filter(encounter=encounter, trigger=Trigger.NONFATAL_OVERDOSE).exists():
         # Scheduled when recorded (for the unidentified person): they follow the new person.

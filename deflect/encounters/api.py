@@ -183,7 +183,7 @@ class AmendOut(Schema):
     response={200: AmendOut, **WITH_NOT_FOUND},
     summary="Correct an encounter's person or location (audited; the original stays in history)",
 )
-def encounter_amend(request, encounter_id: Id, payload: AmendIn):
+def encounter_amend(request: ApiRequest, encounter_id: Id, payload: AmendIn) -> AmendOut:
     encounter = selectors.encounter_get_for(actor=request.auth, encounter_id=encounter_id)
     amendments.require_amend(request.auth, encounter)
     given = payload.model_fields_set

@@ -18,7 +18,7 @@ from deflect.audit.services import audit_record
 from deflect.core.labels import label_of
 
 from .inputs import DETAIL_FIELDS
-from .models import Encounter
+from .models import Encounter, OfficerInterventionDetail
 
 DETAIL_RELATIONS = tuple(DETAIL_FIELDS.values())
 
@@ -126,7 +126,7 @@ def encounter_detail_rows(encounter: Encounter) -> list[tuple[str, Any]]:
         if field.choices and value not in (None, ""):
             value = dict(field.flatchoices).get(value, value)
         rows.append((str(field.verbose_name).capitalize(), label_of(value)))
-    if name == "officer_intervention":
+    if isinstance(detail, OfficerInterventionDetail):
         rows.append(
             (
                 "Offenses",

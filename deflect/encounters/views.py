@@ -194,7 +194,7 @@ class AmendForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def encounter_amend_page(request, encounter_id: int):
+def encounter_amend_page(request: SignedInRequest, encounter_id: int) -> HttpResponse:
     """Correct an encounter's person or location (the recording agency's staff; audited)."""
     encounter = selectors.encounter_get_for(actor=request.user, encounter_id=encounter_id)
     amendments.require_amend(request.user, encounter)

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import require, visible_to
+from deflect.accounts.http import ApiRequest
 from deflect.accounts.models import Agency
 from deflect.core.errors import ValidationFailed
 
@@ -85,7 +86,7 @@ class EquityOut(Schema):
     response=EquityOut,
     summary="Rates and relative rate indexes per group at every decision point (suppressed)",
 )
-def equity(request, filters: Query[EquityQuery]):
+def equity(request: ApiRequest, filters: Query[EquityQuery]) -> EquityOut:
     data = filters.dict()
     if data["start"] is None and data["end"] is None:
         data["start"], data["end"] = default_period()

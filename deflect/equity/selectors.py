@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     Count,
@@ -20,11 +22,13 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from deflect.access import capabilities as caps
@@ -189,7 +193,9 @@ class AgeYears(Func):
     arity = 2
     output_field = IntegerField()
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any] | tuple[Any, ...]]:
         return self.as_sql(
             compiler,
             connection,
@@ -198,7 +204,9 @@ class AgeYears(Func):
             **extra,
         )
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any] | tuple[Any, ...]]:
         return self.as_sql(
             compiler,
             connection,
@@ -208,7 +216,7 @@ class AgeYears(Func):
         )
 
 
-def _age_at_encounter():
+def _age_at_encounter() -> Case:
     """Whole years from the person's date of birth to the contact (the recorded estimate when
     the date is unknown), in SQL."""
     return Case(
@@ -221,7 +229,7 @@ def _age_at_encounter():
     )
 
 
-def _age_band():
+def _age_band() -> Case:
     whens = []
     for code, _label, low, high in AGE_BANDS:
         condition = Q(age__isnull=False)
@@ -253,7 +261,7 @@ DIMENSIONS: dict[str, Dimension] = {
 }
 
 
-def _group_expression(encounters, dimension: str):
+def _group_expression(encounters: QuerySet[Encounter], dimension: str) -> QuerySet[Encounter]:
     if dimension in ("race", "ethnicity", "gender"):
         return encounters.annotate(group=Coalesce(f"person__{dimension}", Value(UNKNOWN)))
     if dimension == "age":
@@ -327,7 +335,7 @@ def _quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.datetime]]:
     return quarters
 
 
-def _quarter_index(start: dt.date, end: dt.date):
+def _quarter_index(start: dt.date, end: dt.date) -> Case:
     """The encounter's quarter as a number (0 = the first quarter of the period), from
     comparisons with the local quarter starts: portable, no per-row date functions."""
     quarters = _quarters(start, end)
@@ -338,7 +346,9 @@ def _quarter_index(start: dt.date, end: dt.date):
     return Case(*whens, default=Value(len(quarters) - 1), output_field=IntegerField())
 
 
-def _encounters(actor: User, *, start, end, pathway, agency_id):
+def _encounters(
+    actor: User, *, start: dt.date, end: dt.date, pathway: str, agency_id: int | None
+) -> QuerySet[Encounter]:
     encounters = visible_to(actor, Encounter, caps.DASHBOARD_VIEW).filter(
         occurred_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
         occurred_at__lt=timezone.make_aware(
@@ -383,7 +393,9 @@ def counts_by_group_and_quarter(
     )
 
 
-def _rate_cell(group, label, num, den, hidden_num, hidden_den) -> Cell:
+def _rate_cell(
+    group: str, label: str, num: int, den: int, hidden_num: bool, hidden_den: bool
+) -> Cell:
     cell = Cell(
         group=group,
         label=label,
@@ -511,7 +523,13 @@ def equity_report(
     )
 
 
-def _trends(rows, points: list[PointResult], order: list[str], label, quarters) -> None:
+def _trends(
+    rows: list[dict[str, Any]],
+    points: list[PointResult],
+    order: list[str],
+    label: Callable[[str], str],
+    quarters: list[str],
+) -> None:
     """Each decision point's rate per group and quarter, suppressed per quarter like the main
     table (each quarter is its own table of counts)."""
     by_quarter: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -543,12 +561,12 @@ def _trends(rows, points: list[PointResult], order: list[str], label, quarters) 
 def csv_rows(report: EquityReport) -> list[list[str]]:
     """The report as CSV rows: one per decision point and group ("<11": a hidden count)."""
 
-    def text(value, digits: int = 3) -> str:
+    def text(value: object, digits: int = 3) -> str:
         if value is None:
             return ""
         return str(round(value, digits)) if isinstance(value, float) else str(value)
 
-    def count(value) -> str:
+    def count(value: int | None) -> str:
         return stats.SUPPRESSED_TEXT if value is None else str(value)
 
     rows = [

@@ -2,7 +2,9 @@
 quarter, filters, and the same numbers as CSV."""
 
 import csv
+from typing import Any
 
+import altair as alt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import require, visible_to
+from deflect.accounts.http import SignedInRequest
 from deflect.accounts.models import Agency
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -19,7 +22,7 @@ from . import selectors
 from .forms import EquityFilterForm, default_period
 
 
-def _form(request) -> EquityFilterForm:
+def _form(request: SignedInRequest) -> EquityFilterForm:
     """The filters as submitted, the last 12 months when no dates are given."""
     require(request.user, caps.DASHBOARD_VIEW)
     agencies = visible_to(request.user, Agency)
@@ -30,7 +33,7 @@ def _form(request) -> EquityFilterForm:
     return EquityFilterForm(data, agencies=agencies.order_by("name"))
 
 
-def _report(request, form: EquityFilterForm):
+def _report(request: SignedInRequest, form: EquityFilterForm) -> selectors.EquityReport:
     data = form.cleaned_data
     return selectors.equity_report(
         request.user,
@@ -43,7 +46,7 @@ def _report(request, form: EquityFilterForm):
     )
 
 
-def _rri_chart(result, report):
+def _rri_chart(result: selectors.PointResult, report: selectors.EquityReport) -> alt.LayerChart:
     rows = [
         {
             "group": cell.label,
@@ -73,7 +76,7 @@ def _rri_chart(result, report):
     )
 
 
-def _trend_chart(result, report):
+def _trend_chart(result: selectors.PointResult, report: selectors.EquityReport) -> alt.LayerChart:
     return charts.line(
         result.trend,
         x="quarter",
@@ -88,9 +91,9 @@ def _trend_chart(result, report):
 
 @login_required
 @require_GET
-def equity_page(request):
+def equity_page(request: SignedInRequest) -> HttpResponse:
     form = _form(request)
-    context = {"form": form, "report": None}
+    context: dict[str, Any] = {"form": form, "report": None}
     if form.is_valid():
         report = _report(request, form)
         context.update(
@@ -111,11 +114,11 @@ def equity_page(request):
 
 @login_required
 @require_GET
-def equity_csv(request):
+def equity_csv(request: SignedInRequest) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return HttpResponse(
-            "; ".join(e for errors in form.errors.values() for e in errors),
+            "; ".join(str(e) for errors in form.errors.values() for e in errors),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

@@ -4,10 +4,12 @@ from ninja import Router, Schema
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
+from deflect.accounts.http import ApiRequest
 from deflect.core.schemas import WITH_NOT_FOUND
 from deflect.programs.models import Program
 
 from . import selectors, services
+from .models import ReviewPair
 
 router = Router(tags=["linkage"])
 
@@ -27,7 +29,7 @@ class DecisionIn(Schema):
     reason: str = ""
 
 
-def _out(pair) -> ReviewPairOut:
+def _out(pair: ReviewPair) -> ReviewPairOut:
     return ReviewPairOut(
         id=pair.pk,
         left_key=pair.left_key,
@@ -40,13 +42,13 @@ def _out(pair) -> ReviewPairOut:
 
 
 @router.get("/programs/{program_id}/review", response={200: list[ReviewPairOut], **WITH_NOT_FOUND})
-def review_queue(request, program_id: int, kind: str = ""):
+def review_queue(request: ApiRequest, program_id: int, kind: str = "") -> list[ReviewPairOut]:
     program = get_for(request.auth, Program, program_id, caps.OUTSIDE_RECORD_LINK)
     return [_out(p) for p in selectors.review_queue(actor=request.auth, program=program, kind=kind)]
 
 
 @router.post("/review/{pair_id}/decision", response={200: ReviewPairOut, **WITH_NOT_FOUND})
-def review_decide(request, pair_id: int, payload: DecisionIn):
+def review_decide(request: ApiRequest, pair_id: int, payload: DecisionIn) -> ReviewPairOut:
     view = selectors.review_pair_get(actor=request.auth, pair_id=pair_id)
     pair = services.review_decide(
         actor=request.auth, pair_id=view.pair.pk, decision=payload.decision, reason=payload.reason

@@ -86,9 +86,11 @@ def _check(backend: str, upper: float, lower: float) -> None:
         )
 
 
-def _decide(pairs: list[engine.Pair], decisions: dict[tuple[str, str], str], upper: float):
+def _decide(
+    pairs: list[engine.Pair], decisions: dict[tuple[str, str], str], upper: float
+) -> list[tuple[engine.Pair, str]]:
     """Each scored pair's outcome; confirmed pairs the model did not score are added."""
-    outcomes = []
+    outcomes: list[tuple[engine.Pair, str]] = []
     for pair in pairs:
         decided = decisions.get((pair.left, pair.right))
         if decided == ReviewStatus.REJECTED:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import DomainError
 from deflect.people.merge import person_merge, person_unmerge
 from deflect.programs.models import Program
@@ -20,7 +22,7 @@ from .models import PairKind, ReviewStatus
 
 @login_required
 @require_http_methods(["GET"])
-def queue(request, program_id: int):
+def queue(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = get_for(request.user, Program, program_id, caps.OUTSIDE_RECORD_LINK)
     kind = request.GET.get("kind", "")
     if kind not in PairKind.values:
@@ -42,7 +44,7 @@ def queue(request, program_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pair(request, pair_id: int):
+def pair(request: SignedInRequest, pair_id: int) -> HttpResponse:
     view = selectors.review_pair_get(actor=request.user, pair_id=pair_id)
     status = 200
     if request.method == "POST":
@@ -69,7 +71,7 @@ def pair(request, pair_id: int):
 
 @login_required
 @require_POST
-def merge(request, pair_id: int):
+def merge(request: SignedInRequest, pair_id: int) -> HttpResponse:
     """Merge the two people of a duplicate pair (the left one survives) and confirm the pair."""
     view = selectors.review_pair_get(actor=request.user, pair_id=pair_id)
     left, right = view.left.get("person_id"), view.right.get("person_id")
@@ -103,7 +105,7 @@ def merge(request, pair_id: int):
 
 @login_required
 @require_POST
-def unmerge(request, merge_id: int):
+def unmerge(request: SignedInRequest, merge_id: int) -> HttpResponse:
     record = selectors.merge_for(actor=request.user, merge_id=merge_id)
     try:
         person_unmerge(actor=request.user, merge_id=record.pk)

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require
+from deflect.accounts.http import ApiRequest
 from deflect.core.errors import ValidationFailed
 from deflect.core.models import Pathway
 from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND, Id, IsoDate
@@ -22,7 +23,7 @@ from . import selectors, services
 from .errors import OutcomesErrorCode
 from .forms import local_start
 from .models import BatchStatus, ImportBatch, RecordKind
-from .stats import Proportion
+from .stats import Proportion, Rate
 
 router = Router(tags=["outcomes"])
 
@@ -89,7 +90,7 @@ class OutcomesOut(Schema):
     not_randomized: str = NOT_RANDOMIZED
 
 
-def _cell(group: str, cell) -> CellOut:
+def _cell(group: str, cell: Proportion | Rate) -> CellOut:
     if isinstance(cell, Proportion):
         return CellOut(
             group=group,
@@ -111,7 +112,7 @@ def _cell(group: str, cell) -> CellOut:
     )
 
 
-def _program(request, program_id: int, capability: str) -> Program:
+def _program(request: ApiRequest, program_id: int, capability: str) -> Program:
     require(request.auth, capability)
     program = get_for(request.auth, Program, program_id)
     require(request.auth, capability, program)
@@ -124,7 +125,7 @@ def _program(request, program_id: int, capability: str) -> Program:
     summary="Outcome measures with 95% intervals, curves and the comparison (small cells hidden)",
 )
 def measures(
-    request,
+    request: ApiRequest,
     program_id: Id,
     start: IsoDate | None = None,
     end: IsoDate | None = None,
@@ -133,7 +134,7 @@ def measures(
     comparison: Comparison = "",
     compare_start: IsoDate | None = None,
     compare_end: IsoDate | None = None,
-):
+) -> OutcomesOut:
     program = _program(request, program_id, caps.OUTCOMES_VIEW)
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=365)
@@ -237,7 +238,7 @@ def _batch_out(batch: ImportBatch) -> ImportOut:
     response={201: ImportOut, **WITH_CONFLICT},
     summary="Import a CSV file of outside records (all or nothing; 422 names every bad row)",
 )
-def import_create(request, program_id: Id, payload: ImportIn):
+def import_create(request: ApiRequest, program_id: Id, payload: ImportIn) -> Status[ImportOut]:
     program = _program(request, program_id, caps.OUTSIDE_RECORD_IMPORT)
     batch = services.records_import(
         actor=request.auth,
@@ -268,7 +269,7 @@ def import_create(request, program_id: Id, payload: ImportIn):
     response={200: ImportOut, **WITH_NOT_FOUND},
     summary="One import: status, progress and problems",
 )
-def import_get(request, batch_id: Id):
+def import_get(request: ApiRequest, batch_id: Id) -> ImportOut:
     require(request.auth, caps.OUTSIDE_RECORD_IMPORT)
     batch = get_for(request.auth, ImportBatch, batch_id)
     require(request.auth, caps.OUTSIDE_RECORD_IMPORT, batch)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require
+from deflect.accounts.http import SignedInRequest
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import DomainError
@@ -27,7 +28,7 @@ from .models import BatchStatus, ImportBatch
 from .stats import SMALL_CELL
 
 
-def _program(request, program_id: int, capability: str) -> Program:
+def _program(request: SignedInRequest, program_id: int, capability: str) -> Program:
     """403 for a role without ``capability`` anywhere (responders, prosecutors, providers),
     404 for a program the user cannot see."""
     require(request.user, capability)
@@ -38,12 +39,14 @@ def _program(request, program_id: int, capability: str) -> Program:
 
 @login_required
 @require_GET
-def home(request):
+def home(request: SignedInRequest) -> HttpResponse:
     program = program_first_for(actor=request.user, capability=caps.OUTCOMES_VIEW)
     return redirect("outcomes:report", program_id=program.pk)
 
 
-def _report(request, program):
+def _report(
+    request: SignedInRequest, program: Program
+) -> tuple[OutcomeFilterForm, selectors.OutcomeReport | None]:
     form = OutcomeFilterForm(request.GET or None, agencies=program.agencies.order_by("name"))
     if request.GET and not form.is_valid():
         return form, None
@@ -89,7 +92,7 @@ def _display(result: selectors.OutcomeReport) -> dict:
 
 @login_required
 @require_GET
-def report(request, program_id: int):
+def report(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id, caps.OUTCOMES_VIEW)
     form, result = _report(request, program)
     context = {"program": program, "form": form, "report": result, "query": request.GET.urlencode()}
@@ -102,7 +105,7 @@ def report(request, program_id: int):
 
 @login_required
 @require_GET
-def report_csv(request, program_id: int):
+def report_csv(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id, caps.OUTCOMES_VIEW)
     form, result = _report(request, program)
     if result is None:
@@ -118,7 +121,7 @@ def report_csv(request, program_id: int):
 
 @login_required
 @require_GET
-def records(request, program_id: int):
+def records(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id, caps.OUTSIDE_RECORD_VIEW)
     kind = request.GET.get("kind", "")
     rows = selectors.records_list(actor=request.user, program=program, kind=kind)
@@ -129,7 +132,7 @@ def records(request, program_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def imports(request, program_id: int):
+def imports(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id, caps.OUTSIDE_RECORD_IMPORT)
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -160,7 +163,7 @@ def imports(request, program_id: int):
     )
 
 
-def _batch(request, batch_id: int) -> ImportBatch:
+def _batch(request: SignedInRequest, batch_id: int) -> ImportBatch:
     require(request.user, caps.OUTSIDE_RECORD_IMPORT)
     batch = get_for(request.user, ImportBatch, batch_id)
     require(request.user, caps.OUTSIDE_RECORD_IMPORT, batch)
@@ -169,13 +172,13 @@ def _batch(request, batch_id: int) -> ImportBatch:
 
 @login_required
 @require_GET
-def batch(request, batch_id: int):
+def batch(request: SignedInRequest, batch_id: int) -> HttpResponse:
     return render(request, "outcomes/batch.html", {"batch": _batch(request, batch_id)})
 
 
 @login_required
 @require_POST
-def batch_step(request, batch_id: int):
+def batch_step(request: SignedInRequest, batch_id: int) -> HttpResponse:
     """One poll of the progress bar: check the next chunk of rows, answer the progress."""
     batch = services.import_check_step(actor=request.user, batch=_batch(request, batch_id))
     return render(request, "outcomes/_progress.html", {"batch": batch})
@@ -183,7 +186,7 @@ def batch_step(request, batch_id: int):
 
 @login_required
 @require_POST
-def batch_commit(request, batch_id: int):
+def batch_commit(request: SignedInRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     try:
         batch = services.import_commit(actor=request.user, batch=batch)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, F, FloatField, Func, Q, QuerySet
+from django.db.models import Count, F, FloatField, Func, Model, Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -96,7 +96,9 @@ class HoursBetween(Func):
         )
 
 
-def _period(start: dt.date | None, end: dt.date | None, now: dt.datetime):
+def _period(
+    start: dt.date | None, end: dt.date | None, now: dt.datetime
+) -> tuple[dt.datetime | None, dt.datetime]:
     """[since, until): local midnight of ``start`` (None: since launch) to local midnight after
     ``end`` (None: now)."""
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min)) if start else None
@@ -120,7 +122,9 @@ def measure_scope(
     """The rows the dashboard counts: what ``actor`` may see, in the period, on the pathway and
     at the agency (of the contact, or for referrals the requesting agency)."""
 
-    def within(qs, field_name: str, encounter_path: str = "encounter__"):
+    def within(
+        qs: QuerySet[ModelT], field_name: str, encounter_path: str = "encounter__"
+    ) -> QuerySet[ModelT]:
         qs = qs.filter(**{f"{field_name}__lt": until})
         if since is not None:
             qs = qs.filter(**{f"{field_name}__gte": since})
@@ -244,6 +248,7 @@ def dashboard_for(
 
 SMALL_CELL = 11
 CellT = TypeVar("CellT", int, float)
+ModelT = TypeVar("ModelT", bound=Model)
 SUPPRESSED = None  # a count from 1 to 10 for roles without DASHBOARD_SMALL_CELLS
 
 

@@ -2,6 +2,7 @@
 
 import csv
 
+import altair as alt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import require, visible_to
+from deflect.accounts.http import SignedInRequest
 from deflect.accounts.models import Agency
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
@@ -18,13 +20,13 @@ from . import charts, selectors
 from .forms import DashboardFilterForm
 
 
-def _filters(request) -> DashboardFilterForm:
+def _filters(request: SignedInRequest) -> DashboardFilterForm:
     require(request.user, caps.DASHBOARD_VIEW)
     agencies = visible_to(request.user, Agency).order_by("name")
     return DashboardFilterForm(request.GET, agencies=agencies)
 
 
-def _board(request, form: DashboardFilterForm):
+def _board(request: SignedInRequest, form: DashboardFilterForm) -> selectors.Dashboard:
     data = form.cleaned_data
     return selectors.dashboard_for(
         actor=request.user,
@@ -38,7 +40,7 @@ def _board(request, form: DashboardFilterForm):
 
 @login_required
 @require_GET
-def dashboard(request):
+def dashboard(request: SignedInRequest) -> HttpResponse:
     form = _filters(request)
     if not form.is_valid():
         return render(request, "reporting/dashboard.html", {"form": form}, status=400)
@@ -73,7 +75,9 @@ def dashboard(request):
     )
 
 
-def _bars(items, title, category_title, value_title):
+def _bars(
+    items: list[tuple[str, int | None]], title: str, category_title: str, value_title: str
+) -> alt.LayerChart:
     return charts.bar(
         [{"label": label, "n": n} for label, n in items],
         category="label",
@@ -86,11 +90,11 @@ def _bars(items, title, category_title, value_title):
 
 @login_required
 @require_GET
-def dashboard_csv(request):
+def dashboard_csv(request: SignedInRequest) -> HttpResponse:
     form = _filters(request)
     if not form.is_valid():
         return HttpResponse(
-            "; ".join(e for errors in form.errors.values() for e in errors),
+            "; ".join(str(e) for errors in form.errors.values() for e in errors),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

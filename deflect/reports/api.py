@@ -6,6 +6,7 @@ from ninja import Query, Router, Schema
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require
+from deflect.accounts.http import ApiRequest
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.schemas import WITH_NOT_FOUND, Id
@@ -50,7 +51,7 @@ class ReportQuery(Schema):
 
 
 @router.get("/templates", response={200: list[TemplateOut], **WITH_NOT_FOUND})
-def templates(request):
+def templates(request: ApiRequest) -> list[TemplateOut]:
     require(request.auth, caps.REPORT_VIEW)
     return [
         TemplateOut(slug=t.slug, title=t.title, funder=t.funder, description=t.description)
@@ -63,7 +64,7 @@ def templates(request):
     response={200: ReportOut, **WITH_NOT_FOUND},
     summary="A funder report's figures for a quarter (2026-Q3) or a range (from..to)",
 )
-def report(request, slug: str, query: Query[ReportQuery]):
+def report(request: ApiRequest, slug: str, query: Query[ReportQuery]) -> ReportOut:
     require(request.auth, caps.REPORT_VIEW)
     program = (
         get_for(request.auth, Program, query.program_id, caps.REPORT_VIEW)

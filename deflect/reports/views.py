@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, get_for, require, visible_to
+from deflect.accounts.http import SignedInRequest
 from deflect.audit.actions import Action
 from deflect.audit.services import audit_record
 from deflect.core.errors import DomainError
@@ -21,14 +22,14 @@ from .errors import ReportErrorCode
 from .forms import ExportForm
 
 
-def _program(request) -> Program | None:
+def _program(request: SignedInRequest) -> Program | None:
     raw = request.GET.get("program") or ""
     if not raw.isdigit():
         return None
     return get_for(request.user, Program, int(raw), caps.REPORT_VIEW)
 
 
-def _report(request, slug: str):
+def _report(request: SignedInRequest, slug: str) -> selectors.Report:
     require(request.user, caps.REPORT_VIEW)
     template = selectors.template_get(slug)
     period = selectors.period_parse(request.GET.get("period"))
@@ -38,7 +39,7 @@ def _report(request, slug: str):
     )
 
 
-def _audit(request, report, fmt: str) -> None:
+def _audit(request: SignedInRequest, report: selectors.Report, fmt: str) -> None:
     audit_record(
         action=Action.REPORT_VIEW,
         actor=request.user,
@@ -51,14 +52,14 @@ def _audit(request, report, fmt: str) -> None:
     )
 
 
-def _error(request, error: DomainError):
+def _error(request: SignedInRequest, error: DomainError) -> HttpResponse:
     status = 404 if error.code == ReportErrorCode.TEMPLATE_NOT_FOUND else 400
     return render(request, "reports/error.html", {"error": error}, status=status)
 
 
 @login_required
 @require_GET
-def report_list(request):
+def report_list(request: SignedInRequest) -> HttpResponse:
     require(request.user, caps.REPORT_VIEW)
     return render(
         request,
@@ -74,7 +75,7 @@ def report_list(request):
 
 @login_required
 @require_GET
-def report_detail(request, slug):
+def report_detail(request: SignedInRequest, slug: str) -> HttpResponse:
     try:
         report = _report(request, slug)
     except DomainError as error:
@@ -90,7 +91,7 @@ def report_detail(request, slug):
 
 @login_required
 @require_GET
-def report_pdf(request, slug):
+def report_pdf(request: SignedInRequest, slug: str) -> HttpResponse:
     try:
         report = _report(request, slug)
     except DomainError as error:
@@ -106,7 +107,7 @@ def report_pdf(request, slug):
 
 @login_required
 @require_GET
-def report_xlsx(request, slug):
+def report_xlsx(request: SignedInRequest, slug: str) -> HttpResponse:
     try:
         report = _report(request, slug)
     except DomainError as error:
@@ -122,7 +123,7 @@ def report_xlsx(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def export_deidentified(request):
+def export_deidentified(request: SignedInRequest) -> HttpResponse:
     require(request.user, caps.EXPORT_DEIDENTIFIED)
     programs = list(visible_to(request.user, Program, caps.EXPORT_DEIDENTIFIED).order_by("name"))
     form = ExportForm(request.POST or None, programs=programs)

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
 from deflect.access import capabilities as caps
+from deflect.accounts.http import ApiRequest
 from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND, Id
 from deflect.people.selectors import person_get_for
 
@@ -60,7 +61,7 @@ def _event_out(event: OverdoseEvent) -> EventOut:
     response={200: list[EventOut], **WITH_NOT_FOUND},
     summary="The program's overdose events, newest first (at most 200)",
 )
-def event_list(request, program_id: Id, unidentified: bool = False):
+def event_list(request: ApiRequest, program_id: Id, unidentified: bool = False) -> list[EventOut]:
     program = selectors.program_for(
         actor=request.auth, program_id=program_id, capability=caps.OVERDOSE_EVENT_VIEW
     )
@@ -80,7 +81,7 @@ class IdentifyIn(Schema):
     response={200: EventOut, **WITH_CONFLICT},
     summary="Name the person an overdose happened to; the follow-up starts if it was not fatal",
 )
-def event_identify(request, event_id: Id, payload: IdentifyIn):
+def event_identify(request: ApiRequest, event_id: Id, payload: IdentifyIn) -> EventOut:
     event = selectors.overdose_event_get(actor=request.auth, event_id=event_id)
     person = person_get_for(actor=request.auth, person_id=payload.person_id)
     return _event_out(services.overdose_identify(actor=request.auth, event=event, person=person))
@@ -133,7 +134,7 @@ def _alert_out(alert: SpikeAlert) -> AlertOut:
     response={200: list[AlertOut], **WITH_NOT_FOUND},
     summary="The program's spike alerts with their response checklist",
 )
-def alert_list(request, program_id: Id):
+def alert_list(request: ApiRequest, program_id: Id) -> list[AlertOut]:
     program = selectors.program_for(
         actor=request.auth, program_id=program_id, capability=caps.SURVEILLANCE_VIEW
     )
@@ -151,7 +152,7 @@ class StepIn(Schema):
     response={200: AlertOut, **WITH_NOT_FOUND},
     summary="Mark a step of the spike response checklist done (once)",
 )
-def alert_step(request, alert_id: Id, payload: StepIn):
+def alert_step(request: ApiRequest, alert_id: Id, payload: StepIn) -> AlertOut:
     alert = selectors.alert_get(actor=request.auth, alert_id=alert_id)
     services.response_step_mark(
         actor=request.auth, alert=alert, step=payload.step, note=payload.note

@@ -81,7 +81,7 @@ def overdose_followup_start(*, actor: User, event: OverdoseEvent) -> bool:
     """Start the program's post-overdose follow-up for a non-fatal event with a person, once
     (inside the caller's transaction). True when it started now."""
     locked = OverdoseEvent.objects.select_for_update().get(pk=event.pk)
-    if locked.fatal or locked.person_id is None or locked.followup_started_at is not None:
+    if locked.fatal or locked.person is None or locked.followup_started_at is not None:
         return False
     followups_schedule(
         program=locked.program,

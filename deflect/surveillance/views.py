@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import can, require
+from deflect.accounts.http import SignedInRequest
 from deflect.core.errors import DomainError
 from deflect.core.forms import add_domain_errors, parse_id
 from deflect.core.middleware import CONTENT_SECURITY_POLICY
@@ -34,14 +35,14 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 @login_required
-def home(request):
+def home(request: SignedInRequest) -> HttpResponse:
     """Alerts of the first program whose surveillance the user may see."""
     program = program_first_for(actor=request.user, capability=caps.SURVEILLANCE_VIEW)
     return redirect("surveillance:alerts", program_id=program.pk)
 
 
 @login_required
-def events(request, program_id: int):
+def events(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = selectors.program_for(
         actor=request.user, program_id=program_id, capability=caps.OVERDOSE_EVENT_VIEW
     )
@@ -64,7 +65,7 @@ def events(request, program_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def event(request, event_id: int):
+def event(request: SignedInRequest, event_id: int) -> HttpResponse:
     found = selectors.overdose_event_get(actor=request.user, event_id=event_id)
     may_manage = can(request.user, caps.SURVEILLANCE_MANAGE, found)
     form = IdentifyForm(request.POST or None)
@@ -93,7 +94,7 @@ def event(request, event_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ems_upload(request, program_id: int):
+def ems_upload(request: SignedInRequest, program_id: int) -> HttpResponse:
     """A coordinator drops an EMS export (NEMSIS 3.5 XML) here."""
     program = selectors.program_for(
         actor=request.user, program_id=program_id, capability=caps.SURVEILLANCE_MANAGE
@@ -129,7 +130,7 @@ def ems_upload(request, program_id: int):
 
 
 @login_required
-def alerts(request, program_id: int):
+def alerts(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = selectors.program_for(
         actor=request.user, program_id=program_id, capability=caps.SURVEILLANCE_VIEW
     )
@@ -146,7 +147,7 @@ def alerts(request, program_id: int):
 
 
 @login_required
-def alert(request, alert_id: int):
+def alert(request: SignedInRequest, alert_id: int) -> HttpResponse:
     found = selectors.alert_get(actor=request.user, alert_id=alert_id)
     done = {item.step: item for item in found.checklist.select_related("done_by")}
     steps = [(value, label, done.get(value)) for value, label in ResponseStep.choices]
@@ -164,7 +165,7 @@ def alert(request, alert_id: int):
 
 @login_required
 @require_POST
-def alert_step(request, alert_id: int):
+def alert_step(request: SignedInRequest, alert_id: int) -> HttpResponse:
     found = selectors.alert_get(actor=request.user, alert_id=alert_id)
     try:
         _, marked = services.response_step_mark(
@@ -183,7 +184,7 @@ def alert_step(request, alert_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_page(request, program_id: int):
+def settings_page(request: SignedInRequest, program_id: int) -> HttpResponse:
     program = selectors.program_for(
         actor=request.user, program_id=program_id, capability=caps.SURVEILLANCE_MANAGE
     )
@@ -210,7 +211,7 @@ def settings_page(request, program_id: int):
 MAP_PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365}
 
 
-def _map_period(request) -> tuple[int, datetime, datetime]:
+def _map_period(request: SignedInRequest) -> tuple[int, datetime, datetime]:
     days = MAP_PERIODS.get(request.GET.get("days", "30"), 30)
     until = timezone.now()
     return days, until - timedelta(days=days), until
@@ -224,7 +225,7 @@ def tile_source(url: str) -> str:
 
 
 @login_required
-def overdose_map(request, program_id: int):
+def overdose_map(request: SignedInRequest, program_id: int) -> HttpResponse:
     """The map: hex cells for everyone who may see the program's surveillance, points only
     for those who may see events (never names). The data layer shows without tiles."""
     program = selectors.program_for(
@@ -253,7 +254,7 @@ def overdose_map(request, program_id: int):
 
 
 @login_required
-def overdose_map_data(request, program_id: int):
+def overdose_map_data(request: SignedInRequest, program_id: int) -> JsonResponse:
     program = selectors.program_for(
         actor=request.user, program_id=program_id, capability=caps.SURVEILLANCE_VIEW
     )
@@ -265,7 +266,7 @@ def overdose_map_data(request, program_id: int):
 
 @login_required
 @require_POST
-def sweep(request, program_id: int):
+def sweep(request: SignedInRequest, program_id: int) -> HttpResponse:
     """Outreach tasks for the people with recent overdoses in an area (from the map or an
     alert)."""
     program = selectors.program_for(
@@ -297,7 +298,7 @@ def sweep(request, program_id: int):
 
 
 @login_required
-def odmap_export(request, program_id: int):
+def odmap_export(request: SignedInRequest, program_id: int) -> HttpResponse:
     """The program's overdose events as an ODMAP bulk-upload CSV (``?days=`` back, 30)."""
     program = selectors.program_for(
         actor=request.user, program_id=program_id, capability=caps.SURVEILLANCE_MANAGE
