@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 
 from deflect.access import capabilities as caps
 from deflect.access.policy import require, visible_to
+from deflect.accounts.http import ApiRequest
 from deflect.accounts.models import Agency
 from deflect.core.errors import ValidationFailed
 
@@ -53,7 +54,7 @@ class MeasuresOut(Schema):
     response=MeasuresOut,
     summary="Every dashboard measure over a period, pathway and agency, with 95% intervals",
 )
-def measures(request, filters: Query[MeasureQuery]):
+def measures(request: ApiRequest, filters: Query[MeasureQuery]) -> MeasuresOut:
     require(request.auth, caps.DASHBOARD_VIEW)
     raw = filters.dict()
     form = DashboardFilterForm(
