@@ -11,7 +11,7 @@ from deflect.access.policy import require, visible_to
 from deflect.accounts.http import ApiRequest
 from deflect.accounts.models import Agency
 from deflect.core.errors import ValidationFailed
-from deflect.core.schemas import COMMON_ERRORS
+from deflect.core.schemas import COMMON_ERRORS, Id, IsoDate
 
 from . import selectors
 from .forms import EquityFilterForm, default_period
@@ -20,10 +20,10 @@ router = Router(tags=["equity"])
 
 
 class EquityQuery(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     pathway: str = ""
-    agency: int | None = None
+    agency: Id | None = None
     dimension: str = "race"
     reference: str = ""
 

@@ -12,7 +12,7 @@ from deflect.access.policy import require, visible_to
 from deflect.accounts.http import ApiRequest
 from deflect.accounts.models import Agency
 from deflect.core.errors import ValidationFailed
-from deflect.core.schemas import COMMON_ERRORS
+from deflect.core.schemas import COMMON_ERRORS, Id, IsoDate
 
 from . import selectors
 from .forms import DashboardFilterForm
@@ -21,11 +21,11 @@ router = Router(tags=["dashboard"])
 
 
 class MeasureQuery(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     since_launch: bool = False
     pathway: str = ""
-    agency: int | None = None
+    agency: Id | None = None
 
 
 class DashboardMeasureOut(Schema):
