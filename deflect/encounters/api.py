@@ -180,7 +180,7 @@ class AmendOut(Schema):
 
 @router.post(
     "/{encounter_id}/amendments",
-    response={200: AmendOut, **WITH_NOT_FOUND},
+    response={200: AmendOut, **WITH_CONFLICT},
     summary="Correct an encounter's person or location (audited; the original stays in history)",
 )
 def encounter_amend(request: ApiRequest, encounter_id: Id, payload: AmendIn) -> AmendOut:

@@ -11,6 +11,7 @@ from deflect.access.policy import require, visible_to
 from deflect.accounts.http import ApiRequest
 from deflect.accounts.models import Agency
 from deflect.core.errors import ValidationFailed
+from deflect.core.schemas import COMMON_ERRORS, Id, IsoDate
 
 from . import selectors
 from .forms import EquityFilterForm, default_period
@@ -19,10 +20,10 @@ router = Router(tags=["equity"])
 
 
 class EquityQuery(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     pathway: str = ""
-    agency: int | None = None
+    agency: Id | None = None
     dimension: str = "race"
     reference: str = ""
 
@@ -36,7 +37,7 @@ class GroupOut(Schema):
     share_high: float | None
 
 
-class CellOut(Schema):
+class EquityCellOut(Schema):
     group: str
     label: str
     numerator: int | None
@@ -63,8 +64,8 @@ class PointOut(Schema):
     code: str
     label: str
     definition: str
-    cells: list[CellOut]
-    total: CellOut
+    cells: list[EquityCellOut]
+    total: EquityCellOut
     trend: list[TrendOut]
 
 
@@ -83,7 +84,7 @@ class EquityOut(Schema):
 
 @router.get(
     "",
-    response=EquityOut,
+    response={200: EquityOut, **COMMON_ERRORS},
     summary="Rates and relative rate indexes per group at every decision point (suppressed)",
 )
 def equity(request: ApiRequest, filters: Query[EquityQuery]) -> EquityOut:
@@ -125,8 +126,8 @@ def equity(request: ApiRequest, filters: Query[EquityQuery]) -> EquityOut:
                 code=r.point.code,
                 label=r.point.label,
                 definition=r.point.definition,
-                cells=[CellOut(**c.__dict__) for c in r.cells],
-                total=CellOut(**r.total.__dict__),
+                cells=[EquityCellOut(**c.__dict__) for c in r.cells],
+                total=EquityCellOut(**r.total.__dict__),
                 trend=[TrendOut(**t) for t in r.trend],
             )
             for r in report.points

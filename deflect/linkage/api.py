@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from deflect.access import capabilities as caps
 from deflect.access.policy import get_for
 from deflect.accounts.http import ApiRequest
-from deflect.core.schemas import WITH_NOT_FOUND
+from deflect.core.schemas import WITH_CONFLICT, WITH_NOT_FOUND
 from deflect.programs.models import Program
 
 from . import selectors, services
@@ -47,7 +47,7 @@ def review_queue(request: ApiRequest, program_id: int, kind: str = "") -> list[R
     return [_out(p) for p in selectors.review_queue(actor=request.auth, program=program, kind=kind)]
 
 
-@router.post("/review/{pair_id}/decision", response={200: ReviewPairOut, **WITH_NOT_FOUND})
+@router.post("/review/{pair_id}/decision", response={200: ReviewPairOut, **WITH_CONFLICT})
 def review_decide(request: ApiRequest, pair_id: int, payload: DecisionIn) -> ReviewPairOut:
     view = selectors.review_pair_get(actor=request.auth, pair_id=pair_id)
     pair = services.review_decide(

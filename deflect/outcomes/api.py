@@ -34,7 +34,7 @@ NOT_RANDOMIZED = (
 )
 
 
-class CellOut(Schema):
+class OutcomeCellOut(Schema):
     group: str
     suppressed: bool = Field(description="A count from 1 to 10: no figure is given.")
     numerator: int | None = Field(None, description="People with the outcome, or events.")
@@ -44,11 +44,11 @@ class CellOut(Schema):
     ci_high: float | None = None
 
 
-class MeasureOut(Schema):
+class OutcomeMeasureOut(Schema):
     key: str
     label: str
     unit: Literal["proportion", "rate"]
-    cells: list[CellOut]
+    cells: list[OutcomeCellOut]
 
 
 class CurvePointOut(Schema):
@@ -84,15 +84,15 @@ class OutcomesOut(Schema):
     end: dt.date
     groups: dict[str, str] = Field(description="Group key -> label.")
     people: dict[str, int | None] = Field(description="People per group (None: under 11).")
-    measures: list[MeasureOut]
+    measures: list[OutcomeMeasureOut]
     curves: list[CurveOut]
     comparisons: list[ComparisonOut]
     not_randomized: str = NOT_RANDOMIZED
 
 
-def _cell(group: str, cell: Proportion | Rate) -> CellOut:
+def _cell(group: str, cell: Proportion | Rate) -> OutcomeCellOut:
     if isinstance(cell, Proportion):
-        return CellOut(
+        return OutcomeCellOut(
             group=group,
             suppressed=cell.suppressed,
             numerator=None if cell.suppressed else cell.numerator,
@@ -101,7 +101,7 @@ def _cell(group: str, cell: Proportion | Rate) -> CellOut:
             ci_low=cell.low,
             ci_high=cell.high,
         )
-    return CellOut(
+    return OutcomeCellOut(
         group=group,
         suppressed=cell.suppressed,
         numerator=None if cell.suppressed else cell.events,
@@ -156,7 +156,7 @@ def measures(
         groups=dict(report.columns),
         people={k: (None if 0 < n < 11 else n) for k, n in report.people.items()},
         measures=[
-            MeasureOut(
+            OutcomeMeasureOut(
                 key=row.key,
                 label=row.label,
                 unit=row.unit,  # type: ignore[arg-type]

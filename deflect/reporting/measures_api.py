@@ -12,6 +12,7 @@ from deflect.access.policy import require, visible_to
 from deflect.accounts.http import ApiRequest
 from deflect.accounts.models import Agency
 from deflect.core.errors import ValidationFailed
+from deflect.core.schemas import COMMON_ERRORS, Id, IsoDate
 
 from . import selectors
 from .forms import DashboardFilterForm
@@ -20,14 +21,14 @@ router = Router(tags=["dashboard"])
 
 
 class MeasureQuery(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     since_launch: bool = False
     pathway: str = ""
-    agency: int | None = None
+    agency: Id | None = None
 
 
-class MeasureOut(Schema):
+class DashboardMeasureOut(Schema):
     code: str
     name: str
     definition: str
@@ -46,12 +47,12 @@ class MeasuresOut(Schema):
     until: dt.datetime | None
     pathway: str
     agency: int | None
-    measures: list[MeasureOut]
+    measures: list[DashboardMeasureOut]
 
 
 @router.get(
     "/measures",
-    response=MeasuresOut,
+    response={200: MeasuresOut, **COMMON_ERRORS},
     summary="Every dashboard measure over a period, pathway and agency, with 95% intervals",
 )
 def measures(request: ApiRequest, filters: Query[MeasureQuery]) -> MeasuresOut:
@@ -81,7 +82,7 @@ def measures(request: ApiRequest, filters: Query[MeasureQuery]) -> MeasuresOut:
         pathway=board.pathway,
         agency=board.agency_id,
         measures=[
-            MeasureOut(
+            DashboardMeasureOut(
                 code=r.measure.code,
                 name=r.measure.name,
                 definition=r.measure.definition,

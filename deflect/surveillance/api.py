@@ -149,7 +149,7 @@ class StepIn(Schema):
 
 @router.post(
     "/alerts/{alert_id}/checklist",
-    response={200: AlertOut, **WITH_NOT_FOUND},
+    response={200: AlertOut, **WITH_CONFLICT},
     summary="Mark a step of the spike response checklist done (once)",
 )
 def alert_step(request: ApiRequest, alert_id: Id, payload: StepIn) -> AlertOut:
