@@ -25,7 +25,10 @@
         .catch(function () {
           target.dataset.rendered = "failed";
           var table = target.parentElement.querySelector("table.chart-table");
-          if (table) table.classList.remove("sr-only");
+          if (table) {
+            table.classList.remove("sr-only");
+            table.parentElement.classList.remove("sr-frame");
+          }
         });
     });
   }
