@@ -13,7 +13,6 @@ from deflect.access import capabilities as caps
 from deflect.access.policy import get_for, require, visible_to
 from deflect.accounts.models import User
 from deflect.audit.actions import Action
-from deflect.audit.reads import audited_list
 from deflect.audit.services import audit_record
 from deflect.outcomes.models import ExternalRecord
 from deflect.people.models import Person, PersonMerge
@@ -36,13 +35,35 @@ SIDE_FIELDS = (
 )
 
 
-@audited_list(Action.LINK_REVIEW_LIST, target_type="linkage.reviewpair", person_id=lambda r: None)
+def _pair_person_ids(pairs: list[ReviewPair]) -> list[int]:
+    """The deflect people a list of pairs shows (either side may be one), each once."""
+    seen: dict[int, None] = {}
+    for pair in pairs:
+        for key in (pair.left_key, pair.right_key):
+            if key.startswith("p") and key[1:].isdigit():
+                seen.setdefault(int(key[1:]), None)
+    return list(seen)
+
+
 def review_queue(*, actor: User, program: Program, kind: str = "", limit: int = 200) -> list:
+    """The pending pairs, most likely first; one audit row names the pairs and every person
+    on either side of them."""
     require(actor, caps.OUTSIDE_RECORD_LINK, program)
     rows = ReviewPair.objects.filter(program=program, status=ReviewStatus.PENDING)
     if kind:
         rows = rows.filter(kind=kind)
-    return list(rows.order_by("-match_probability", "id")[:limit])
+    pairs = list(rows.order_by("-match_probability", "id")[:limit])
+    audit_record(
+        action=Action.LINK_REVIEW_LIST,
+        actor=actor,
+        target=("linkage.reviewpair", ""),
+        extra={
+            "count": len(pairs),
+            "ids": [p.pk for p in pairs],
+            "person_ids": _pair_person_ids(pairs),
+        },
+    )
+    return pairs
 
 
 def latest_run(*, actor: User, program: Program) -> LinkRun | None:

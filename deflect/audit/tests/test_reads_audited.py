@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from deflect.access.tests.matrix import API_ROWS, WEB_ROWS, Row
 from deflect.audit.actions import Action
@@ -20,9 +21,12 @@ from deflect.audit.models import AuditEvent
 from deflect.cases.services import case_open
 from deflect.followups.models import FollowUp
 from deflect.followups.selectors import followup_queue
+from deflect.linkage.models import ReviewPair
+from deflect.outcomes.models import ExternalRecord
 from deflect.people.tests.factories import PersonFactory
 from deflect.referrals.selectors import referral_list_for
 from deflect.referrals.tests.factories import encounter_by, send_referral
+from deflect.surveillance.tests.factories import event_for
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +93,57 @@ def _followup_shown(w) -> Shown:
     return Shown(f.person_id, args={"followup_id": f.pk})
 
 
+def _overdose(w) -> Any:
+    return event_for(w.program, person=PersonFactory(program=w.program))
+
+
+def _overdose_shown(w) -> Shown:
+    event = _overdose(w)
+    return Shown(event.person_id, args={"event_id": event.pk})
+
+
+def _program_overdoses_shown(w) -> Shown:
+    return Shown(_overdose(w).person_id, args={"program_id": w.program.pk})
+
+
+def _outside_record_shown(w) -> Shown:
+    person = PersonFactory(program=w.program)
+    ExternalRecord.objects.create(
+        program=w.program,
+        source="county_jail",
+        source_record_id="J1",
+        kind="jail_booking",
+        first_name=person.first_name,
+        last_name=person.last_name,
+        event_at=timezone.now(),
+        person=person,
+    )
+    return Shown(person.pk, args={"program_id": w.program.pk})
+
+
+def _review_pair(w) -> tuple[ReviewPair, int]:
+    person = PersonFactory(program=w.program)
+    duplicate = PersonFactory(program=w.program)
+    pair = ReviewPair.objects.create(
+        program=w.program,
+        left_key=f"p{person.pk}",
+        right_key=f"p{duplicate.pk}",
+        kind="person_person",
+        match_probability=0.8,
+    )
+    return pair, person.pk
+
+
+def _review_pair_shown(w) -> Shown:
+    pair, person_id = _review_pair(w)
+    return Shown(person_id, args={"pair_id": pair.pk})
+
+
+def _review_queue_shown(w) -> Shown:
+    _, person_id = _review_pair(w)
+    return Shown(person_id, args={"program_id": w.program.pk})
+
+
 def _listed(story: Callable[[Any], Shown]) -> Callable[[Any], Shown]:
     """The same story for a list route, which takes no path parameters."""
 
@@ -151,6 +206,31 @@ PERSON_DATA: dict[str, tuple[str, Callable[[Any], Shown], Action]] = {
         Action.ABEYANCE_LIST,
     ),
     "GET /api/v1/followups/queue": ("outreach", _listed(_followup_shown), Action.FOLLOWUP_LIST),
+    "GET encounters:amend": ("officer", _encounter_shown, Action.ENCOUNTER_READ),
+    "GET outcomes:records": ("analyst", _outside_record_shown, Action.OUTSIDE_RECORDS_READ),
+    "GET linkage:queue": ("analyst", _review_queue_shown, Action.LINK_REVIEW_LIST),
+    "GET linkage:pair": ("analyst", _review_pair_shown, Action.LINK_REVIEW_READ),
+    "GET /api/v1/linkage/programs/{program_id}/review": (
+        "analyst",
+        _review_queue_shown,
+        Action.LINK_REVIEW_LIST,
+    ),
+    "GET surveillance:events": (
+        "outreach",
+        _program_overdoses_shown,
+        Action.OVERDOSE_EVENT_LIST,
+    ),
+    "GET surveillance:event": ("outreach", _overdose_shown, Action.OVERDOSE_EVENT_READ),
+    "GET surveillance:map-data": (
+        "coordinator",
+        _program_overdoses_shown,
+        Action.SURVEILLANCE_MAP_VIEW,
+    ),
+    "GET /api/v1/surveillance/programs/{program_id}/events": (
+        "outreach",
+        _program_overdoses_shown,
+        Action.OVERDOSE_EVENT_LIST,
+    ),
 }
 
 # GET routes that return no data about a program's participants (staff, programs, the resource
@@ -199,6 +279,40 @@ NO_PERSON_DATA = {
     "GET followups:policies [own program]",
     "GET followups:policies [other program]",
     "GET /api/v1/followups/programs/{program_id}/policies",
+    # Outcomes: measures are aggregates (cells under 11 suppressed); imports show file names,
+    # counts, status and row-numbered problems, not the rows' identifiers.
+    "GET outcomes:home",
+    "GET outcomes:report",
+    "GET outcomes:report-csv",
+    "GET outcomes:imports",
+    "GET outcomes:batch",
+    "GET /api/v1/outcomes/programs/{program_id}/measures",
+    "GET /api/v1/outcomes/imports/{batch_id}",
+    # Equity, report templates, the dashboard measures: aggregates with small cells suppressed;
+    # the de-identified export carries no names or ids of people (audited as an export).
+    "GET equity:page",
+    "GET equity:csv",
+    "GET /api/v1/equity",
+    "GET reports:list",
+    "GET reports:detail [cossup]",
+    "GET reports:detail [stepping up]",
+    "GET reports:pdf",
+    "GET reports:xlsx",
+    "GET reports:export",
+    "GET /api/v1/reports/templates",
+    "GET /api/v1/reports/{slug}",
+    "GET /api/v1/dashboard/measures",
+    # Surveillance: spike alerts are counts per area; the map page is a frame whose points come
+    # from map-data (audited above); ODMAP's upload has no person and no address (audited as an
+    # export); settings and the EMS upload form show configuration only.
+    "GET surveillance:home",
+    "GET surveillance:alerts",
+    "GET surveillance:alert",
+    "GET /api/v1/surveillance/programs/{program_id}/alerts",
+    "GET surveillance:map",
+    "GET surveillance:odmap-export",
+    "GET surveillance:settings",
+    "GET surveillance:ems-import",
 }
 
 

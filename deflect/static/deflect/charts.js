@@ -8,7 +8,13 @@
       var source = document.getElementById(target.dataset.chartSpec);
       if (!source || typeof vegaEmbed !== "function") return;
       target.dataset.rendered = "pending";
-      vegaEmbed(target, JSON.parse(source.textContent), {
+      var spec = JSON.parse(source.textContent);
+      // A fixed width is the chart's width on a wide screen; on a narrow one it fits its frame.
+      if (typeof spec.width === "number" && !spec.hconcat && !spec.concat && !spec.facet) {
+        spec.width = "container";
+        spec.autosize = { type: "fit-x", contains: "padding" };
+      }
+      vegaEmbed(target, spec, {
         actions: false,
         renderer: "svg",
         ast: true,
@@ -19,7 +25,10 @@
         .catch(function () {
           target.dataset.rendered = "failed";
           var table = target.parentElement.querySelector("table.chart-table");
-          if (table) table.classList.remove("sr-only");
+          if (table) {
+            table.classList.remove("sr-only");
+            table.parentElement.classList.remove("sr-frame");
+          }
         });
     });
   }
