@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .DEFAULT_GOAL := help
-.PHONY: help demo serve install test lint format browser bench audit-verify clean pdf-libs
+.PHONY: help demo serve install test lint format browser bench audit-verify clean pdf-libs java
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ browser: ## Make sure Chromium is installed for the browser tests (apt-get when 
 pdf-libs: ## Make sure the Debian libraries WeasyPrint needs for PDFs are installed
 	@scripts/ensure-pdf-libs.sh
 
+java: ## Make sure a Java runtime is installed for the Spark linkage test (apt-get when missing)
+	@scripts/ensure-java.sh
+
 lint: $(STAMP) ## Lint with ruff, then type-check with mypy (zero errors)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --diff deflect config benchmarks
@@ -43,7 +46,7 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format deflect config benchmarks
 
-test: $(STAMP) browser pdf-libs lint ## Install what the tests need, lint, and run every test (DATABASE_URL picks the database)
+test: $(STAMP) browser pdf-libs java lint ## Install what the tests need, lint, and run every test (DATABASE_URL picks the database)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) ## Run the benchmarks and write docs/benchmarks.md
